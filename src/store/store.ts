@@ -1,0 +1,314 @@
+import type {
+  ActionResult,
+  ActiveEnrollment,
+  Enrollment,
+  EventFacts,
+  Journey,
+  JsonObject,
+  LogEntry,
+  Millis,
+  NodeStats,
+  Profile,
+  ReentryRule,
+  Run,
+  StepInput,
+  StepResult,
+  StoredEvent,
+  Version,
+  DispatchPayload,
+  RetryPolicy,
+} from "../core/index.js";
+
+/**
+ * The Store port: everything Waymark keeps. One interface, two adapters (SQLite now, PostgreSQL next).
+ * One contract suite (`src/store/contract/`) runs against every adapter.
+ *
+ * Contract rules every adapter keeps:
+ * - Every method is atomic: it commits whole or not at all.
+ * - Every row belongs to a workspace; a method given a workspace never reads another's rows.
+ * - Engine batch methods (`matchEvents`, `advanceDue`) run their callback *inside* the transaction.
+ *   The callback is synchronous and pure (the interpreter); a throw rolls the whole batch back.
+ * - Enrollment creation re-reads the version's status in the same transaction, so it serializes with
+ *   close and stop (the brake guarantee).
+ * - Outbox claims re-read the version's (and run's) status in the claim transaction.
+ */
+export interface Store {
+  /** Apply numbered migrations. Idempotent. */
+  migrate(): Promise<void>;
+  /** Release connections and file handles. */
+  close(): Promise<void>;
+
+  // ---- workspaces -------------------------------------------------------------------------
+  /** Create the workspace if missing; return it either way. */
+  ensureWorkspace(id: string, name: string, now: Millis): Promise<Workspace>;
+
+  // ---- journeys and versions --------------------------------------------------------------
+  /** Create a journey with version 1 as a draft. */
+  createJourney(input: NewJourney, now: Millis): Promise<{ journey: Journey; version: Version }>;
+  getJourney(workspaceId: string, journeyId: string): Promise<Journey | null>;
+  /** Journeys of a workspace with a summary of their versions, newest first. */
+  listJourneys(workspaceId: string): Promise<JourneySummary[]>;
+  /** All versions of a journey, oldest first. */
+  listVersions(workspaceId: string, journeyId: string): Promise<Version[]>;
+  getVersion(workspaceId: string, versionId: string): Promise<Version | null>;
+  /** Replace a draft's definition. Fails with `ConflictError` unless the version is a draft. */
+  updateDraft(workspaceId: string, versionId: string, definition: JsonObject, now: Millis): Promise<Version>;
+  /** Add a draft version to a journey. Fails with `ConflictError` if the journey already has a draft. */
+  createDraftVersion(workspaceId: string, journeyId: string, definition: JsonObject, now: Millis): Promise<Version>;
+  /**
+   * Publish a draft: it becomes live, and the journey's previous live or paused version becomes closed
+   * in the same transaction. Fails with `ConflictError` unless the version is a draft.
+   */
+  publishVersion(
+    workspaceId: string,
+    versionId: string,
+    now: Millis,
+  ): Promise<{ version: Version; closed: Version | null }>;
+  /** Versions that are live or paused, in every workspace: what the matcher and audience scheduler serve. */
+  listActiveVersions(): Promise<Version[]>;
+
+  // ---- profiles ---------------------------------------------------------------------------
+  /**
+   * Insert or update profiles. Given fields replace stored ones; `attributes` merge key by key.
+   * Returns how many were inserted and how many updated.
+   */
+  upsertProfiles(
+    workspaceId: string,
+    profiles: readonly ProfileInput[],
+    now: Millis,
+  ): Promise<{ inserted: number; updated: number }>;
+  getProfile(workspaceId: string, profileId: string): Promise<Profile | null>;
+  /** Profiles in id order after `afterId` (exclusive), for audience runs. */
+  scanProfiles(workspaceId: string, afterId: string | null, limit: number): Promise<Profile[]>;
+
+  // ---- events -----------------------------------------------------------------------------
+  /**
+   * Store events durably, deduplicated by `(workspaceId, eventId)`. A profile referenced by an event
+   * that does not exist yet is created empty. Returns the counts; `accepted + duplicates = events.length`.
+   */
+  appendEvents(
+    workspaceId: string,
+    events: readonly EventInput[],
+    now: Millis,
+  ): Promise<{ accepted: number; duplicates: number }>;
+
+  /**
+   * Consume the next events in ingestion order, at most `limit`, in one transaction. The store loads,
+   * for the batch, each event's profile and the active enrollments of those profiles that await an
+   * event (`awaiting.type === "event"`) with one of the batch's names. `plan` decides; the store then
+   * creates the enrollments (with `enroll`'s rules), wakes the named enrollments (stores the event as
+   * their input and makes them due at `now`), and moves its cursor past the batch.
+   * Returns the number of events consumed (0 when none are pending).
+   */
+  matchEvents(now: Millis, limit: number, plan: (batch: MatchBatch) => MatchPlan): Promise<number>;
+
+  /**
+   * Create enrollments at their version's entry node, due at `now`. Per request, in one transaction:
+   * the version must be live (else `version_not_live`); the profile must have no active enrollment
+   * in the journey (`already_active`); the re-entry rule must allow it (`reentry_blocked`).
+   * A missing profile is created empty.
+   */
+  enroll(requests: readonly EnrollRequest[], now: Millis): Promise<EnrollOutcome[]>;
+
+  /**
+   * Claim up to `limit` active enrollments with `dueAt <= now` of live, paused or closed versions,
+   * in `dueAt` order, and advance them in one transaction: `step` gets each with its profile and input
+   * and returns their step results, which the store writes (enrollment rows, outbox items for
+   * `dispatch` effects, profile updates, removals, log entries, node counters) before it commits.
+   * Returns the number of enrollments advanced.
+   */
+  advanceDue(now: Millis, limit: number, step: (batch: readonly DueItem[]) => StepResult[]): Promise<number>;
+
+  /** The earliest `dueAt` among active enrollments and pending outbox items, or null if none. */
+  nextDueAt(): Promise<Millis | null>;
+
+  // ---- outbox -----------------------------------------------------------------------------
+  /**
+   * Claim up to `limit` pending outbox items with `availableAt <= now` whose version is live or closed
+   * (never paused, stopped or finished) and whose run, if any, is not aborted. Claimed items get a
+   * lease until `now + leaseMs`; an item whose lease ran out is pending again. The claim commits
+   * before this returns: from then on the item counts as dispatched.
+   */
+  claimOutbox(now: Millis, limit: number, leaseMs: number, workerId: string): Promise<OutboxItem[]>;
+
+  /**
+   * Record the outcome of claimed items, in one transaction.
+   * - `done`: the result is final (success, or failure after the retry policy): the item is closed, and
+   *   its enrollment gets the result as input and is due at `now`.
+   * - `retry`: the item goes back to pending, available at `retryAt`, with its attempt count raised.
+   * Completions for items no longer claimed by `workerId` are ignored (their lease was lost).
+   */
+  completeOutbox(workerId: string, completions: readonly OutboxCompletion[], now: Millis): Promise<void>;
+
+  // ---- runs -------------------------------------------------------------------------------
+  createRun(input: NewRun, now: Millis): Promise<Run>;
+  getRun(workspaceId: string, runId: string): Promise<Run | null>;
+  listRuns(workspaceId: string, versionId: string): Promise<Run[]>;
+  /** Add to a run's counters. */
+  addRunCounts(runId: string, counts: RunCounts): Promise<void>;
+  /** Mark a running run completed. No-op if it is not running. */
+  completeRun(runId: string, now: Millis): Promise<void>;
+  /**
+   * Audience schedules (`at` and `cron` entries) whose next fire time is `<= now`. The store keeps one
+   * row per (version): its next fire time, set by `setScheduleNext`.
+   */
+  dueSchedules(now: Millis): Promise<{ versionId: string; workspaceId: string; nextAt: Millis }[]>;
+  /** Set (or clear, with null) the next fire time of a version's audience schedule. */
+  setScheduleNext(workspaceId: string, versionId: string, nextAt: Millis | null): Promise<void>;
+
+  // ---- results ----------------------------------------------------------------------------
+  /** Per-node counters of a version. Nodes never reached are absent. */
+  nodeStats(workspaceId: string, versionId: string): Promise<NodeStats[]>;
+  getEnrollment(workspaceId: string, enrollmentId: string): Promise<Enrollment | null>;
+  /** Enrollments of a profile (all journeys, or one), newest first. */
+  listEnrollments(workspaceId: string, query: EnrollmentQuery): Promise<Enrollment[]>;
+  /** The result log of one enrollment, in order. */
+  timeline(workspaceId: string, enrollmentId: string): Promise<TimelineEntry[]>;
+
+  // ---- dev mailbox ------------------------------------------------------------------------
+  saveDevEmail(email: DevEmail): Promise<void>;
+  /** Newest first. */
+  listDevEmails(workspaceId: string, limit: number): Promise<DevEmail[]>;
+}
+
+/** A tenant. */
+export interface Workspace {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: Millis;
+}
+
+export interface NewJourney {
+  readonly workspaceId: string;
+  readonly name: string;
+  readonly owner: string | null;
+  readonly definition: JsonObject;
+}
+
+export interface JourneySummary extends Journey {
+  /** The live or paused version, if any. */
+  readonly activeVersion: { readonly id: string; readonly number: number; readonly status: string } | null;
+  readonly latestVersion: { readonly id: string; readonly number: number; readonly status: string };
+}
+
+/** A profile to upsert. Absent fields keep their stored value (or their default on insert). */
+export interface ProfileInput {
+  readonly id: string;
+  readonly email?: string | null;
+  readonly timezone?: string | null;
+  readonly subscribed?: boolean;
+  readonly attributes?: JsonObject;
+}
+
+export interface EventInput {
+  readonly eventId: string;
+  readonly profileId: string;
+  readonly name: string;
+  readonly payload: JsonObject;
+  readonly occurredAt: Millis;
+}
+
+/** What `matchEvents` hands to its plan. */
+export interface MatchBatch {
+  readonly events: readonly StoredEvent[];
+  /** Profiles of the batch's events, keyed by `profileKey(workspaceId, profileId)`. */
+  readonly profiles: ReadonlyMap<string, Profile>;
+  /** Active enrollments of those profiles awaiting an event whose name occurs in the batch. */
+  readonly awaiting: readonly ActiveEnrollment[];
+}
+
+/** Key of `MatchBatch.profiles`. */
+export function profileKey(workspaceId: string, profileId: string): string {
+  return `${workspaceId}\u0000${profileId}`;
+}
+
+/** What the matcher decided for one batch. */
+export interface MatchPlan {
+  readonly enroll: readonly EnrollRequest[];
+  readonly wake: readonly { readonly enrollmentId: string; readonly event: EventFacts }[];
+}
+
+export interface EnrollRequest {
+  readonly workspaceId: string;
+  readonly journeyId: string;
+  readonly versionId: string;
+  readonly profileId: string;
+  readonly runId: string | null;
+  /** The entry event, for event entries; it becomes `context.event`. */
+  readonly event: EventFacts | null;
+  readonly reentry: ReentryRule;
+  /** The version's entry node id. */
+  readonly entryNodeId: string;
+}
+
+export type EnrollOutcome =
+  | { readonly status: "enrolled"; readonly enrollmentId: string }
+  | { readonly status: "already_active" | "reentry_blocked" | "version_not_live" };
+
+/** One enrollment handed to `advanceDue`'s step, with what it needs to advance. */
+export interface DueItem {
+  readonly enrollment: ActiveEnrollment;
+  readonly profile: Profile;
+  /** The stored input that woke it, or `{ type: "due" }` when its timer came due. */
+  readonly input: StepInput;
+}
+
+/** One claimed outbox item. */
+export interface OutboxItem {
+  /** The idempotency key. */
+  readonly id: string;
+  readonly workspaceId: string;
+  readonly versionId: string;
+  readonly runId: string | null;
+  readonly enrollmentId: string;
+  readonly nodeId: string;
+  readonly payload: DispatchPayload;
+  readonly retry: RetryPolicy;
+  /** Attempts already made before this one. */
+  readonly attempts: number;
+}
+
+export type OutboxCompletion =
+  | { readonly outboxId: string; readonly kind: "done"; readonly result: ActionResult }
+  | { readonly outboxId: string; readonly kind: "retry"; readonly retryAt: Millis; readonly error: string };
+
+export interface NewRun {
+  readonly workspaceId: string;
+  readonly journeyId: string;
+  readonly versionId: string;
+  readonly trigger: Run["trigger"];
+}
+
+export interface RunCounts {
+  readonly scanned?: number;
+  readonly matched?: number;
+  readonly enrolled?: number;
+  readonly skipped?: number;
+}
+
+export interface EnrollmentQuery {
+  readonly profileId?: string;
+  readonly journeyId?: string;
+  readonly limit?: number;
+}
+
+/** One result-log row: a `LogEntry` with its enrollment and position. */
+export interface TimelineEntry extends LogEntry {
+  readonly enrollmentId: string;
+  readonly versionId: string;
+  /** Position within the enrollment's log, from 1. */
+  readonly position: number;
+}
+
+/** An email captured by the dev mailbox (no SMTP server configured). */
+export interface DevEmail {
+  readonly workspaceId: string;
+  /** The outbox id; also the Message-ID's local part. */
+  readonly id: string;
+  readonly to: string;
+  readonly from: string;
+  readonly subject: string;
+  readonly html: string | null;
+  readonly text: string | null;
+  readonly receivedAt: Millis;
+}
