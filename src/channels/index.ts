@@ -1,0 +1,8 @@
+/**
+ * The channels' public face: the Channel port, its adapters (webhook, SMTP email, dev mailbox),
+ * the registry that picks one per outbox item, and the retry schedule.
+ */
+export type { Channel, ChannelItem, ChannelResult } from "./channel.js";
+export { createChannelRegistry, type ChannelRegistry } from "./channel-registry.js";
+export { nextRetryAt } from "./retry.js";
+export { createWebhookChannel, MAX_WEBHOOK_BODY_BYTES, type WebhookChannelOptions } from "./webhook/webhook-channel.js";
