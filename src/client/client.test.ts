@@ -1,0 +1,121 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createClient, WaymarkApiError } from "./index.js";
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingMessage["headers"];
+  body: string;
+}
+
+let server: Server;
+let baseUrl: string;
+let seen: Seen[] = [];
+let reply: { status: number; body: string; type?: string } = { status: 200, body: "{}" };
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString()));
+    req.on("end", () => {
+      seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
+      res.writeHead(reply.status, { "content-type": reply.type ?? "application/json" });
+      res.end(reply.body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
+});
+
+beforeEach(() => {
+  seen = [];
+  reply = { status: 200, body: "{}" };
+});
+
+describe("createClient", () => {
+  it("sends the workspace header, JSON bodies and unwraps answers", async () => {
+    const client = createClient({ baseUrl: `${baseUrl}/`, workspace: "acme" });
+    reply = { status: 200, body: JSON.stringify({ results: [{ profileId: "p1", status: "enrolled" }] }) };
+    const results = await client.enroll("j/1", ["p1"]);
+    expect(results).toEqual([{ profileId: "p1", status: "enrolled" }]);
+    expect(seen[0]).toMatchObject({ method: "POST", url: "/v1/journeys/j%2F1/enroll" });
+    expect(seen[0]!.headers["waymark-workspace"]).toBe("acme");
+    expect(seen[0]!.headers["content-type"]).toBe("application/json");
+    expect(JSON.parse(seen[0]!.body)).toEqual({ profileIds: ["p1"] });
+  });
+
+  it("maps each route to its method and path", async () => {
+    const client = createClient({ baseUrl });
+    reply = { status: 200, body: JSON.stringify({ journeys: [], run: {}, version: {}, emails: [], entries: [] }) };
+    await client.listJourneys();
+    await client.publish("j1");
+    await client.publish("j1", "v2");
+    await client.startRun("j1");
+    await client.updateDraft("j1", { nodes: [] });
+    await client.devMailbox(5);
+    await client.timeline("p1", { journeyId: "j1" });
+    await client.sendEvents([{ eventId: "e1", profileId: "p1", name: "x" }]);
+    await client.sendEvents({ eventId: "e2", profileId: "p1", name: "x" });
+    await client.advanceClock({ by: "1d" });
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+      "GET /v1/journeys",
+      "POST /v1/journeys/j1/publish",
+      "POST /v1/journeys/j1/publish",
+      "POST /v1/journeys/j1/runs",
+      "PUT /v1/journeys/j1/draft",
+      "GET /v1/dev/mailbox?limit=5",
+      "GET /v1/profiles/p1/timeline?journeyId=j1",
+      "POST /v1/events",
+      "POST /v1/events",
+      "POST /v1/clock/advance",
+    ]);
+    expect(seen[0]!.headers["waymark-workspace"]).toBeUndefined();
+    expect(JSON.parse(seen[1]!.body)).toEqual({});
+    expect(JSON.parse(seen[2]!.body)).toEqual({ versionId: "v2" });
+    expect(JSON.parse(seen[7]!.body)).toEqual({ events: [{ eventId: "e1", profileId: "p1", name: "x" }] });
+    expect(JSON.parse(seen[8]!.body)).toEqual({ eventId: "e2", profileId: "p1", name: "x" });
+  });
+
+  it("returns CSV text when asked", async () => {
+    const client = createClient({ baseUrl });
+    reply = { status: 200, body: "nodeId,entered\nentry,3\n", type: "text/csv" };
+    const csv = await client.results("j1", { versionId: "v1", format: "csv" });
+    expect(csv).toBe("nodeId,entered\nentry,3\n");
+    expect(seen[0]!.url).toBe("/v1/journeys/j1/results?versionId=v1&format=csv");
+  });
+
+  it("turns an error body into a WaymarkApiError with its issues", async () => {
+    const client = createClient({ baseUrl });
+    const issues = [{ path: "profiles[0].email", code: "invalid_format", message: "Invalid email" }];
+    reply = {
+      status: 400,
+      body: JSON.stringify({ code: "validation_failed", message: "bad", path: "profiles[0].email", issues }),
+    };
+    const error = await client.upsertProfiles([{ id: "p", email: "nope" }]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WaymarkApiError);
+    expect(error).toMatchObject({ status: 400, code: "validation_failed", path: "profiles[0].email", issues });
+  });
+
+  it("keeps conflict details and copes with a non-JSON error", async () => {
+    const client = createClient({ baseUrl });
+    reply = { status: 409, body: JSON.stringify({ code: "conflict", message: "not manual", current: "system", allowed: [] }) };
+    await expect(client.advanceClock({ by: "1d" })).rejects.toMatchObject({ status: 409, current: "system" });
+    reply = { status: 502, body: "Bad Gateway", type: "text/plain" };
+    await expect(client.health()).rejects.toMatchObject({ status: 502, code: "internal" });
+  });
+
+  it("reports an unreachable server with status 0", async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const client = createClient({ baseUrl: `http://127.0.0.1:${port}` });
+    await expect(client.health()).rejects.toMatchObject({ status: 0, code: "unreachable" });
+  });
+});

@@ -1,0 +1,206 @@
+import { apiErrorFromResponse, ClientErrorCode, WaymarkApiError } from "./api-error.js";
+import type {
+  AdvanceClockInput,
+  AdvanceClockResponse,
+  ClockResponse,
+  CreateJourneyInput,
+  DevEmail,
+  Enrollment,
+  EnrollResult,
+  EventInput,
+  EventsResponse,
+  HealthResponse,
+  Journey,
+  JourneySummary,
+  JsonObject,
+  Profile,
+  ProfileInput,
+  ProfilePatch,
+  PublishResponse,
+  ResultsResponse,
+  Run,
+  TimelineEntry,
+  ValidateResponse,
+  Version,
+} from "./types.js";
+
+/** The API's default address, where `waymark serve` listens. */
+export const DEFAULT_BASE_URL = "http://127.0.0.1:8787";
+
+/** Options of `createClient`. */
+export interface ClientOptions {
+  /** Where the API listens, without `/v1`. @default "http://127.0.0.1:8787" */
+  readonly baseUrl?: string;
+  /** Sent as the `Waymark-Workspace` header. @default the server's default ("default") */
+  readonly workspace?: string;
+  /** The fetch implementation. @default globalThis.fetch */
+  readonly fetch?: typeof fetch;
+}
+
+/** Options of the per-version results call. */
+export interface ResultsOptions {
+  /** @default the active version, else the latest */
+  readonly versionId?: string;
+}
+
+/** Options of the profile timeline call. */
+export interface TimelineOptions {
+  /** Only this journey's enrollments. */
+  readonly journeyId?: string;
+}
+
+/**
+ * A typed client of Waymark's HTTP API: one method per route. Every failure rejects with a
+ * `WaymarkApiError`.
+ */
+export interface WaymarkClient {
+  readonly baseUrl: string;
+  health(): Promise<HealthResponse>;
+  /** The OpenAPI 3.1 document. */
+  openapi(): Promise<JsonObject>;
+  /** The journey definition JSON Schema. */
+  journeySchema(): Promise<JsonObject>;
+  listJourneys(): Promise<JourneySummary[]>;
+  getJourney(journeyId: string): Promise<{ journey: Journey; versions: Version[] }>;
+  /** Create a journey with version 1 as a draft. Rejects with every definition issue. */
+  createJourney(input: CreateJourneyInput): Promise<{ journey: Journey; version: Version }>;
+  /** Validate a definition on the server. Never rejects for a bad definition: see `valid` and `issues`. */
+  validateDefinition(definition: unknown): Promise<ValidateResponse>;
+  /** Replace the journey's draft definition, or create a draft version if there is none. */
+  updateDraft(journeyId: string, definition: unknown): Promise<Version>;
+  /** Publish a version (default: the journey's draft); the previous live version is closed. */
+  publish(journeyId: string, versionId?: string): Promise<PublishResponse>;
+  enroll(journeyId: string, profileIds: readonly string[]): Promise<EnrollResult[]>;
+  /** Start an audience run of the live version now. */
+  startRun(journeyId: string): Promise<Run>;
+  getRun(runId: string): Promise<Run>;
+  results(journeyId: string, options: ResultsOptions & { readonly format: "csv" }): Promise<string>;
+  results(journeyId: string, options?: ResultsOptions & { readonly format?: "json" }): Promise<ResultsResponse>;
+  upsertProfile(profileId: string, patch: ProfilePatch): Promise<{ profile: Profile; created: boolean }>;
+  /** Upsert 1..10,000 profiles in one request. */
+  upsertProfiles(profiles: readonly ProfileInput[]): Promise<{ inserted: number; updated: number }>;
+  getProfile(profileId: string): Promise<{ profile: Profile; enrollments: Enrollment[] }>;
+  timeline(profileId: string, options: TimelineOptions & { readonly format: "csv" }): Promise<string>;
+  timeline(profileId: string, options?: TimelineOptions & { readonly format?: "json" }): Promise<TimelineEntry[]>;
+  getEnrollment(enrollmentId: string): Promise<{ enrollment: Enrollment; timeline: TimelineEntry[] }>;
+  /** Send one event or a batch (1..10,000). Resolves once the server stored them durably. */
+  sendEvents(events: EventInput | readonly EventInput[]): Promise<EventsResponse>;
+  /** Emails captured by the dev mailbox, newest first. @default limit 50 (max 500) */
+  devMailbox(limit?: number): Promise<DevEmail[]>;
+  clock(): Promise<ClockResponse>;
+  /** Move a manual clock, processing everything due on the way. Rejects with `conflict` on a system clock. */
+  advanceClock(input: AdvanceClockInput): Promise<AdvanceClockResponse>;
+}
+
+type Query = Record<string, string | number | undefined>;
+
+/** Create a client of the Waymark API at `baseUrl`. */
+export function createClient(options: ClientOptions = {}): WaymarkClient {
+  const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const headers: Record<string, string> = { accept: "application/json, text/csv" };
+  if (options.workspace !== undefined) headers["waymark-workspace"] = options.workspace;
+
+  async function call(method: string, path: string, body?: unknown, query?: Query): Promise<string> {
+    let url = `${baseUrl}/v1${path}`;
+    const search = new URLSearchParams();
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) search.set(k, String(v));
+    if (search.size > 0) url += `?${search.toString()}`;
+    const init: RequestInit = { method, headers: { ...headers } };
+    if (body !== undefined) {
+      init.headers = { ...headers, "content-type": "application/json" };
+      init.body = JSON.stringify(body);
+    }
+    let response: Response;
+    try {
+      response = await doFetch(url, init);
+    } catch (cause) {
+      throw new WaymarkApiError({
+        status: 0,
+        code: ClientErrorCode.unreachable,
+        message: `cannot reach the Waymark API at ${baseUrl} (${describe(cause)})`,
+        cause,
+      });
+    }
+    const text = await response.text();
+    if (!response.ok) throw apiErrorFromResponse(response.status, text);
+    return text;
+  }
+
+  async function json<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+    const text = await call(method, path, body, query);
+    try {
+      return JSON.parse(text) as T;
+    } catch (cause) {
+      throw new WaymarkApiError({
+        status: 200,
+        code: ClientErrorCode.badResponse,
+        message: `${method} ${path}: the answer is not JSON`,
+        cause,
+      });
+    }
+  }
+
+  const seg = encodeURIComponent;
+
+  async function results(journeyId: string, opts: ResultsOptions & { format?: "json" | "csv" } = {}) {
+    const query = { versionId: opts.versionId, format: opts.format };
+    if (opts.format === "csv") return call("GET", `/journeys/${seg(journeyId)}/results`, undefined, query);
+    return json<ResultsResponse>("GET", `/journeys/${seg(journeyId)}/results`, undefined, query);
+  }
+
+  async function timeline(profileId: string, opts: TimelineOptions & { format?: "json" | "csv" } = {}) {
+    const query = { journeyId: opts.journeyId, format: opts.format };
+    if (opts.format === "csv") return call("GET", `/profiles/${seg(profileId)}/timeline`, undefined, query);
+    const answer = await json<{ entries: TimelineEntry[] }>(
+      "GET",
+      `/profiles/${seg(profileId)}/timeline`,
+      undefined,
+      query,
+    );
+    return answer.entries;
+  }
+
+  return {
+    baseUrl,
+    health: () => json("GET", "/health"),
+    openapi: () => json("GET", "/openapi.json"),
+    journeySchema: () => json("GET", "/schema/journey.json"),
+    listJourneys: async () => (await json<{ journeys: JourneySummary[] }>("GET", "/journeys")).journeys,
+    getJourney: (id) => json("GET", `/journeys/${seg(id)}`),
+    createJourney: (input) => json("POST", "/journeys", input),
+    validateDefinition: (definition) => json("POST", "/journeys/validate", { definition }),
+    updateDraft: async (id, definition) =>
+      (await json<{ version: Version }>("PUT", `/journeys/${seg(id)}/draft`, { definition })).version,
+    publish: (id, versionId) =>
+      json("POST", `/journeys/${seg(id)}/publish`, versionId === undefined ? {} : { versionId }),
+    enroll: async (id, profileIds) =>
+      (await json<{ results: EnrollResult[] }>("POST", `/journeys/${seg(id)}/enroll`, { profileIds })).results,
+    startRun: async (id) => (await json<{ run: Run }>("POST", `/journeys/${seg(id)}/runs`, {})).run,
+    getRun: async (id) => (await json<{ run: Run }>("GET", `/runs/${seg(id)}`)).run,
+    results: results as WaymarkClient["results"],
+    upsertProfile: (id, patch) => json("PUT", `/profiles/${seg(id)}`, patch),
+    upsertProfiles: (profiles) => json("POST", "/profiles/batch", { profiles }),
+    getProfile: (id) => json("GET", `/profiles/${seg(id)}`),
+    timeline: timeline as WaymarkClient["timeline"],
+    getEnrollment: (id) => json("GET", `/enrollments/${seg(id)}`),
+    sendEvents: (events) => json("POST", "/events", isEventList(events) ? { events } : events),
+    devMailbox: async (limit) =>
+      (await json<{ emails: DevEmail[] }>("GET", "/dev/mailbox", undefined, { limit })).emails,
+    clock: () => json("GET", "/clock"),
+    advanceClock: (input) => json("POST", "/clock/advance", input),
+  };
+}
+
+function isEventList(events: EventInput | readonly EventInput[]): events is readonly EventInput[] {
+  return Array.isArray(events);
+}
+
+function describe(cause: unknown): string {
+  if (cause instanceof Error) {
+    const inner = (cause as Error & { cause?: unknown }).cause;
+    if (inner instanceof Error && "code" in inner) return String((inner as Error & { code: unknown }).code);
+    return cause.message;
+  }
+  return String(cause);
+}

@@ -1,0 +1,245 @@
+/**
+ * The wire types of Waymark's HTTP API (`/v1`), as the client sees them. Plain TypeScript: no zod and no
+ * server imports, so the client can ship alone. Times are ISO 8601 strings on the wire.
+ */
+
+/** A JSON object: attributes, payloads, definitions. */
+export type JsonObject = { [key: string]: unknown };
+
+/** An ISO 8601 date-time string, e.g. `2026-01-31T09:00:00.000Z`. */
+export type IsoDateTime = string;
+
+/** One problem with an input, naming where it is. */
+export interface ApiIssue {
+  /** Where the problem is, e.g. `definition.nodes[3].duration` or `events[12].eventId`. */
+  readonly path: string;
+  /** A stable machine code. */
+  readonly code: string;
+  readonly message: string;
+  /** The node the problem is in, for journey definitions. */
+  readonly nodeId?: string;
+}
+
+/** `GET /v1/health`. */
+export interface HealthResponse {
+  readonly status: "ok";
+  readonly version: string;
+  readonly store: string;
+  readonly clock: "system" | "manual";
+  readonly now: IsoDateTime;
+}
+
+/** A version's lifecycle state. */
+export type VersionStatus = "draft" | "live" | "paused" | "closed" | "stopped" | "finished" | "archived";
+
+/** A named flow. */
+export interface Journey {
+  readonly workspaceId: string;
+  readonly id: string;
+  readonly name: string;
+  readonly owner: string | null;
+  readonly createdAt: IsoDateTime;
+  readonly updatedAt: IsoDateTime;
+}
+
+/** A short reference to a version, as listed with journeys. */
+export interface VersionRef {
+  readonly id: string;
+  readonly number: number;
+  readonly status: string;
+}
+
+/** A journey with its active (live or paused) and latest versions. */
+export interface JourneySummary extends Journey {
+  readonly activeVersion: VersionRef | null;
+  readonly latestVersion: VersionRef;
+}
+
+/** One version of a journey. */
+export interface Version {
+  readonly workspaceId: string;
+  readonly id: string;
+  readonly journeyId: string;
+  readonly number: number;
+  readonly status: VersionStatus;
+  readonly definition: JsonObject;
+  readonly createdAt: IsoDateTime;
+  readonly publishedAt: IsoDateTime | null;
+  readonly endedAt: IsoDateTime | null;
+}
+
+/** `POST /v1/journeys` body. */
+export interface CreateJourneyInput {
+  readonly name: string;
+  /** Who receives the journey's notifications by email. */
+  readonly owner?: string | null;
+  readonly definition: unknown;
+}
+
+/** `POST /v1/journeys/validate` answer. */
+export interface ValidateResponse {
+  readonly valid: boolean;
+  readonly issues: readonly ApiIssue[];
+}
+
+/** `POST /v1/journeys/:id/publish` answer: the published version and the one it closed, if any. */
+export interface PublishResponse {
+  readonly version: Version;
+  readonly closed: Version | null;
+}
+
+/** The outcome of enrolling one profile. */
+export interface EnrollResult {
+  readonly profileId: string;
+  readonly status: "enrolled" | "already_active" | "reentry_blocked" | "version_not_live";
+  readonly enrollmentId?: string;
+}
+
+/** One execution of an audience entry. */
+export interface Run {
+  readonly workspaceId: string;
+  readonly id: string;
+  readonly journeyId: string;
+  readonly versionId: string;
+  readonly status: "running" | "completed" | "aborted";
+  readonly trigger: "now" | "at" | "cron";
+  readonly startedAt: IsoDateTime;
+  readonly endedAt: IsoDateTime | null;
+  readonly scanned: number;
+  readonly matched: number;
+  readonly enrolled: number;
+  readonly skipped: number;
+}
+
+/** Per-node counters of one version. */
+export interface NodeResult {
+  readonly nodeId: string;
+  readonly kind: string;
+  readonly name?: string | null;
+  readonly entered: number;
+  readonly waiting: number;
+  readonly completed: number;
+  readonly failed: number;
+  readonly cancelled: number;
+}
+
+/** `GET /v1/journeys/:id/results` answer (JSON). Every node of the definition, zeros included. */
+export interface ResultsResponse {
+  readonly versionId: string;
+  readonly nodes: readonly NodeResult[];
+}
+
+/** Answer format of the results and timeline routes. */
+export type ReportFormat = "json" | "csv";
+
+/** A person. */
+export interface Profile {
+  readonly workspaceId: string;
+  readonly id: string;
+  readonly email: string | null;
+  readonly timezone: string | null;
+  readonly subscribed: boolean;
+  readonly attributes: JsonObject;
+  readonly createdAt: IsoDateTime;
+  readonly updatedAt: IsoDateTime;
+}
+
+/** The fields of a profile to set. Absent fields keep their stored value; attributes merge key by key. */
+export interface ProfilePatch {
+  readonly email?: string | null;
+  /** IANA time zone, e.g. `Europe/Paris`. */
+  readonly timezone?: string | null;
+  readonly subscribed?: boolean;
+  readonly attributes?: JsonObject;
+}
+
+/** A profile to upsert in a batch. */
+export interface ProfileInput extends ProfilePatch {
+  /** 1..200 characters. */
+  readonly id: string;
+}
+
+/** One profile's pass through one version. */
+export interface Enrollment {
+  readonly id: string;
+  readonly workspaceId: string;
+  readonly journeyId: string;
+  readonly versionId: string;
+  readonly runId: string | null;
+  readonly profileId: string;
+  readonly nodeId: string;
+  readonly seq: number;
+  readonly status: "active" | "ended";
+  readonly enteredAt: IsoDateTime;
+  readonly dueAt?: IsoDateTime | null;
+  readonly endedAt?: IsoDateTime;
+  readonly exitReason?: string;
+  readonly awaiting?: JsonObject | null;
+  readonly context?: JsonObject;
+}
+
+/** One result-log row. */
+export interface TimelineEntry {
+  readonly enrollmentId: string;
+  readonly journeyId?: string;
+  readonly versionId: string;
+  readonly nodeId: string;
+  readonly position: number;
+  readonly at: IsoDateTime;
+  readonly outcome: "completed" | "waiting" | "failed" | "cancelled";
+  readonly resumed: boolean;
+  readonly detail?: JsonObject | null;
+}
+
+/** An event to ingest. */
+export interface EventInput {
+  /** Client id for dedupe, 1..200 characters. */
+  readonly eventId: string;
+  readonly profileId: string;
+  /** `^[A-Za-z0-9_.:-]{1,100}$` */
+  readonly name: string;
+  readonly payload?: JsonObject;
+  /** @default now */
+  readonly occurredAt?: IsoDateTime;
+}
+
+/** `POST /v1/events` answer. */
+export interface EventsResponse {
+  readonly accepted: number;
+  readonly duplicates: number;
+}
+
+/** An email captured by the dev mailbox. */
+export interface DevEmail {
+  readonly workspaceId: string;
+  readonly id: string;
+  readonly to: string;
+  readonly from: string;
+  readonly subject: string;
+  readonly html: string | null;
+  readonly text: string | null;
+  readonly receivedAt: IsoDateTime;
+}
+
+/** `GET /v1/clock` answer. */
+export interface ClockResponse {
+  readonly mode: "system" | "manual";
+  readonly now: IsoDateTime;
+}
+
+/** What the engine did while the clock moved. */
+export interface DrainReport {
+  readonly events: number;
+  readonly advanced: number;
+  readonly dispatched: number;
+  readonly rounds: number;
+}
+
+/** `POST /v1/clock/advance` answer. */
+export interface AdvanceClockResponse {
+  readonly now: IsoDateTime;
+  readonly report: DrainReport;
+}
+
+/** How far to move a manual clock: by a duration (`"1d"`, `"2h30m"`) or to an instant. */
+export type AdvanceClockInput = { readonly by: string } | { readonly to: IsoDateTime };
