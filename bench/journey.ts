@@ -1,0 +1,117 @@
+import type { JsonObject } from "../src/core/index.js";
+import { BENCH_T0, WORKSPACE, openEmbedded, peakRssMb } from "./setup.js";
+import { startSinkProcess } from "./sink-client.js";
+
+const DAY = 86_400_000;
+const CHUNK = 10_000;
+
+/** The core benchmark's journey: event entry, wait 1d, condition, webhook, wait 2d, email, exit. */
+export function benchJourney(sinkUrl: string): JsonObject {
+  return {
+    nodes: [
+      { id: "enter", kind: "entry", trigger: { type: "event", event: "signed_up" }, next: "wait1" },
+      { id: "wait1", kind: "wait", mode: "duration", duration: "1d", next: "check" },
+      {
+        id: "check",
+        kind: "condition",
+        branches: [{ name: "pro", when: { field: "profile.attributes.plan", op: "eq", value: "pro" }, next: "hook" }],
+        else: "hook",
+      },
+      {
+        id: "hook",
+        kind: "action",
+        action: { type: "webhook", url: `${sinkUrl}/hook`, body: '{"id":"{{ profile.id }}"}' },
+        next: "wait2",
+      },
+      { id: "wait2", kind: "wait", mode: "duration", duration: "2d", next: "mail" },
+      {
+        id: "mail",
+        kind: "action",
+        action: { type: "email", subject: "Welcome {{ profile.id }}", text: "Hello from the benchmark" },
+        next: "done",
+      },
+      { id: "done", kind: "exit" },
+    ],
+    settings: { reentry: { mode: "once" } },
+  };
+}
+
+/** Result line of `bench journey`. */
+export interface JourneyBenchResult {
+  readonly workload: "journey";
+  readonly store: "sqlite";
+  readonly profiles: number;
+  readonly transitions: number;
+  readonly seconds: number;
+  readonly transitionsPerSecond: number;
+  readonly webhookRequests: number;
+  readonly emails: number;
+  readonly peakRssMb: number;
+}
+
+/**
+ * Run the journey workload on a manual clock. Set-up (profiles, events) is not timed; the clock starts
+ * when the entry events are stored and stops when every profile has exited.
+ */
+export async function runJourneyBench(profiles: number, log: (line: string) => void): Promise<JourneyBenchResult> {
+  const sink = await startSinkProcess();
+  const bench = await openEmbedded();
+  try {
+    const { store, engine } = bench;
+    const created = await store.createJourney(
+      { workspaceId: WORKSPACE, name: "bench", owner: null, definition: benchJourney(sink.url) },
+      BENCH_T0,
+    );
+    const { version } = await store.publishVersion(WORKSPACE, created.version.id, BENCH_T0);
+    await engine.versionPublished(version);
+    for (let i = 0; i < profiles; i += CHUNK) {
+      const n = Math.min(CHUNK, profiles - i);
+      await store.upsertProfiles(
+        WORKSPACE,
+        Array.from({ length: n }, (_, k) => ({
+          id: `p${i + k}`,
+          email: `p${i + k}@bench.test`,
+          attributes: { plan: (i + k) % 3 === 0 ? "pro" : "free" },
+        })),
+        BENCH_T0,
+      );
+      await store.appendEvents(
+        WORKSPACE,
+        Array.from({ length: n }, (_, k) => ({
+          eventId: `signup-${i + k}`,
+          profileId: `p${i + k}`,
+          name: "signed_up",
+          payload: {},
+          occurredAt: BENCH_T0,
+        })),
+        BENCH_T0,
+      );
+    }
+    log(`set up ${profiles} profiles and events; running`);
+    const started = performance.now();
+    await engine.drain();
+    log(`entered and waiting: ${((performance.now() - started) / 1000).toFixed(1)} s, rss ${peakRssMb()} MB`);
+    await engine.advanceClockTo(BENCH_T0 + DAY);
+    log(`webhooks sent: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    await engine.advanceClockTo(BENCH_T0 + 3 * DAY);
+    const seconds = (performance.now() - started) / 1000;
+    const stats = await store.nodeStats(WORKSPACE, version.id);
+    const transitions = stats.reduce((sum, s) => sum + s.entered, 0);
+    const done = stats.find((s) => s.nodeId === "done")?.completed ?? 0;
+    if (done !== profiles) throw new Error(`only ${done} of ${profiles} profiles finished`);
+    const seen = await sink.stop();
+    return {
+      workload: "journey",
+      store: "sqlite",
+      profiles,
+      transitions,
+      seconds: Number(seconds.toFixed(2)),
+      transitionsPerSecond: Math.round(transitions / seconds),
+      webhookRequests: seen.requests,
+      emails: stats.find((s) => s.nodeId === "mail")?.completed ?? 0,
+      peakRssMb: peakRssMb(),
+    };
+  } finally {
+    await bench.close();
+  }
+}

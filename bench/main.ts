@@ -1,0 +1,41 @@
+/**
+ * `npm run bench -- <workload> [options]`: Waymark's benchmarks. Each prints progress on stderr and,
+ * with `--json`, one JSON line on stdout. Figures are recorded in docs/benchmarks.md.
+ */
+import { Command, InvalidArgumentError } from "commander";
+import { runIngestBench } from "./ingest.js";
+import { runJourneyBench } from "./journey.js";
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("must be a positive integer");
+  return n;
+}
+
+function emit(json: boolean, result: object): void {
+  if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+const program = new Command("bench").description("Waymark benchmarks");
+program
+  .command("journey")
+  .description("7-node journey (event entry, waits, condition, webhook, email) on a manual clock")
+  .option("--profiles <n>", "profiles to run through the journey", positiveInt, 100_000)
+  .option("--json", "print one JSON line", false)
+  .action(async (opts: { profiles: number; json: boolean }) => {
+    emit(opts.json, await runJourneyBench(opts.profiles, log));
+  });
+program
+  .command("ingest")
+  .description("batch event ingestion with deduplication")
+  .option("--events <n>", "events to ingest", positiveInt, 200_000)
+  .option("--batch <n>", "events per batch", positiveInt, 10_000)
+  .option("--json", "print one JSON line", false)
+  .action(async (opts: { events: number; batch: number; json: boolean }) => {
+    emit(opts.json, await runIngestBench(opts.events, opts.batch));
+  });
+
+await program.parseAsync(process.argv);

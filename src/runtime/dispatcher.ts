@@ -1,0 +1,57 @@
+import type { ActionResult, Clock } from "../core/index.js";
+import { nextRetryAt } from "../channels/index.js";
+import type { ChannelRegistry, ChannelResult } from "../channels/index.js";
+import type { OutboxCompletion, OutboxItem, Store } from "../store/index.js";
+
+/** What the dispatcher needs. */
+export interface DispatcherDeps {
+  readonly store: Store;
+  readonly channels: ChannelRegistry;
+  readonly clock: Clock;
+  readonly workerId: string;
+  /** Items claimed and sent at once. The dispatcher keeps no backlog beyond this. */
+  readonly concurrency: number;
+  /** How long a claim is held before another worker may take the item back. */
+  readonly leaseMs: number;
+}
+
+/**
+ * Claim what can be sent at once, send it through its channel with the item id as idempotency key,
+ * and record the outcomes in one transaction. A retryable failure goes back to the outbox at the time
+ * the item's retry policy gives; an exhausted or permanent one becomes the action's failed result.
+ * Returns how many items were claimed.
+ */
+export async function dispatchOnce(deps: DispatcherDeps): Promise<number> {
+  const { store, clock } = deps;
+  const items = await store.claimOutbox(clock.now(), deps.concurrency, deps.leaseMs, deps.workerId);
+  if (items.length === 0) return 0;
+  const outcomes = await Promise.all(items.map((item) => send(deps, item)));
+  const now = clock.now();
+  const completions = items.map((item, i) => toCompletion(item, outcomes[i]!, now));
+  await store.completeOutbox(deps.workerId, completions, now);
+  return items.length;
+}
+
+async function send(deps: DispatcherDeps, item: OutboxItem): Promise<ChannelResult> {
+  try {
+    const channel = deps.channels.get(item.payload.channel);
+    return await channel.send({ idempotencyKey: item.id, workspaceId: item.workspaceId, payload: item.payload });
+  } catch (error) {
+    /* A channel must not throw for delivery problems; anything thrown is a bug or a missing adapter,
+       which no retry would fix. */
+    return { ok: false, retryable: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Pure: turn a channel outcome into the outbox completion, applying the retry policy. */
+export function toCompletion(item: OutboxItem, outcome: ChannelResult, now: number): OutboxCompletion {
+  const attempts = item.attempts + 1;
+  if (outcome.ok) {
+    const result: ActionResult = { ok: true, at: now, status: outcome.status, body: outcome.body, attempts };
+    return { outboxId: item.id, kind: "done", result };
+  }
+  const retryAt = outcome.retryable ? nextRetryAt(item.retry, attempts, now) : null;
+  if (retryAt !== null) return { outboxId: item.id, kind: "retry", retryAt, error: outcome.error };
+  const result: ActionResult = { ok: false, at: now, error: outcome.error, status: outcome.status, attempts };
+  return { outboxId: item.id, kind: "done", result };
+}

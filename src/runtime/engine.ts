@@ -1,0 +1,301 @@
+import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
+import type { Logger } from "pino";
+import { ConflictError, NotFoundError, nextScheduleFire } from "../core/index.js";
+import type { Clock, ManualClock, Millis, Run, Version } from "../core/index.js";
+import type { ChannelRegistry } from "../channels/index.js";
+import type { EnrollOutcome, Store } from "../store/index.js";
+import { executeRun } from "./audience.js";
+import { dispatchOnce } from "./dispatcher.js";
+import { createJourneyCache } from "./journey-cache.js";
+import { matchEventsOnce } from "./matcher.js";
+import { advanceDueOnce } from "./scheduler.js";
+
+/** What one `drain` (or clock advance) did. */
+export interface DrainReport {
+  /** Events consumed by the matcher. */
+  readonly events: number;
+  /** Enrollments advanced by the scheduler (each may take several transitions). */
+  readonly advanced: number;
+  /** Outbox items claimed and sent. */
+  readonly dispatched: number;
+  /** Rounds of matcher, scheduler and dispatcher. */
+  readonly rounds: number;
+}
+
+/** The engine: drives the pure core over the store and the channels. One per process. */
+export interface Engine {
+  readonly clock: Clock;
+  /** The manual clock when the engine runs on one, else null. */
+  readonly manualClock: ManualClock | null;
+  /** Start background loops (matcher, scheduler, dispatcher, audience schedules). Idempotent. */
+  start(): void;
+  /** Stop the loops; work in progress (a claimed batch, a send) finishes first. */
+  stop(): Promise<void>;
+  /** Wake the loops now (new events, enrollments, a publish). */
+  notify(): void;
+  /** Process everything due at `clock.now()` until nothing is left. */
+  drain(): Promise<DrainReport>;
+  /**
+   * Manual clock only (else `ConflictError`): move time to `to`, stopping at every due time on the
+   * way, so that a 30-day journey runs in order in well under a second.
+   */
+  advanceClockTo(to: Millis): Promise<DrainReport>;
+  /** API entry: enroll profiles into the journey's live version. */
+  enroll(workspaceId: string, journeyId: string, profileIds: readonly string[]): Promise<EnrollOutcome[]>;
+  /** Start an audience run of the journey's live version. It proceeds in the background; `drain` awaits it. */
+  startRun(workspaceId: string, journeyId: string, trigger?: Run["trigger"]): Promise<Run>;
+  /** Tell the engine a version was published: audience entries start or get their schedule. */
+  versionPublished(version: Version): Promise<void>;
+}
+
+/** Options of `createEngine`. */
+export interface EngineOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  /** The same object as `clock` when running on a manual clock. @default null */
+  readonly manualClock?: ManualClock | null;
+  readonly channels: ChannelRegistry;
+  readonly logger?: Logger;
+  /** @default `${hostname}-${pid}-${random}` */
+  readonly workerId?: string;
+  /** Enrollments advanced per transaction. @default 500 */
+  readonly batchSize?: number;
+  /** Outbox items sent at once. @default 64 */
+  readonly dispatchConcurrency?: number;
+  /** Longest sleep of an idle loop, in real milliseconds. @default 250 */
+  readonly pollIntervalMs?: number;
+  /** How long an outbox claim is held. @default 60000 */
+  readonly leaseMs?: number;
+}
+
+/** Build an engine. Nothing runs until `start()` or `drain()`. */
+export function createEngine(options: EngineOptions): Engine {
+  const { store, clock, channels, logger } = options;
+  const manualClock = options.manualClock ?? null;
+  const workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+  const batchSize = options.batchSize ?? 500;
+  const concurrency = options.dispatchConcurrency ?? 64;
+  const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const cache = createJourneyCache(store);
+  const runs = new Set<Promise<void>>();
+  const dispatcherDeps = { store, channels, clock, workerId, concurrency, leaseMs };
+
+  let running = false;
+  let loop: Promise<void> | null = null;
+  let wake: (() => void) | null = null;
+  let poked = false;
+
+  async function fireSchedules(now: Millis): Promise<number> {
+    const due = await store.dueSchedules(now);
+    for (const schedule of due) {
+      const version = await store.getVersion(schedule.workspaceId, schedule.versionId);
+      if (!version || version.status !== "live") {
+        await store.setScheduleNext(schedule.workspaceId, schedule.versionId, null);
+        continue;
+      }
+      const journey = cache.put(version);
+      const trigger = journey.entry.trigger;
+      const next = trigger.type === "audience" ? nextScheduleFire(trigger.schedule, now) : null;
+      await store.setScheduleNext(schedule.workspaceId, schedule.versionId, next);
+      const kind = trigger.type === "audience" && trigger.schedule.type === "cron" ? "cron" : "at";
+      await beginRun(version, kind);
+    }
+    return due.length;
+  }
+
+  async function beginRun(version: Version, trigger: Run["trigger"]): Promise<Run> {
+    const journey = cache.put(version);
+    const run = await store.createRun(
+      { workspaceId: version.workspaceId, journeyId: version.journeyId, versionId: version.id, trigger },
+      clock.now(),
+    );
+    const work = executeRun(store, clock, version, journey, run)
+      .catch((error: unknown) => logger?.error({ err: error, runId: run.id }, "audience run failed"))
+      .finally(() => {
+        runs.delete(work);
+        poke();
+      });
+    runs.add(work);
+    return run;
+  }
+
+  /** One round of every role at the current time. */
+  async function round(): Promise<{ events: number; advanced: number; dispatched: number; schedules: number }> {
+    await cache.refreshActive();
+    const now = clock.now();
+    const schedules = await fireSchedules(now);
+    const events = await matchEventsOnce(store, cache, now, batchSize);
+    const advanced = await advanceDueOnce(store, cache, clock.now(), batchSize);
+    const dispatched = await dispatchOnce(dispatcherDeps);
+    return { events, advanced, dispatched, schedules };
+  }
+
+  async function drain(): Promise<DrainReport> {
+    let events = 0;
+    let advanced = 0;
+    let dispatched = 0;
+    let rounds = 0;
+    for (;;) {
+      const r = await round();
+      rounds++;
+      events += r.events;
+      advanced += r.advanced;
+      dispatched += r.dispatched;
+      if (r.events + r.advanced + r.dispatched + r.schedules > 0) continue;
+      if (runs.size === 0) break;
+      await Promise.all([...runs]);
+    }
+    return { events, advanced, dispatched, rounds };
+  }
+
+  function poke(): void {
+    poked = true;
+    wake?.();
+  }
+
+  async function sleep(ms: number): Promise<void> {
+    if (poked) {
+      poked = false;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        wake = null;
+        resolve();
+      }
+      wake = done;
+    });
+    poked = false;
+  }
+
+  async function runLoop(): Promise<void> {
+    while (running) {
+      try {
+        const r = await round();
+        if (r.events + r.advanced + r.dispatched + r.schedules > 0) continue;
+        const next = await store.nextDueAt();
+        const untilDue = next === null || manualClock ? pollIntervalMs : Math.max(0, next - clock.now());
+        await sleep(Math.min(pollIntervalMs, untilDue));
+      } catch (error) {
+        logger?.error({ err: error }, "engine round failed");
+        await sleep(pollIntervalMs);
+      }
+    }
+  }
+
+  /** The earliest time at or before `to` when an enrollment, an outbox item or a schedule comes due. */
+  async function nextWakeBefore(to: Millis): Promise<Millis | null> {
+    const times = [await store.nextDueAt(), ...(await store.dueSchedules(to)).map((s) => s.nextAt)];
+    const due = times.filter((t): t is Millis => t !== null && t <= to);
+    return due.length > 0 ? Math.min(...due) : null;
+  }
+
+  async function liveVersion(workspaceId: string, journeyId: string): Promise<Version> {
+    const journey = await store.getJourney(workspaceId, journeyId);
+    if (!journey) throw new NotFoundError("journey", journeyId);
+    const versions = await store.listVersions(workspaceId, journeyId);
+    const live = versions.find((v) => v.status === "live");
+    if (!live) {
+      const latest = versions[versions.length - 1];
+      throw new ConflictError(
+        `journey ${journeyId} has no live version (latest is version ${latest?.number ?? "?"}, ${latest?.status ?? "missing"})`,
+        latest?.status ?? "none",
+        ["publish a draft version"],
+      );
+    }
+    return live;
+  }
+
+  return {
+    clock,
+    manualClock,
+    start() {
+      if (running) return;
+      running = true;
+      loop = runLoop();
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+      loop = null;
+      await Promise.all([...runs]);
+    },
+    notify: poke,
+    drain,
+    async advanceClockTo(to) {
+      if (!manualClock) {
+        throw new ConflictError("the clock is the system clock; start the server with --clock manual", "system", [
+          "serve --clock manual",
+        ]);
+      }
+      const totals = { events: 0, advanced: 0, dispatched: 0, rounds: 0 };
+      const add = (r: DrainReport): void => {
+        totals.events += r.events;
+        totals.advanced += r.advanced;
+        totals.dispatched += r.dispatched;
+        totals.rounds += r.rounds;
+      };
+      add(await drain());
+      for (;;) {
+        const next = await nextWakeBefore(to);
+        if (next === null) break;
+        const stalled = next <= manualClock.now();
+        if (!stalled) manualClock.set(next);
+        const r = await drain();
+        add(r);
+        /* Something claims to be due now, yet nothing could process it: stop rather than spin. */
+        if (stalled && r.events + r.advanced + r.dispatched === 0) break;
+      }
+      if (to > manualClock.now()) manualClock.set(to);
+      add(await drain());
+      return totals;
+    },
+    async enroll(workspaceId, journeyId, profileIds) {
+      const version = await liveVersion(workspaceId, journeyId);
+      const journey = cache.put(version);
+      const outcomes = await store.enroll(
+        profileIds.map((profileId) => ({
+          workspaceId,
+          journeyId,
+          versionId: version.id,
+          profileId,
+          runId: null,
+          event: null,
+          reentry: journey.reentry,
+          entryNodeId: journey.entryNodeId,
+        })),
+        clock.now(),
+      );
+      poke();
+      return outcomes;
+    },
+    async startRun(workspaceId, journeyId, trigger = "now") {
+      const version = await liveVersion(workspaceId, journeyId);
+      const journey = cache.put(version);
+      if (journey.entry.trigger.type !== "audience") {
+        throw new ConflictError(
+          `journey ${journeyId} enters on ${journey.entry.trigger.type === "event" ? "an event" : "the API"}, not an audience`,
+          journey.entry.trigger.type,
+          ["enroll profiles through the API", "send the entry event"],
+        );
+      }
+      const run = await beginRun(version, trigger);
+      poke();
+      return run;
+    },
+    async versionPublished(version) {
+      const journey = cache.put(version);
+      const trigger = journey.entry.trigger;
+      if (trigger.type === "audience") {
+        if (trigger.schedule.type === "now") await beginRun(version, "now");
+        else await store.setScheduleNext(version.workspaceId, version.id, nextScheduleFire(trigger.schedule, clock.now()));
+      }
+      poke();
+    },
+  };
+}
