@@ -204,7 +204,7 @@ describe("webhook channel", () => {
   it("uses the fetch it is given", async () => {
     const calls: string[] = [];
     const fakeFetch: typeof fetch = (input) => {
-      calls.push(String(input));
+      calls.push(input instanceof URL ? input.href : typeof input === "string" ? input : input.url);
       return Promise.resolve(new Response('{"via":"injected"}', { status: 200, headers: { "content-type": "application/json" } }));
     };
     const result = await createWebhookChannel({ fetch: fakeFetch }).send(item({ url: "https://example.invalid/x" }));
