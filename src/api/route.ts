@@ -1,0 +1,149 @@
+import type { FastifyInstance } from "fastify";
+import type { z } from "zod";
+import { ValidationError } from "../core/index.js";
+import type { Engine } from "../runtime/index.js";
+import type { Store } from "../store/index.js";
+import { issuesFromZod, prefixPath } from "./issues.js";
+import { DEFAULT_WORKSPACE, WorkspaceIdSchema } from "./schemas/common.js";
+
+/** What every handler may use: passed explicitly, resolved once in `buildServer`. */
+export interface ApiServices {
+  readonly store: Store;
+  readonly engine: Engine;
+  /** Reported by `/v1/health`. */
+  readonly storeName: string;
+  /** Reported by `/v1/health`. */
+  readonly version: string;
+}
+
+/** A handler's input: validated params, query and body, the request's workspace, and the services. */
+export interface RouteContext<P, Q, B> {
+  readonly params: P;
+  readonly query: Q;
+  readonly body: B;
+  readonly workspaceId: string;
+  readonly services: ApiServices;
+}
+
+/** A CSV answer (`?format=csv`), sent as `text/csv` instead of JSON. */
+export class CsvAnswer {
+  constructor(
+    /** Suggested download name. */
+    readonly filename: string,
+    readonly text: string,
+  ) {}
+}
+
+/** One HTTP route: its zod schemas (which validate requests and generate the OpenAPI document) and its handler. */
+export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType> {
+  readonly method: "GET" | "POST" | "PUT" | "DELETE";
+  /** Fastify syntax: `/v1/journeys/:journeyId`. */
+  readonly url: string;
+  /** One line for the OpenAPI document. */
+  readonly summary: string;
+  /** OpenAPI tag: the resource. */
+  readonly tag: string;
+  readonly params?: P;
+  readonly query?: Q;
+  /** A missing body is validated as `{}`. */
+  readonly body?: B;
+  /** @default 200 */
+  readonly status?: number;
+  /** The success answer. */
+  readonly response: R;
+  /** True when `?format=csv` answers `text/csv`. @default false */
+  readonly csv?: boolean;
+  /** Thin: call the store, the engine and core validation; throw Waymark errors. */
+  readonly handler: (ctx: RouteContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<z.input<R> | CsvAnswer>;
+}
+
+/** A route with its types erased, as kept in the route table. */
+export interface Route {
+  readonly method: "GET" | "POST" | "PUT" | "DELETE";
+  readonly url: string;
+  readonly summary: string;
+  readonly tag: string;
+  readonly params?: z.ZodType;
+  readonly query?: z.ZodType;
+  readonly body?: z.ZodType;
+  readonly status?: number;
+  readonly response: z.ZodType;
+  readonly csv?: boolean;
+  handler(ctx: RouteContext<unknown, unknown, unknown>): Promise<unknown>;
+}
+
+/** Declare a route; the types of params, query and body flow from their schemas into the handler. */
+export function defineRoute<
+  P extends z.ZodType = z.ZodType<Record<string, never>>,
+  Q extends z.ZodType = z.ZodType<Record<string, never>>,
+  B extends z.ZodType = z.ZodType<Record<string, never>>,
+  R extends z.ZodType = z.ZodType,
+>(spec: RouteSpec<P, Q, B, R>): Route {
+  return spec as unknown as Route;
+}
+
+function parsePart(schema: z.ZodType | undefined, value: unknown, root: "params" | "query" | "body"): unknown {
+  if (schema === undefined) return {};
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new ValidationError(issuesFromZod(parsed.error, root));
+}
+
+function parseWorkspace(header: string | string[] | undefined): string {
+  if (header === undefined) return DEFAULT_WORKSPACE;
+  const parsed = WorkspaceIdSchema.safeParse(header);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new ValidationError([
+    {
+      path: prefixPath("headers", "waymark-workspace"),
+      code: issue?.code ?? "invalid_type",
+      message: issue?.message ?? "invalid workspace",
+    },
+  ]);
+}
+
+/** Options of `registerRoute`. */
+export interface RegisterOptions {
+  readonly services: ApiServices;
+  /** Check every answer against the route's response schema (a mismatch is a 500). @default false */
+  readonly validateResponses: boolean;
+  /** Workspaces known to exist, so that each is ensured once per process. */
+  readonly ensured: Set<string>;
+}
+
+/**
+ * Register one route with Fastify: validate the workspace header, params, query and body with zod
+ * (400 naming the field), make sure a writing request's workspace exists, run the handler, send.
+ */
+export function registerRoute(app: FastifyInstance, route: Route, options: RegisterOptions): void {
+  const { services } = options;
+  app.route({
+    method: route.method,
+    url: route.url,
+    handler: async (request, reply) => {
+      const workspaceId = parseWorkspace(request.headers["waymark-workspace"]);
+      const params = parsePart(route.params, request.params, "params");
+      const query = parsePart(route.query, request.query, "query");
+      const body = parsePart(route.body, request.body ?? {}, "body");
+      if (route.method !== "GET" && !options.ensured.has(workspaceId)) {
+        await services.store.ensureWorkspace(workspaceId, workspaceId, services.engine.clock.now());
+        options.ensured.add(workspaceId);
+      }
+      const result = await route.handler({ params, query, body, workspaceId, services });
+      if (result instanceof CsvAnswer) {
+        return reply
+          .type("text/csv; charset=utf-8")
+          .header("content-disposition", `attachment; filename="${result.filename}"`)
+          .send(result.text);
+      }
+      if (options.validateResponses) {
+        const checked = route.response.safeParse(result);
+        if (!checked.success) {
+          throw new Error(`answer of ${route.method} ${route.url} does not match its schema: ${checked.error.message}`);
+        }
+      }
+      return reply.status(route.status ?? 200).send(result);
+    },
+  });
+}

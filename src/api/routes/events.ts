@@ -1,0 +1,38 @@
+import type { EventInput } from "../../store/index.js";
+import type { z } from "zod";
+import { EventsAnswerSchema, EventsBodySchema, type EventInputSchema } from "../schemas/event.js";
+import { defineRoute, type Route } from "../route.js";
+
+function toEventInput(e: z.output<typeof EventInputSchema>, now: number): EventInput {
+  return {
+    eventId: e.eventId,
+    profileId: e.profileId,
+    name: e.name,
+    payload: e.payload ?? {},
+    occurredAt: e.occurredAt === undefined ? now : Date.parse(e.occurredAt),
+  };
+}
+
+/** Event ingestion: one event or a batch, stored durably and deduplicated before the answer. */
+export const eventRoutes: readonly Route[] = [
+  defineRoute({
+    method: "POST",
+    url: "/v1/events",
+    summary: "Ingest one event or a batch of up to 10,000; deduplicated by eventId, durable before the answer",
+    tag: "events",
+    body: EventsBodySchema,
+    status: 202,
+    response: EventsAnswerSchema,
+    handler: async ({ body, workspaceId, services: { store, engine } }) => {
+      const now = engine.clock.now();
+      const events = "events" in body ? body.events : [body];
+      const counts = await store.appendEvents(
+        workspaceId,
+        events.map((e) => toEventInput(e, now)),
+        now,
+      );
+      engine.notify();
+      return counts;
+    },
+  }),
+];

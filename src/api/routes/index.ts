@@ -1,0 +1,31 @@
+import type { Route } from "../route.js";
+import { clockRoutes } from "./clock.js";
+import { devRoutes } from "./dev.js";
+import { enrollmentRoutes } from "./enrollments.js";
+import { eventRoutes } from "./events.js";
+import { healthRoutes } from "./health.js";
+import { journeyRoutes } from "./journeys.js";
+import { makeOpenApiRoute, schemaRoute } from "./meta.js";
+import { profileRoutes } from "./profiles.js";
+import { resultRoutes } from "./results.js";
+import { runRoutes } from "./runs.js";
+import { versionRoutes } from "./versions.js";
+
+/** The one route table: every route of the API, the OpenAPI document's own route included. */
+export function routeTable(): readonly Route[] {
+  const table: Route[] = [
+    ...healthRoutes,
+    schemaRoute,
+    ...journeyRoutes,
+    ...versionRoutes,
+    ...enrollmentRoutes,
+    ...runRoutes,
+    ...resultRoutes,
+    ...profileRoutes,
+    ...eventRoutes,
+    ...devRoutes,
+    ...clockRoutes,
+  ];
+  table.push(makeOpenApiRoute(() => table));
+  return table;
+}

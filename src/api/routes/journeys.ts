@@ -1,0 +1,84 @@
+import { z } from "zod";
+import { validateDefinition, ValidationError, type Issue, type JsonObject } from "../../core/index.js";
+import {
+  CreateJourneyBodySchema,
+  DefinitionBodySchema,
+  JourneyParamsSchema,
+  ValidateAnswerSchema,
+  WireJourneySchema,
+  WireJourneySummarySchema,
+  WireVersionSchema,
+} from "../schemas/journey.js";
+import { prefixPath } from "../issues.js";
+import { defineRoute, type Route } from "../route.js";
+import { wireJourney, wireJourneySummary, wireVersion } from "../wire.js";
+import { requireJourney } from "./lookups.js";
+
+/** Throw a `ValidationError` with every issue of the definition, paths prefixed `definition.`. */
+export function assertValidDefinition(definition: JsonObject): void {
+  const issues = validateDefinition(definition);
+  if (issues.length > 0) throw new ValidationError(issues.map(underDefinition));
+}
+
+/** An issue of a definition, as a path in a request body. */
+export function underDefinition(issue: Issue): Issue {
+  return { ...issue, path: prefixPath("definition", issue.path) };
+}
+
+const JourneyAnswerSchema = z.object({ journey: WireJourneySchema, version: WireVersionSchema });
+
+/** Journeys: create, list, read, and validate a definition without saving it. */
+export const journeyRoutes: readonly Route[] = [
+  defineRoute({
+    method: "POST",
+    url: "/v1/journeys",
+    summary: "Create a journey, with version 1 as a draft",
+    tag: "journeys",
+    body: CreateJourneyBodySchema,
+    status: 201,
+    response: JourneyAnswerSchema,
+    handler: async ({ body, workspaceId, services: { store, engine } }) => {
+      assertValidDefinition(body.definition);
+      const { journey, version } = await store.createJourney(
+        { workspaceId, name: body.name, owner: body.owner ?? null, definition: body.definition },
+        engine.clock.now(),
+      );
+      return { journey: wireJourney(journey), version: wireVersion(version) };
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    url: "/v1/journeys",
+    summary: "List journeys, newest first",
+    tag: "journeys",
+    response: z.object({ journeys: z.array(WireJourneySummarySchema) }),
+    handler: async ({ workspaceId, services: { store } }) => ({
+      journeys: (await store.listJourneys(workspaceId)).map(wireJourneySummary),
+    }),
+  }),
+  defineRoute({
+    method: "GET",
+    url: "/v1/journeys/:journeyId",
+    summary: "A journey and its versions, oldest first",
+    tag: "journeys",
+    params: JourneyParamsSchema,
+    response: z.object({ journey: WireJourneySchema, versions: z.array(WireVersionSchema) }),
+    handler: async ({ params, workspaceId, services: { store } }) => {
+      const journey = await requireJourney(store, workspaceId, params.journeyId);
+      const versions = await store.listVersions(workspaceId, journey.id);
+      return { journey: wireJourney(journey), versions: versions.map(wireVersion) };
+    },
+  }),
+  defineRoute({
+    method: "POST",
+    url: "/v1/journeys/validate",
+    summary: "Validate a definition without saving it (issue paths are relative to the definition)",
+    tag: "journeys",
+    body: DefinitionBodySchema,
+    response: ValidateAnswerSchema,
+    handler: async ({ body }) => {
+      const issues = validateDefinition(body.definition);
+      return { valid: issues.length === 0, issues: [...issues] };
+    },
+  }),
+];

@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { toCsv } from "../csv.js";
+import { JourneyParamsSchema, NodeResultSchema, ResultsQuerySchema } from "../schemas/journey.js";
+import { CsvAnswer, defineRoute, type Route } from "../route.js";
+import { definitionNodes, requireJourney, requireVersion } from "./lookups.js";
+
+const RESULT_COLUMNS = ["nodeId", "kind", "name", "entered", "waiting", "completed", "failed", "cancelled"] as const;
+
+/** Per-node results of a version: every node of its definition, zeros for nodes never reached. */
+export const resultRoutes: readonly Route[] = [
+  defineRoute({
+    method: "GET",
+    url: "/v1/journeys/:journeyId/results",
+    summary: "Per-node counters of a version (default: the active one, else the latest); JSON or CSV",
+    tag: "results",
+    params: JourneyParamsSchema,
+    query: ResultsQuerySchema,
+    response: z.object({ versionId: z.string(), nodes: z.array(NodeResultSchema) }),
+    csv: true,
+    handler: async ({ params, query, workspaceId, services: { store } }) => {
+      const journey = await requireJourney(store, workspaceId, params.journeyId);
+      let version;
+      if (query.versionId !== undefined) {
+        version = await requireVersion(store, workspaceId, journey.id, query.versionId);
+      } else {
+        const versions = await store.listVersions(workspaceId, journey.id);
+        version = versions.find((v) => v.status === "live" || v.status === "paused") ?? versions.at(-1);
+        if (version === undefined) throw new Error(`journey ${journey.id} has no version`);
+      }
+      const stats = new Map((await store.nodeStats(workspaceId, version.id)).map((s) => [s.nodeId, s]));
+      const nodes = definitionNodes(version.definition).map((n) => {
+        const s = stats.get(n.id);
+        return {
+          nodeId: n.id,
+          kind: n.kind,
+          name: n.name,
+          entered: s?.entered ?? 0,
+          waiting: s?.waiting ?? 0,
+          completed: s?.completed ?? 0,
+          failed: s?.failed ?? 0,
+          cancelled: s?.cancelled ?? 0,
+        };
+      });
+      if (query.format === "csv") {
+        return new CsvAnswer(
+          `${journey.id}-v${version.number}-results.csv`,
+          toCsv(RESULT_COLUMNS, nodes.map((n) => RESULT_COLUMNS.map((c) => n[c]))),
+        );
+      }
+      return { versionId: version.id, nodes };
+    },
+  }),
+];

@@ -1,0 +1,70 @@
+import { z } from "zod";
+import { compileDefinition, ConflictError, ValidationError } from "../../core/index.js";
+import { DefinitionBodySchema, JourneyParamsSchema, PublishBodySchema, WireVersionSchema } from "../schemas/journey.js";
+import { defineRoute, type Route } from "../route.js";
+import { wireVersion } from "../wire.js";
+import { assertValidDefinition, underDefinition } from "./journeys.js";
+import { requireJourney, requireVersion } from "./lookups.js";
+
+/** Versions: edit the draft, publish. */
+export const versionRoutes: readonly Route[] = [
+  defineRoute({
+    method: "PUT",
+    url: "/v1/journeys/:journeyId/draft",
+    summary: "Replace the draft's definition, or create a draft version if there is none",
+    tag: "versions",
+    params: JourneyParamsSchema,
+    body: DefinitionBodySchema,
+    response: z.object({ version: WireVersionSchema }),
+    handler: async ({ params, body, workspaceId, services: { store, engine } }) => {
+      const journey = await requireJourney(store, workspaceId, params.journeyId);
+      assertValidDefinition(body.definition);
+      const now = engine.clock.now();
+      const draft = (await store.listVersions(workspaceId, journey.id)).find((v) => v.status === "draft");
+      const version =
+        draft === undefined
+          ? await store.createDraftVersion(workspaceId, journey.id, body.definition, now)
+          : await store.updateDraft(workspaceId, draft.id, body.definition, now);
+      return { version: wireVersion(version) };
+    },
+  }),
+  defineRoute({
+    method: "POST",
+    url: "/v1/journeys/:journeyId/publish",
+    summary: "Publish a draft (default: the journey's draft); the previous live version closes",
+    tag: "versions",
+    params: JourneyParamsSchema,
+    body: PublishBodySchema,
+    response: z.object({ version: WireVersionSchema, closed: WireVersionSchema.nullable() }),
+    handler: async ({ params, body, workspaceId, services: { store, engine } }) => {
+      const journey = await requireJourney(store, workspaceId, params.journeyId);
+      let target;
+      if (body.versionId !== undefined) {
+        target = await requireVersion(store, workspaceId, journey.id, body.versionId);
+      } else {
+        const versions = await store.listVersions(workspaceId, journey.id);
+        target = versions.find((v) => v.status === "draft");
+        if (target === undefined) {
+          throw new ConflictError(`journey ${journey.id} has no draft to publish`, versions.at(-1)?.status ?? "none", [
+            "PUT /v1/journeys/:journeyId/draft",
+          ]);
+        }
+      }
+      if (target.status !== "draft") {
+        throw new ConflictError(`version ${target.number} is ${target.status}; only a draft can be published`, target.status, [
+          "PUT /v1/journeys/:journeyId/draft",
+        ]);
+      }
+      try {
+        compileDefinition(target.definition);
+      } catch (err) {
+        if (err instanceof ValidationError) throw new ValidationError(err.issues.map(underDefinition), { cause: err });
+        throw err;
+      }
+      const { version, closed } = await store.publishVersion(workspaceId, target.id, engine.clock.now());
+      await engine.versionPublished(version);
+      engine.notify();
+      return { version: wireVersion(version), closed: closed === null ? null : wireVersion(closed) };
+    },
+  }),
+];
