@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { json, openHarness, type ApiHarness } from "./harness.js";
+
+let h: ApiHarness;
+beforeAll(async () => {
+  h = await openHarness();
+});
+afterAll(async () => {
+  await h.close();
+});
+
+const EVERY_ROUTE = [
+  "get /v1/health",
+  "get /v1/openapi.json",
+  "get /v1/schema/journey.json",
+  "post /v1/journeys",
+  "get /v1/journeys",
+  "get /v1/journeys/{journeyId}",
+  "post /v1/journeys/validate",
+  "put /v1/journeys/{journeyId}/draft",
+  "post /v1/journeys/{journeyId}/publish",
+  "post /v1/journeys/{journeyId}/enroll",
+  "post /v1/journeys/{journeyId}/runs",
+  "get /v1/runs/{runId}",
+  "get /v1/journeys/{journeyId}/results",
+  "put /v1/profiles/{profileId}",
+  "post /v1/profiles/batch",
+  "get /v1/profiles/{profileId}",
+  "get /v1/profiles/{profileId}/timeline",
+  "get /v1/enrollments/{enrollmentId}",
+  "post /v1/events",
+  "get /v1/dev/mailbox",
+  "get /v1/clock",
+  "post /v1/clock/advance",
+];
+
+describe("the OpenAPI document", () => {
+  it("describes every route, with request and response schemas", async () => {
+    const res = await h.request("GET", "/v1/openapi.json");
+    expect(res.statusCode).toBe(200);
+    const doc = json(res);
+    expect(doc.openapi).toBe("3.1.0");
+    const operations = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => `${method} ${path}`),
+    );
+    expect(operations.sort()).toEqual([...EVERY_ROUTE].sort());
+    const ids = operations.map((op) => {
+      const [method, path] = op.split(" ");
+      return doc.paths[path!][method!].operationId;
+    });
+    expect(new Set(ids).size).toBe(ids.length);
+
+    const events = doc.paths["/v1/events"].post;
+    expect(events.responses["202"].content["application/json"].schema.properties.accepted).toBeDefined();
+    expect(JSON.stringify(events.requestBody)).toContain("eventId");
+    const results = doc.paths["/v1/journeys/{journeyId}/results"].get;
+    expect(results.parameters.map((p: { name?: string }) => p.name).filter(Boolean)).toEqual(["journeyId", "versionId", "format"]);
+    expect(results.responses["200"].content["text/csv"]).toBeDefined();
+    expect(JSON.stringify(doc.paths["/v1/journeys"].post.requestBody)).toContain("#/components/schemas/JourneyDefinition");
+    expect(doc.components.schemas.JourneyDefinition).toBeTypeOf("object");
+  });
+
+  it("serves the journey definition JSON Schema", async () => {
+    const res = await h.request("GET", "/v1/schema/journey.json");
+    expect(res.statusCode).toBe(200);
+    expect(JSON.stringify(json(res))).toContain("nodes");
+  });
+});
+
+describe("over a real port", () => {
+  it("answers /v1/health on 127.0.0.1", async () => {
+    const address = await h.app.listen({ host: "127.0.0.1", port: 0 });
+    const res = await fetch(`${address}/v1/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "ok", clock: "manual", store: "sqlite", now: "2026-03-02T09:00:00.000Z" });
+  });
+});
