@@ -3,3 +3,34 @@
  */
 export * from "./types.js";
 export * from "./errors.js";
+export { systemClock, createManualClock, type Clock, type ManualClock } from "./clock.js";
+export { ConditionOps, ConditionSchema, type Condition, type ConditionOp, type FieldCondition } from "./definition/condition-schema.js";
+export {
+  JourneyDefinitionSchema,
+  SettingsSchema,
+  type JourneyDefinition,
+  type JourneyDefinitionInput,
+  type JourneyNode,
+  type JourneyNodeInput,
+  type JourneySettings,
+  type EntryTriggerDefinition,
+} from "./definition/journey-schema.js";
+export { NodeSchema } from "./definition/node-schema.js";
+export { journeyDefinitionJsonSchema } from "./definition/json-schema.js";
+export { DefinitionIssueCode } from "./definition/issue-codes.js";
+export { validateDefinition } from "./definition/validate.js";
+export { compileDefinition, DEFAULT_RETRY_POLICY } from "./definition/compile.js";
+export type {
+  CompiledJourney,
+  CompiledNode,
+  CompiledTrigger,
+  CompiledSchedule,
+  CompiledAction,
+} from "./definition/compiled-journey.js";
+export { evaluateCondition, compileCondition, type CompiledCondition } from "./condition/evaluate.js";
+export type { ConditionFacts } from "./condition/field-path.js";
+export { parseDuration } from "./time/duration.js";
+export { advance, MAX_TRANSITIONS_PER_ADVANCE, type AdvanceContext } from "./interpreter/advance.js";
+export { nextScheduleFire } from "./interpreter/schedule.js";
+export { entryTrigger, awaitedEventNames } from "./interpreter/journey-queries.js";
+export { splitBucket } from "./interpreter/split-bucket.js";

@@ -1,0 +1,63 @@
+import type { ActionResult, EventFacts, Profile } from "../types.js";
+
+/** What a condition reads from: the profile, the event in hand, and the results of earlier actions. */
+export interface ConditionFacts {
+  readonly profile: Profile;
+  /** The entry event, or the event being matched by a filter. */
+  readonly event: EventFacts | null;
+  readonly results: { readonly [nodeId: string]: ActionResult };
+}
+
+/** A field path resolved once, at compile time, into a reader. */
+export type FieldReader = (facts: ConditionFacts) => unknown;
+
+const PROFILE_FIELDS = new Set(["id", "email", "timezone", "subscribed"]);
+const EVENT_FIELDS = new Set(["name", "occurredAt"]);
+const RESULT_FIELDS = new Set(["ok", "status", "error", "at", "attempts", "skipped"]);
+
+function dig(value: unknown, path: readonly string[]): unknown {
+  let v = value;
+  for (const key of path) {
+    if (v === null || typeof v !== "object" || !Object.hasOwn(v, key)) return undefined;
+    v = (v as Record<string, unknown>)[key];
+  }
+  return v;
+}
+
+/**
+ * Resolve a field path into a reader, or null when the path names nothing.
+ * Paths: `profile.id|email|timezone|subscribed`, `profile.attributes.<a.b>` (or `profile.<a.b>` for short),
+ * `event.name|occurredAt`, `event.payload.<a.b>`, `results.<nodeId>.ok|status|error|at|attempts`,
+ * `results.<nodeId>.body.<a.b>`.
+ */
+export function compileFieldPath(path: string): FieldReader | null {
+  const parts = path.split(".");
+  if (parts.some((p) => p === "")) return null;
+  const [root, first, ...rest] = parts;
+  if (first === undefined) return null;
+  if (root === "profile") {
+    if (rest.length === 0 && PROFILE_FIELDS.has(first)) {
+      const key = first as "id" | "email" | "timezone" | "subscribed";
+      return (f) => f.profile[key];
+    }
+    const attrPath = first === "attributes" ? rest : [first, ...rest];
+    if (attrPath.length === 0) return null;
+    return (f) => dig(f.profile.attributes, attrPath);
+  }
+  if (root === "event") {
+    if (rest.length === 0 && EVENT_FIELDS.has(first)) {
+      const key = first as "name" | "occurredAt";
+      return (f) => f.event?.[key];
+    }
+    if (first === "payload" && rest.length > 0) return (f) => (f.event ? dig(f.event.payload, rest) : undefined);
+    return null;
+  }
+  if (root === "results") {
+    const [field, ...bodyPath] = rest;
+    if (field === undefined) return null;
+    if (bodyPath.length === 0 && RESULT_FIELDS.has(field)) return (f) => dig(f.results, [first, field]);
+    if (field === "body") return (f) => dig(f.results, [first, "body", ...bodyPath]);
+    return null;
+  }
+  return null;
+}

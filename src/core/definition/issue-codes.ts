@@ -1,0 +1,53 @@
+/** The stable codes of journey definition issues. */
+export const DefinitionIssueCode = {
+  /** A value has the wrong JSON type. */
+  invalidType: "invalid_type",
+  /** A required field is missing. */
+  required: "required",
+  /** A field that the schema does not know. */
+  unknownField: "unknown_field",
+  /** A node `kind` that does not exist. */
+  unknownKind: "unknown_kind",
+  /** A value outside the allowed set or range. */
+  invalidValue: "invalid_value",
+  /** A node id (or an exit naming one) that does not match the id pattern. */
+  invalidNodeId: "invalid_node_id",
+  /** A malformed condition. */
+  invalidCondition: "invalid_condition",
+  /** A condition field path that names nothing. */
+  invalidField: "invalid_field",
+  /** A comparison that needs a `value` has none. */
+  missingValue: "missing_value",
+  /** Two nodes share an id. */
+  duplicateId: "duplicate_id",
+  /** No entry node. */
+  noEntry: "no_entry",
+  /** More than one entry node. */
+  multipleEntries: "multiple_entries",
+  /** An exit points at a node that does not exist. */
+  danglingEdge: "dangling_edge",
+  /** A node that cannot be reached from the entry. */
+  unreachableNode: "unreachable_node",
+  /** A cycle with no wait node on it. */
+  waitlessLoop: "waitless_loop",
+  /** Split percents that do not sum to 100. */
+  splitPercentSum: "split_percent_sum",
+  /** A duration that does not parse or is not positive. */
+  invalidDuration: "invalid_duration",
+  /** A cron expression that croner refuses. */
+  invalidCron: "invalid_cron",
+  /** An unknown IANA time zone. */
+  invalidTimezone: "invalid_timezone",
+  /** A Liquid template that does not parse. */
+  invalidTemplate: "invalid_template",
+  /** An ISO date-time that does not parse (or lacks a required offset). */
+  invalidDatetime: "invalid_datetime",
+  /** A time of day that is not `HH:MM`. */
+  invalidTime: "invalid_time",
+  /** A wait-until needs exactly one of `at` and `attribute`; `time` goes with `attribute`. */
+  invalidWaitUntil: "invalid_wait_until",
+  /** An email action with neither `html` nor `text`. */
+  missingContent: "missing_content",
+} as const;
+/** A stable code of a journey definition issue. */
+export type DefinitionIssueCode = (typeof DefinitionIssueCode)[keyof typeof DefinitionIssueCode];

@@ -1,0 +1,10 @@
+import { z } from "zod";
+import { JourneyDefinitionSchema } from "./journey-schema.js";
+
+/**
+ * The published JSON Schema of a journey definition (draft 2020-12), generated from the zod schema.
+ * It describes the input shape (defaults may be left out). Editors use it through `"$schema"`.
+ */
+export function journeyDefinitionJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(JourneyDefinitionSchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+}

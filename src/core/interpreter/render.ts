@@ -1,0 +1,41 @@
+import type { CompiledAction } from "../definition/compiled-journey.js";
+import { renderTemplate, type CompiledTemplate } from "../template/template.js";
+import type { ActionResult, EventFacts, JsonObject, Profile } from "../types.js";
+
+/** The variables a template sees: `profile` (its attributes also at top level), `event`, `results`. */
+export function templateScope(
+  profile: Profile,
+  event: EventFacts | null,
+  results: { readonly [nodeId: string]: ActionResult },
+): object {
+  return {
+    profile: {
+      ...profile.attributes,
+      id: profile.id,
+      email: profile.email,
+      timezone: profile.timezone,
+      subscribed: profile.subscribed,
+      attributes: profile.attributes,
+    },
+    event: event === null ? null : { name: event.name, payload: event.payload, occurredAt: event.occurredAt },
+    results,
+  };
+}
+
+/** A lazily built scope: most actions with static templates never need one. */
+export class LazyScope {
+  private scope: object | null = null;
+  constructor(private readonly build: () => object) {}
+  render(template: CompiledTemplate): string {
+    if (typeof template === "string") return template;
+    this.scope ??= this.build();
+    return renderTemplate(template, this.scope);
+  }
+}
+
+/** Render an update_profile action's values. */
+export function renderSet(action: Extract<CompiledAction, { type: "update_profile" }>, scope: LazyScope): JsonObject {
+  const set: JsonObject = {};
+  for (const [key, v] of action.set) set[key] = "template" in v ? scope.render(v.template) : v.value;
+  return set;
+}
