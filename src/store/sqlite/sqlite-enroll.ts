@@ -1,0 +1,81 @@
+import { randomUUID } from "node:crypto";
+import type { Millis } from "../../core/index.js";
+import type { EnrollOutcome, EnrollRequest } from "../store.js";
+import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
+
+/**
+ * Enrollment creation with `Store.enroll`'s rules, for one request, inside the caller's transaction
+ * (shared by `enroll` and `matchEvents`). The version status is re-read here, in the transaction, so
+ * that a creation serializes with close and stop.
+ */
+export type SqliteEnrollOne = (request: EnrollRequest, now: Millis) => EnrollOutcome;
+
+/** Prepare the enrollment-creation statements. */
+export function makeSqliteEnrollOne(db: SqliteDb): SqliteEnrollOne {
+  const versionStatus = db
+    .prepare<
+      [string, string, string],
+      string
+    >("SELECT status FROM versions WHERE workspace_id = ? AND id = ? AND journey_id = ?")
+    .pluck();
+  const hasActive = db
+    .prepare<
+      [string, string, string],
+      number
+    >("SELECT 1 FROM enrollments WHERE workspace_id = ? AND journey_id = ? AND profile_id = ? AND status = 'active'")
+    .pluck();
+  const lastEnteredAt = db
+    .prepare<
+      [string, string, string],
+      number | null
+    >("SELECT MAX(entered_at) FROM enrollments WHERE workspace_id = ? AND journey_id = ? AND profile_id = ?")
+    .pluck();
+  const ensureProfile = db.prepare(
+    `INSERT INTO profiles (workspace_id, id, created_at, updated_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (workspace_id, id) DO NOTHING`,
+  );
+  const insert = db.prepare(
+    `INSERT INTO enrollments (workspace_id, id, journey_id, version_id, run_id, profile_id, node_id, seq,
+                              entered_at, status, due_at, context)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 'active', ?, ?)`,
+  );
+
+  return (r, now) => {
+    if (versionStatus.get(r.workspaceId, r.versionId, r.journeyId) !== "live")
+      return { status: "version_not_live" };
+    if (hasActive.get(r.workspaceId, r.journeyId, r.profileId) !== undefined)
+      return { status: "already_active" };
+    if (r.reentry.mode !== "always") {
+      const last = lastEnteredAt.get(r.workspaceId, r.journeyId, r.profileId) ?? null;
+      if (last !== null && (r.reentry.mode === "once" || last > now - r.reentry.everyMs)) {
+        return { status: "reentry_blocked" };
+      }
+    }
+    ensureProfile.run(r.workspaceId, r.profileId, now, now);
+    const id = randomUUID();
+    const context = JSON.stringify({ event: r.event, results: {} });
+    insert.run(
+      r.workspaceId,
+      id,
+      r.journeyId,
+      r.versionId,
+      r.runId,
+      r.profileId,
+      r.entryNodeId,
+      now,
+      now,
+      context,
+    );
+    return { status: "enrolled", enrollmentId: id };
+  };
+}
+
+/** `Store.enroll`: every request in one transaction. */
+export function makeSqliteEnroll(
+  db: SqliteDb,
+  enrollOne: SqliteEnrollOne,
+): (requests: readonly EnrollRequest[], now: Millis) => EnrollOutcome[] {
+  return immediateTransaction(db, (requests: readonly EnrollRequest[], now: Millis) =>
+    requests.map((r) => enrollOne(r, now)),
+  );
+}

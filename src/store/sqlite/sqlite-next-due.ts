@@ -1,0 +1,45 @@
+import type { Millis } from "../../core/index.js";
+import type { SqliteDb } from "./sqlite-db.js";
+
+/**
+ * `Store.nextDueAt`: the earliest time anything becomes actionable: a due enrollment of a runnable
+ * version, a pending outbox item of a dispatchable version, or a claimed item's lease running out.
+ * Per version, so that held rows (paused, stopped) never make a scheduler spin.
+ */
+export function makeSqliteNextDueAt(db: SqliteDb): () => Millis | null {
+  const versions = db.prepare<[], { id: string; status: string }>(
+    "SELECT id, status FROM versions WHERE status IN ('live', 'paused', 'closed')",
+  );
+  const due = db
+    .prepare<
+      [string],
+      number | null
+    >("SELECT MIN(due_at) FROM enrollments WHERE version_id = ? AND status = 'active' AND due_at IS NOT NULL")
+    .pluck();
+  const pending = db
+    .prepare<[string], number | null>(
+      `SELECT MIN(o.available_at) FROM outbox o LEFT JOIN runs r ON r.id = o.run_id
+        WHERE o.version_id = ? AND o.status = 'pending' AND (r.status IS NULL OR r.status <> 'aborted')`,
+    )
+    .pluck();
+  const leased = db
+    .prepare<
+      [string],
+      number | null
+    >("SELECT MIN(lease_until) FROM outbox WHERE version_id = ? AND status = 'claimed'")
+    .pluck();
+
+  return () => {
+    let next: number | null = null;
+    const consider = (t: number | null | undefined): void => {
+      if (t !== null && t !== undefined && (next === null || t < next)) next = t;
+    };
+    for (const v of versions.all()) {
+      consider(due.get(v.id));
+      if (v.status === "paused") continue;
+      consider(pending.get(v.id));
+      consider(leased.get(v.id));
+    }
+    return next;
+  };
+}

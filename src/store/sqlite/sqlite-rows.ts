@@ -1,0 +1,229 @@
+import type {
+  ActiveEnrollment,
+  Enrollment,
+  EnrollmentContext,
+  ExitReason,
+  Journey,
+  JsonObject,
+  NodeStats,
+  Profile,
+  Run,
+  StoredEvent,
+  Version,
+  VersionStatus,
+} from "../../core/index.js";
+
+/** A `journeys` row. */
+export interface DbJourney {
+  readonly workspace_id: string;
+  readonly id: string;
+  readonly name: string;
+  readonly owner: string | null;
+  readonly created_at: number;
+  readonly updated_at: number;
+}
+
+/** A `versions` row. */
+export interface DbVersion {
+  readonly workspace_id: string;
+  readonly id: string;
+  readonly journey_id: string;
+  readonly number: number;
+  readonly status: VersionStatus;
+  readonly definition: string;
+  readonly created_at: number;
+  readonly published_at: number | null;
+  readonly ended_at: number | null;
+}
+
+/** A `profiles` row. */
+export interface DbProfile {
+  readonly workspace_id: string;
+  readonly id: string;
+  readonly email: string | null;
+  readonly timezone: string | null;
+  readonly subscribed: number;
+  readonly attributes: string;
+  readonly created_at: number;
+  readonly updated_at: number;
+}
+
+/** An `events` row. */
+export interface DbEvent {
+  readonly seq: number;
+  readonly workspace_id: string;
+  readonly event_id: string;
+  readonly profile_id: string;
+  readonly name: string;
+  readonly payload: string;
+  readonly occurred_at: number;
+  readonly received_at: number;
+}
+
+/** An `enrollments` row. */
+export interface DbEnrollment {
+  readonly workspace_id: string;
+  readonly id: string;
+  readonly journey_id: string;
+  readonly version_id: string;
+  readonly run_id: string | null;
+  readonly profile_id: string;
+  readonly node_id: string;
+  readonly seq: number;
+  readonly entered_at: number;
+  readonly status: "active" | "ended";
+  readonly due_at: number | null;
+  readonly awaiting_type: "event" | "action" | null;
+  readonly awaiting_name: string | null;
+  readonly awaiting_outbox: string | null;
+  readonly input: string | null;
+  readonly context: string;
+  readonly ended_at: number | null;
+  readonly exit_reason: ExitReason | null;
+}
+
+/** A `runs` row. */
+export interface DbRun {
+  readonly workspace_id: string;
+  readonly id: string;
+  readonly journey_id: string;
+  readonly version_id: string;
+  readonly status: Run["status"];
+  readonly trigger: Run["trigger"];
+  readonly started_at: number;
+  readonly ended_at: number | null;
+  readonly scanned: number;
+  readonly matched: number;
+  readonly enrolled: number;
+  readonly skipped: number;
+}
+
+/** A `node_stats` row. */
+export interface DbNodeStats {
+  readonly node_id: string;
+  readonly entered: number;
+  readonly waiting: number;
+  readonly completed: number;
+  readonly failed: number;
+  readonly cancelled: number;
+}
+
+export function toJourney(row: DbJourney): Journey {
+  return {
+    workspaceId: row.workspace_id,
+    id: row.id,
+    name: row.name,
+    owner: row.owner,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function toVersion(row: DbVersion): Version {
+  return {
+    workspaceId: row.workspace_id,
+    id: row.id,
+    journeyId: row.journey_id,
+    number: row.number,
+    status: row.status,
+    definition: JSON.parse(row.definition) as JsonObject,
+    createdAt: row.created_at,
+    publishedAt: row.published_at,
+    endedAt: row.ended_at,
+  };
+}
+
+export function toProfile(row: DbProfile): Profile {
+  return {
+    workspaceId: row.workspace_id,
+    id: row.id,
+    email: row.email,
+    timezone: row.timezone,
+    subscribed: row.subscribed !== 0,
+    attributes: JSON.parse(row.attributes) as JsonObject,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function toStoredEvent(row: DbEvent): StoredEvent {
+  return {
+    workspaceId: row.workspace_id,
+    seq: row.seq,
+    eventId: row.event_id,
+    profileId: row.profile_id,
+    name: row.name,
+    payload: JSON.parse(row.payload) as JsonObject,
+    occurredAt: row.occurred_at,
+    receivedAt: row.received_at,
+  };
+}
+
+export function toEnrollment(row: DbEnrollment): Enrollment {
+  const base = {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    journeyId: row.journey_id,
+    versionId: row.version_id,
+    runId: row.run_id,
+    profileId: row.profile_id,
+    nodeId: row.node_id,
+    seq: row.seq,
+    enteredAt: row.entered_at,
+    context: JSON.parse(row.context) as EnrollmentContext,
+  };
+  if (row.status === "ended") {
+    return {
+      ...base,
+      status: "ended",
+      endedAt: row.ended_at ?? row.entered_at,
+      exitReason: row.exit_reason ?? "completed",
+    };
+  }
+  return { ...base, status: "active", dueAt: row.due_at, awaiting: toAwaiting(row) };
+}
+
+function toAwaiting(row: DbEnrollment): ActiveEnrollment["awaiting"] {
+  if (row.awaiting_type === "event" && row.awaiting_name !== null)
+    return { type: "event", name: row.awaiting_name };
+  if (row.awaiting_type === "action" && row.awaiting_outbox !== null) {
+    return { type: "action", outboxId: row.awaiting_outbox };
+  }
+  return null;
+}
+
+/** An enrollment row that must be active (the claim and match queries select only those). */
+export function toActiveEnrollment(row: DbEnrollment): ActiveEnrollment {
+  const enrollment = toEnrollment(row);
+  if (enrollment.status !== "active")
+    throw new Error(`enrollment ${row.id} is ${row.status}, expected active`);
+  return enrollment;
+}
+
+export function toRun(row: DbRun): Run {
+  return {
+    workspaceId: row.workspace_id,
+    id: row.id,
+    journeyId: row.journey_id,
+    versionId: row.version_id,
+    status: row.status,
+    trigger: row.trigger,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    scanned: row.scanned,
+    matched: row.matched,
+    enrolled: row.enrolled,
+    skipped: row.skipped,
+  };
+}
+
+export function toNodeStats(row: DbNodeStats): NodeStats {
+  return {
+    nodeId: row.node_id,
+    entered: row.entered,
+    waiting: row.waiting,
+    completed: row.completed,
+    failed: row.failed,
+    cancelled: row.cancelled,
+  };
+}

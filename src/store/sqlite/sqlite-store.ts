@@ -1,0 +1,118 @@
+import type { Store } from "../store.js";
+import { makeSqliteAdvanceDue } from "./sqlite-advance-due.js";
+import { makeSqliteAppendEvents } from "./sqlite-append-events.js";
+import { makeSqliteClaimOutbox } from "./sqlite-claim-outbox.js";
+import { makeSqliteCompleteOutbox } from "./sqlite-complete-outbox.js";
+import { openSqliteDb, type SqliteDb, type SqliteStoreOptions } from "./sqlite-db.js";
+import { makeSqliteDevEmails } from "./sqlite-dev-emails.js";
+import { makeSqliteEnroll, makeSqliteEnrollOne } from "./sqlite-enroll.js";
+import { makeSqliteJourneys } from "./sqlite-journeys.js";
+import { makeSqliteWriteLog } from "./sqlite-log.js";
+import { makeSqliteMatchEvents } from "./sqlite-match-events.js";
+import { migrateSqlite } from "./sqlite-migrate.js";
+import { makeSqliteNextDueAt } from "./sqlite-next-due.js";
+import { makeSqliteProfiles } from "./sqlite-profiles.js";
+import { makeSqlitePublishVersion } from "./sqlite-publish-version.js";
+import { makeSqliteResults } from "./sqlite-results.js";
+import { makeSqliteRuns } from "./sqlite-runs.js";
+import { makeSqliteVersions } from "./sqlite-versions.js";
+import { makeSqliteEnsureWorkspace } from "./sqlite-workspaces.js";
+import { makeSqliteWriteStepResult } from "./sqlite-write-step-result.js";
+
+/** Every statement of the adapter, prepared once the schema exists. */
+function prepareOperations(db: SqliteDb) {
+  const profiles = makeSqliteProfiles(db);
+  const enrollOne = makeSqliteEnrollOne(db);
+  const writeLog = makeSqliteWriteLog(db);
+  return {
+    ensureWorkspace: makeSqliteEnsureWorkspace(db),
+    journeys: makeSqliteJourneys(db),
+    versions: makeSqliteVersions(db),
+    publishVersion: makeSqlitePublishVersion(db),
+    profiles,
+    appendEvents: makeSqliteAppendEvents(db),
+    matchEvents: makeSqliteMatchEvents(db, enrollOne),
+    enroll: makeSqliteEnroll(db, enrollOne),
+    advanceDue: makeSqliteAdvanceDue(db, makeSqliteWriteStepResult(db, profiles, writeLog)),
+    nextDueAt: makeSqliteNextDueAt(db),
+    claimOutbox: makeSqliteClaimOutbox(db),
+    completeOutbox: makeSqliteCompleteOutbox(db),
+    runs: makeSqliteRuns(db),
+    results: makeSqliteResults(db),
+    devEmails: makeSqliteDevEmails(db),
+  };
+}
+
+/** Run a synchronous operation as the port's promise: a throw becomes a rejection. */
+function settle<T>(operation: () => T): Promise<T> {
+  try {
+    return Promise.resolve(operation());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+/**
+ * The embedded Store adapter: one better-sqlite3 connection in WAL mode, durable commits by default.
+ * Call `migrate()` before anything else; statements are prepared on first use after it.
+ *
+ * @example
+ * const store = createSqliteStore({ path: ".waymark/waymark.db" });
+ * await store.migrate();
+ */
+export function createSqliteStore(options: SqliteStoreOptions): Store {
+  const db = openSqliteDb(options);
+  let prepared: ReturnType<typeof prepareOperations> | undefined;
+  const ops = () => (prepared ??= prepareOperations(db));
+
+  return {
+    migrate: () => settle(() => migrateSqlite(db)),
+    close: () =>
+      settle(() => {
+        if (db.open) db.close();
+      }),
+    ensureWorkspace: (id, name, now) => settle(() => ops().ensureWorkspace(id, name, now)),
+    createJourney: (input, now) => settle(() => ops().journeys.createJourney(input, now)),
+    getJourney: (workspaceId, journeyId) => settle(() => ops().journeys.getJourney(workspaceId, journeyId)),
+    listJourneys: (workspaceId) => settle(() => ops().journeys.listJourneys(workspaceId)),
+    listVersions: (workspaceId, journeyId) =>
+      settle(() => ops().versions.listVersions(workspaceId, journeyId)),
+    getVersion: (workspaceId, versionId) => settle(() => ops().versions.getVersion(workspaceId, versionId)),
+    updateDraft: (workspaceId, versionId, definition, now) =>
+      settle(() => ops().versions.updateDraft(workspaceId, versionId, definition, now)),
+    createDraftVersion: (workspaceId, journeyId, definition, now) =>
+      settle(() => ops().versions.createDraftVersion(workspaceId, journeyId, definition, now)),
+    publishVersion: (workspaceId, versionId, now) =>
+      settle(() => ops().publishVersion(workspaceId, versionId, now)),
+    listActiveVersions: () => settle(() => ops().versions.listActiveVersions()),
+    upsertProfiles: (workspaceId, profiles, now) =>
+      settle(() => ops().profiles.upsertProfiles(workspaceId, profiles, now)),
+    getProfile: (workspaceId, profileId) => settle(() => ops().profiles.getProfile(workspaceId, profileId)),
+    scanProfiles: (workspaceId, afterId, limit) =>
+      settle(() => ops().profiles.scanProfiles(workspaceId, afterId, limit)),
+    appendEvents: (workspaceId, events, now) => settle(() => ops().appendEvents(workspaceId, events, now)),
+    matchEvents: (now, limit, plan) => settle(() => ops().matchEvents(now, limit, plan)),
+    enroll: (requests, now) => settle(() => ops().enroll(requests, now)),
+    advanceDue: (now, limit, step) => settle(() => ops().advanceDue(now, limit, step)),
+    nextDueAt: () => settle(() => ops().nextDueAt()),
+    claimOutbox: (now, limit, leaseMs, workerId) =>
+      settle(() => ops().claimOutbox(now, limit, leaseMs, workerId)),
+    completeOutbox: (workerId, completions, now) =>
+      settle(() => ops().completeOutbox(workerId, completions, now)),
+    createRun: (input, now) => settle(() => ops().runs.createRun(input, now)),
+    getRun: (workspaceId, runId) => settle(() => ops().runs.getRun(workspaceId, runId)),
+    listRuns: (workspaceId, versionId) => settle(() => ops().runs.listRuns(workspaceId, versionId)),
+    addRunCounts: (runId, counts) => settle(() => ops().runs.addRunCounts(runId, counts)),
+    completeRun: (runId, now) => settle(() => ops().runs.completeRun(runId, now)),
+    dueSchedules: (now) => settle(() => ops().runs.dueSchedules(now)),
+    setScheduleNext: (workspaceId, versionId, nextAt) =>
+      settle(() => ops().runs.setScheduleNext(workspaceId, versionId, nextAt)),
+    nodeStats: (workspaceId, versionId) => settle(() => ops().results.nodeStats(workspaceId, versionId)),
+    getEnrollment: (workspaceId, enrollmentId) =>
+      settle(() => ops().results.getEnrollment(workspaceId, enrollmentId)),
+    listEnrollments: (workspaceId, query) => settle(() => ops().results.listEnrollments(workspaceId, query)),
+    timeline: (workspaceId, enrollmentId) => settle(() => ops().results.timeline(workspaceId, enrollmentId)),
+    saveDevEmail: (email) => settle(() => ops().devEmails.saveDevEmail(email)),
+    listDevEmails: (workspaceId, limit) => settle(() => ops().devEmails.listDevEmails(workspaceId, limit)),
+  };
+}
