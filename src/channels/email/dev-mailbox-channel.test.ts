@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { ChannelItem } from "../channel.js";
-import { createDevMailboxChannel, type DevMailboxEmail, type DevMailboxSink } from "./dev-mailbox-channel.js";
+import type { DevEmail } from "../../store/index.js";
+import { createDevMailboxChannel, type DevMailboxSink } from "./dev-mailbox-channel.js";
 
 /** A real, in-memory implementation of the one-method slice: one row per (workspace, id). */
 class MemoryMailbox implements DevMailboxSink {
-  readonly rows = new Map<string, DevMailboxEmail>();
+  readonly rows = new Map<string, DevEmail>();
   failWith: Error | null = null;
-  saveDevEmail(email: DevMailboxEmail): Promise<void> {
+  saveDevEmail(email: DevEmail): Promise<void> {
     if (this.failWith) return Promise.reject(this.failWith);
     this.rows.set(`${email.workspaceId}/${email.id}`, email);
     return Promise.resolve();

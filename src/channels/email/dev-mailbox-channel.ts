@@ -1,26 +1,11 @@
 import type { Millis } from "../../core/index.js";
+import type { DevEmail } from "../../store/index.js";
 import type { Channel, ChannelItem, ChannelResult } from "../channel.js";
 import { emailMessageId } from "./message-id.js";
 
-/**
- * An email captured by the dev mailbox. Same fields as the Store port's `DevEmail`; declared here
- * because the store room exposes no `index.ts` to import it from yet.
- */
-export interface DevMailboxEmail {
-  readonly workspaceId: string;
-  /** The outbox id; also the Message-ID's local part. */
-  readonly id: string;
-  readonly to: string;
-  readonly from: string;
-  readonly subject: string;
-  readonly html: string | null;
-  readonly text: string | null;
-  readonly receivedAt: Millis;
-}
-
 /** The slice of the Store port the dev mailbox writes to. Saving an id twice must keep one row. */
 export interface DevMailboxSink {
-  saveDevEmail(email: DevMailboxEmail): Promise<void>;
+  saveDevEmail(email: DevEmail): Promise<void>;
 }
 
 /**
