@@ -1,0 +1,94 @@
+import type { Command } from "commander";
+import { validateDefinition } from "../../core/index.js";
+import { CliInputError } from "../cli-error.js";
+import { printJson, type CliContext } from "../context.js";
+import { journeysTable, versionLabel, versionsTable } from "../format.js";
+import { writeLine } from "../io.js";
+import { readJsonFile } from "../read-input.js";
+
+/** `waymark journeys list|show|create|validate|publish`. */
+export function registerJourneysCommands(program: Command, ctx: CliContext): void {
+  const { io } = ctx;
+  const journeys = program.command("journeys").description("create, validate, publish and inspect journeys");
+
+  journeys
+    .command("list")
+    .description("list the journeys of the workspace")
+    .option("--json", "print JSON")
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const list = await ctx.client(cmd).listJourneys();
+      if (opts.json) return printJson(io, { journeys: list });
+      writeLine(io.stdout, list.length === 0 ? "No journeys yet (try: waymark demo)." : journeysTable(list));
+    });
+
+  journeys
+    .command("show")
+    .description("show a journey and its versions")
+    .argument("<journeyId>")
+    .option("--json", "print JSON")
+    .action(async (journeyId: string, opts: { json?: boolean }, cmd: Command) => {
+      const answer = await ctx.client(cmd).getJourney(journeyId);
+      if (opts.json) return printJson(io, answer);
+      const { journey, versions } = answer;
+      writeLine(io.stdout, `${journey.name} (${journey.id})`);
+      writeLine(io.stdout, `owner: ${journey.owner ?? "-"}  created: ${journey.createdAt}  updated: ${journey.updatedAt}`);
+      writeLine(io.stdout);
+      writeLine(io.stdout, versionsTable(versions));
+    });
+
+  journeys
+    .command("create")
+    .description("create a journey from a definition file (version 1, a draft)")
+    .requiredOption("--name <name>", "journey name")
+    .requiredOption("--file <file>", "definition JSON file")
+    .option("--owner <email>", "who receives the journey's notifications")
+    .option("--json", "print JSON")
+    .action(async (opts: { name: string; file: string; owner?: string; json?: boolean }, cmd: Command) => {
+      if (opts.name.trim() === "") throw new CliInputError("--name: must not be empty");
+      const definition = await readJsonFile(opts.file, "--file");
+      const answer = await ctx
+        .client(cmd)
+        .createJourney({ name: opts.name, definition, ...(opts.owner === undefined ? {} : { owner: opts.owner }) });
+      if (opts.json) return printJson(io, answer);
+      writeLine(io.stdout, `created journey ${answer.journey.id} "${answer.journey.name}", version 1 (draft ${answer.version.id})`);
+      writeLine(io.stdout, `publish it with: waymark journeys publish ${answer.journey.id}`);
+    });
+
+  journeys
+    .command("validate")
+    .description("check a definition file offline: one line per issue, exit 1 when invalid")
+    .argument("<file>", "definition JSON file")
+    .option("--json", "print JSON")
+    .action(async (file: string, opts: { json?: boolean }) => {
+      const definition = await readJsonFile(file, "<file>");
+      const issues = validateDefinition(definition);
+      if (issues.length > 0) ctx.fail(1);
+      if (opts.json) return printJson(io, { valid: issues.length === 0, issues });
+      if (issues.length === 0) return writeLine(io.stdout, `${file}: valid`);
+      writeLine(io.stdout, `${file}: ${issues.length} issue${issues.length === 1 ? "" : "s"}`);
+      for (const issue of issues) {
+        writeLine(io.stdout, `  node ${issue.nodeId ?? "-"}  ${issue.path}: ${issue.message} [${issue.code}]`);
+      }
+    });
+
+  journeys
+    .command("publish")
+    .description("publish the journey's draft (or --version); the previous live version is closed")
+    .argument("<journeyId>")
+    .option("--version <version>", "version id or number to publish [default: the draft]")
+    .option("--json", "print JSON")
+    .action(async (journeyId: string, opts: { version?: string; json?: boolean }, cmd: Command) => {
+      const client = ctx.client(cmd);
+      let versionId = opts.version;
+      if (versionId !== undefined && /^\d+$/.test(versionId)) {
+        const { versions } = await client.getJourney(journeyId);
+        const found = versions.find((v) => v.number === Number(versionId));
+        if (!found) throw new CliInputError(`--version: journey ${journeyId} has no version ${versionId}`);
+        versionId = found.id;
+      }
+      const answer = await client.publish(journeyId, versionId);
+      if (opts.json) return printJson(io, answer);
+      writeLine(io.stdout, `published version ${versionLabel(answer.version)} of journey ${journeyId}`);
+      if (answer.closed) writeLine(io.stdout, `closed version ${versionLabel(answer.closed)}`);
+    });
+}

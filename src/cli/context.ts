@@ -1,0 +1,40 @@
+import type { Command } from "commander";
+import { createClient, DEFAULT_BASE_URL, type WaymarkClient } from "../client/index.js";
+import type { CliIo } from "./io.js";
+
+/** What every command gets: the streams, a client built from the global options, and the exit code. */
+export interface CliContext {
+  readonly io: CliIo;
+  /** A client for `--url` / `WAYMARK_URL` and `--workspace` / `WAYMARK_WORKSPACE`. */
+  client(command: Command): WaymarkClient;
+  /** Set the process's exit code (the highest one set wins). */
+  fail(exitCode: number): void;
+  /** The exit code so far. */
+  readonly exitCode: number;
+}
+
+/** Build the context of one CLI invocation. */
+export function createCliContext(io: CliIo): CliContext {
+  let exitCode = 0;
+  return {
+    io,
+    client(command) {
+      const opts = command.optsWithGlobals<{ url?: string; workspace?: string }>();
+      return createClient({
+        baseUrl: opts.url ?? io.env["WAYMARK_URL"] ?? DEFAULT_BASE_URL,
+        workspace: opts.workspace ?? io.env["WAYMARK_WORKSPACE"],
+      });
+    },
+    fail(code) {
+      exitCode = Math.max(exitCode, code);
+    },
+    get exitCode() {
+      return exitCode;
+    },
+  };
+}
+
+/** Print a value as indented JSON (the `--json` output). */
+export function printJson(io: CliIo, value: unknown): void {
+  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

@@ -1,0 +1,15 @@
+/** A stream the CLI writes to. `isTTY` decides between a progress bar and plain progress lines. */
+export type CliOutput = NodeJS.WritableStream & { readonly isTTY?: boolean };
+
+/** The process's streams and environment, passed in so that tests can run the CLI in-process. */
+export interface CliIo {
+  readonly stdout: CliOutput;
+  readonly stderr: CliOutput;
+  readonly stdin: NodeJS.ReadableStream;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Write one line (a newline is added). */
+export function writeLine(stream: CliOutput, line = ""): void {
+  stream.write(`${line}\n`);
+}
