@@ -34,3 +34,19 @@ export { advance, MAX_TRANSITIONS_PER_ADVANCE, type AdvanceContext } from "./int
 export { nextScheduleFire } from "./interpreter/schedule.js";
 export { entryTrigger, awaitedEventNames } from "./interpreter/journey-queries.js";
 export { splitBucket } from "./interpreter/split-bucket.js";
+export {
+  defineJourney,
+  JourneyBuilder,
+  onEvent,
+  onApi,
+  onAudience,
+  webhook,
+  email,
+  updateProfile,
+  type NodeOptions,
+  type TriggerInput,
+  type ActionInput,
+  type ScheduleInput,
+  type SettingsInput,
+} from "./builder/journey-builder.js";
+export { field, all, any, not, type FieldRef } from "./builder/conditions.js";
