@@ -37,12 +37,17 @@ describe("nextRetryAt", () => {
 
   it("never waits longer than the maximum interval, nor less than zero", () => {
     fc.assert(
-      fc.property(arbPolicy, fc.integer({ min: 1, max: 2000 }), fc.integer({ min: 0, max: 2 ** 42 }), (p, n, now) => {
-        const at = nextRetryAt(p, n, now);
-        if (at === null) return;
-        expect(at - now).toBeLessThanOrEqual(p.maximumIntervalMs);
-        expect(at).toBeGreaterThanOrEqual(now);
-      }),
+      fc.property(
+        arbPolicy,
+        fc.integer({ min: 1, max: 2000 }),
+        fc.integer({ min: 0, max: 2 ** 42 }),
+        (p, n, now) => {
+          const at = nextRetryAt(p, n, now);
+          if (at === null) return;
+          expect(at - now).toBeLessThanOrEqual(p.maximumIntervalMs);
+          expect(at).toBeGreaterThanOrEqual(now);
+        },
+      ),
     );
   });
 

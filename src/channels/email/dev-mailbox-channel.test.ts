@@ -75,7 +75,10 @@ describe("dev mailbox channel", () => {
     const result = await createDevMailboxChannel(mailbox, clock, { from: "w@l" }).send({
       idempotencyKey: "k",
       workspaceId: "ws_1",
-      payload: { channel: "webhook", request: { url: "http://x", method: "GET", headers: {}, body: null, timeoutMs: 1 } },
+      payload: {
+        channel: "webhook",
+        request: { url: "http://x", method: "GET", headers: {}, body: null, timeoutMs: 1 },
+      },
     });
     expect(result).toMatchObject({ ok: false, retryable: false });
     expect(mailbox.rows.size).toBe(0);

@@ -18,7 +18,9 @@ afterEach(async () => {
 });
 
 /** A real SMTP server on an ephemeral port; `received` collects what it accepted. */
-async function smtpServer(options: Partial<SMTPServerOptions> = {}): Promise<{ url: string; received: Received[] }> {
+async function smtpServer(
+  options: Partial<SMTPServerOptions> = {},
+): Promise<{ url: string; received: Received[] }> {
   const received: Received[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -45,7 +47,12 @@ async function smtpServer(options: Partial<SMTPServerOptions> = {}): Promise<{ u
 }
 
 function channelFor(url: string, extra: { pool?: boolean } = {}): Channel {
-  const channel = createSmtpChannel({ url, from: "Waymark <noreply@waymark.test>", timeoutMs: 2000, ...extra });
+  const channel = createSmtpChannel({
+    url,
+    from: "Waymark <noreply@waymark.test>",
+    timeoutMs: 2000,
+    ...extra,
+  });
   /* Registered after the server, so it runs first: the pool quits before the server closes. */
   cleanups.push(() => channel.close());
   return channel;

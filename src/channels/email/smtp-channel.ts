@@ -53,9 +53,14 @@ export function createSmtpChannel(options: SmtpChannelOptions): Channel {
 
   async function send(item: ChannelItem, signal?: AbortSignal): Promise<ChannelResult> {
     if (item.payload.channel !== "email") {
-      return { ok: false, retryable: false, error: `the email channel cannot send a ${item.payload.channel} payload` };
+      return {
+        ok: false,
+        retryable: false,
+        error: `the email channel cannot send a ${item.payload.channel} payload`,
+      };
     }
-    if (signal?.aborted) return { ok: false, retryable: true, error: "email not sent: aborted by the dispatcher" };
+    if (signal?.aborted)
+      return { ok: false, retryable: true, error: "email not sent: aborted by the dispatcher" };
     const message = item.payload.message;
     const messageId = emailMessageId(item.idempotencyKey);
     try {

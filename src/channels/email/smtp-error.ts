@@ -19,7 +19,11 @@ export function smtpFailure(error: unknown): Extract<ChannelResult, { ok: false 
   const code = typeof details.code === "string" ? details.code : undefined;
   const responseCode = typeof details.responseCode === "number" ? details.responseCode : undefined;
   const response = typeof details.response === "string" ? details.response : undefined;
-  const text = [`email not sent: ${message}`, response && !message.includes(response) ? response : undefined, code]
+  const text = [
+    `email not sent: ${message}`,
+    response && !message.includes(response) ? response : undefined,
+    code,
+  ]
     .filter((part) => part !== undefined)
     .join(" | ");
   if (responseCode !== undefined && responseCode >= 400 && responseCode < 600) {

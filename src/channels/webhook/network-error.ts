@@ -8,7 +8,11 @@ export function describeNetworkError(error: unknown): string {
   for (let depth = 0; depth < 4 && current !== undefined && current !== null; depth++) {
     if (current instanceof Error) {
       const code = (current as { code?: unknown }).code;
-      parts.push(typeof code === "string" && !current.message.includes(code) ? `${current.message} (${code})` : current.message);
+      parts.push(
+        typeof code === "string" && !current.message.includes(code)
+          ? `${current.message} (${code})`
+          : current.message,
+      );
       current = current.cause;
     } else {
       parts.push(typeof current === "string" ? current : JSON.stringify(current));

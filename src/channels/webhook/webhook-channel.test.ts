@@ -31,7 +31,12 @@ async function serve(
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
-      received.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString() });
+      received.push({
+        method: req.method,
+        url: req.url,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      });
       handler(req, res);
     });
   });
@@ -85,7 +90,11 @@ describe("webhook channel", () => {
     const channel = createWebhookChannel({ userAgent: "waymark/test" });
 
     const result = await channel.send(
-      item({ url, body: "a=1", headers: { "Content-Type": "application/x-www-form-urlencoded", "Idempotency-Key": "forged" } }),
+      item({
+        url,
+        body: "a=1",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", "Idempotency-Key": "forged" },
+      }),
     );
 
     expect(result).toEqual({ ok: true, status: 200, body: "ok" });
@@ -127,6 +136,18 @@ describe("webhook channel", () => {
     const result = await createWebhookChannel().send(item({ url }));
     expect(result).toMatchObject({ ok: false, retryable: false, status });
     expect(!result.ok && result.error).toContain("nope");
+  });
+
+  it("reports a redirect as permanent, without following it", async () => {
+    const { url, received } = await serve((_req, res) => {
+      res.writeHead(302, { location: "/elsewhere" });
+      res.end();
+    });
+    const result = await createWebhookChannel().send(item({ url: `${url}/hook` }));
+
+    expect(result).toMatchObject({ ok: false, retryable: false, status: 302 });
+    expect(!result.ok && result.error).toContain("redirects are not followed");
+    expect(received.map((r) => r.url)).toEqual(["/hook"]);
   });
 
   it("times out a receiver that never answers, as a retryable failure", async () => {
@@ -196,7 +217,10 @@ describe("webhook channel", () => {
     const result = await createWebhookChannel().send({
       idempotencyKey: "k",
       workspaceId: "ws_1",
-      payload: { channel: "email", message: { to: "a@b.c", from: null, subject: "s", html: null, text: "t" } },
+      payload: {
+        channel: "email",
+        message: { to: "a@b.c", from: null, subject: "s", html: null, text: "t" },
+      },
     });
     expect(result).toMatchObject({ ok: false, retryable: false });
   });
@@ -205,9 +229,13 @@ describe("webhook channel", () => {
     const calls: string[] = [];
     const fakeFetch: typeof fetch = (input) => {
       calls.push(input instanceof URL ? input.href : typeof input === "string" ? input : input.url);
-      return Promise.resolve(new Response('{"via":"injected"}', { status: 200, headers: { "content-type": "application/json" } }));
+      return Promise.resolve(
+        new Response('{"via":"injected"}', { status: 200, headers: { "content-type": "application/json" } }),
+      );
     };
-    const result = await createWebhookChannel({ fetch: fakeFetch }).send(item({ url: "https://example.invalid/x" }));
+    const result = await createWebhookChannel({ fetch: fakeFetch }).send(
+      item({ url: "https://example.invalid/x" }),
+    );
     expect(result).toEqual({ ok: true, status: 200, body: { via: "injected" } });
     expect(calls).toEqual(["https://example.invalid/x"]);
   });

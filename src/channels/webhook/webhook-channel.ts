@@ -22,8 +22,9 @@ export const MAX_WEBHOOK_BODY_BYTES = 64 * 1024;
  * - The call is aborted after `request.timeoutMs`, or when the caller's signal aborts.
  * - Result: 2xx is a success with the status and the body (parsed JSON when the response says JSON
  *   and it parses, else text, at most {@link MAX_WEBHOOK_BODY_BYTES}); 5xx, 429, 408, timeouts and
- *   network errors are retryable failures; any other status is a permanent failure. Only `http:` and
- *   `https:` URLs are sent; anything else fails permanently. It never throws for delivery problems.
+ *   network errors are retryable failures; any other status (3xx included: redirects are not followed)
+ *   is a permanent failure. Only `http:` and `https:` URLs are sent; anything else fails permanently.
+ *   It never throws for delivery problems.
  *
  * @example
  * const webhook = createWebhookChannel();
@@ -50,6 +51,9 @@ export function createWebhookChannel(options: WebhookChannelOptions = {}): Chann
         method: request.method,
         headers: prepared.headers,
         body: request.body,
+        /* One dispatch is one request: a redirect is reported, never followed (a followed 302 would
+           also turn a POST into a GET without its body). */
+        redirect: "manual",
         signal: combined,
       });
     } catch (error) {
@@ -95,7 +99,8 @@ function prepare(
   try {
     headers = new Headers(request.headers);
     if (!headers.has("user-agent")) headers.set("user-agent", userAgent);
-    if (request.body !== null && !headers.has("content-type")) headers.set("content-type", "application/json");
+    if (request.body !== null && !headers.has("content-type"))
+      headers.set("content-type", "application/json");
     headers.set("idempotency-key", idempotencyKey);
   } catch (error) {
     return `invalid webhook header: ${error instanceof Error ? error.message : String(error)}`;
@@ -106,7 +111,13 @@ function prepare(
 function resultOf(status: number, body: unknown): ChannelResult {
   if (status >= 200 && status < 300) return { ok: true, status, body };
   const retryable = status >= 500 || status === 429 || status === 408;
-  return { ok: false, retryable, status, error: `webhook answered HTTP ${status}${snippet(body)}` };
+  const redirect = status >= 300 && status < 400 ? " (redirects are not followed)" : "";
+  return {
+    ok: false,
+    retryable,
+    status,
+    error: `webhook answered HTTP ${status}${redirect}${snippet(body)}`,
+  };
 }
 
 function failureOf(
