@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { runCaptured, startTestServer, type TestServer } from "./harness.js";
+import { startTestServer, type TestServer } from "./harness.js";
 
 let server: TestServer | null = null;
 afterEach(async () => {
