@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import {
+  T0,
+  WS,
+  advanceToAction,
+  enrollOne,
+  liveJourney,
+  type ContractContext,
+} from "./contract-fixtures.js";
+
+/** Runs, their counters and audience schedules. */
+export function describeRunsContract(ctx: ContractContext): void {
+  describe("runs and schedules", () => {
+    it("creates a running run, adds to its counters and completes it once", async () => {
+      const store = ctx.store();
+      const j = await liveJourney(store);
+      const run = await store.createRun(
+        { workspaceId: WS, journeyId: j.journey.id, versionId: j.version.id, trigger: "now" },
+        T0,
+      );
+      expect(run).toMatchObject({
+        status: "running",
+        trigger: "now",
+        startedAt: T0,
+        endedAt: null,
+        scanned: 0,
+        matched: 0,
+        enrolled: 0,
+        skipped: 0,
+      });
+      await store.addRunCounts(run.id, { scanned: 10, matched: 4 });
+      await store.addRunCounts(run.id, { scanned: 5, enrolled: 3, skipped: 1 });
+      expect(await store.getRun(WS, run.id)).toMatchObject({
+        scanned: 15,
+        matched: 4,
+        enrolled: 3,
+        skipped: 1,
+      });
+      await store.completeRun(run.id, T0 + 10);
+      await store.completeRun(run.id, T0 + 20);
+      expect(await store.getRun(WS, run.id)).toMatchObject({ status: "completed", endedAt: T0 + 10 });
+      expect(await store.getRun(WS, "missing")).toBeNull();
+    });
+
+    it("lists a version's runs, newest first", async () => {
+      const store = ctx.store();
+      const j = await liveJourney(store);
+      const input = {
+        workspaceId: WS,
+        journeyId: j.journey.id,
+        versionId: j.version.id,
+        trigger: "cron",
+      } as const;
+      const first = await store.createRun(input, T0);
+      const second = await store.createRun(input, T0 + 1);
+      expect((await store.listRuns(WS, j.version.id)).map((r) => r.id)).toEqual([second.id, first.id]);
+      expect(await store.listRuns(WS, "other")).toEqual([]);
+    });
+
+    it("carries the run id onto enrollments and their outbox items", async () => {
+      const store = ctx.store();
+      const j = await liveJourney(store);
+      const run = await store.createRun(
+        { workspaceId: WS, journeyId: j.journey.id, versionId: j.version.id, trigger: "now" },
+        T0,
+      );
+      const id = await enrollOne(store, j, "p1", T0, { runId: run.id });
+      expect((await store.getEnrollment(WS, id))?.runId).toBe(run.id);
+      await advanceToAction(store, T0);
+      const [item] = await store.claimOutbox(T0, 10, 1000, "w1");
+      expect(item?.runId).toBe(run.id);
+    });
+
+    it("keeps one next fire time per version and lists the due ones", async () => {
+      const store = ctx.store();
+      const a = await liveJourney(store, WS, "a");
+      const b = await liveJourney(store, WS, "b");
+      await store.setScheduleNext(WS, a.version.id, T0 + 100);
+      await store.setScheduleNext(WS, b.version.id, T0 + 50);
+      expect(await store.dueSchedules(T0 + 49)).toEqual([]);
+      expect(await store.dueSchedules(T0 + 100)).toEqual([
+        { versionId: b.version.id, workspaceId: WS, nextAt: T0 + 50 },
+        { versionId: a.version.id, workspaceId: WS, nextAt: T0 + 100 },
+      ]);
+      await store.setScheduleNext(WS, b.version.id, T0 + 500);
+      await store.setScheduleNext(WS, a.version.id, null);
+      expect(await store.dueSchedules(T0 + 100)).toEqual([]);
+      expect(await store.dueSchedules(T0 + 500)).toEqual([
+        { versionId: b.version.id, workspaceId: WS, nextAt: T0 + 500 },
+      ]);
+    });
+  });
+}

@@ -1,0 +1,112 @@
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describeStoreContract } from "../contract/store-contract.js";
+import { T0, WS, advanceToAction, enrollOne, liveJourney } from "../contract/contract-fixtures.js";
+import type { Store } from "../store.js";
+import { createSqliteStore } from "./sqlite-store.js";
+
+const dir = mkdtempSync(join(tmpdir(), "waymark-sqlite-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function freshStore(path = join(dir, `${randomUUID()}.db`)): Promise<Store> {
+  const store = createSqliteStore({ path });
+  await store.migrate();
+  return store;
+}
+
+describeStoreContract("sqlite", () => freshStore());
+
+describe("SQLite adapter", () => {
+  const open: { close(): unknown }[] = [];
+  afterEach(async () => {
+    for (const handle of open.splice(0)) await handle.close();
+  });
+
+  /** A second connection to the same file, for states the port cannot express yet (pause, stop, abort). */
+  function raw(path: string): Database.Database {
+    const db = new Database(path);
+    open.push(db);
+    return db;
+  }
+
+  async function storeAt(path: string): Promise<Store> {
+    const store = await freshStore(path);
+    open.push(store);
+    return store;
+  }
+
+  it("creates the database directory and opens it in WAL mode with durable commits", async () => {
+    const path = join(dir, randomUUID(), "nested", "waymark.db");
+    await storeAt(path);
+    expect(existsSync(path)).toBe(true);
+    const db = raw(path);
+    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    const names = db.prepare("SELECT number, name FROM schema_migrations").all();
+    expect(names).toEqual([{ number: 1, name: "000001_init.sql" }]);
+  });
+
+  it("works in memory", async () => {
+    const store = await storeAt(":memory:");
+    const j = await liveJourney(store);
+    expect((await store.getVersion(WS, j.version.id))?.status).toBe("live");
+  });
+
+  it("refuses a database that records a migration it does not know", async () => {
+    const path = join(dir, `${randomUUID()}.db`);
+    const store = await storeAt(path);
+    raw(path)
+      .prepare(
+        "INSERT INTO schema_migrations (number, name, applied_at) VALUES (999999, '999999_future.sql', 0)",
+      )
+      .run();
+    await expect(store.migrate()).rejects.toThrow(/999999.*newer Waymark/);
+  });
+
+  it("never claims due enrollments of a stopped version, nor outbox items of a paused or stopped one", async () => {
+    const path = join(dir, `${randomUUID()}.db`);
+    const store = await storeAt(path);
+    const paused = await liveJourney(store, WS, "paused");
+    const stopped = await liveJourney(store, WS, "stopped");
+    await enrollOne(store, paused, "p1", T0);
+    await enrollOne(store, stopped, "p1", T0);
+    await advanceToAction(store, T0);
+    await enrollOne(store, paused, "p2", T0 + 1);
+    await enrollOne(store, stopped, "p2", T0 + 1);
+    const db = raw(path);
+    const setStatus = db.prepare("UPDATE versions SET status = ? WHERE id = ?");
+    setStatus.run("paused", paused.version.id);
+    setStatus.run("stopped", stopped.version.id);
+
+    expect(await store.claimOutbox(T0 + 10, 10, 1000, "w1")).toEqual([]);
+    const advanced: string[] = [];
+    await store.advanceDue(T0 + 10, 10, (batch) => {
+      advanced.push(...batch.map((i) => i.enrollment.versionId));
+      return [];
+    });
+    expect(advanced).toEqual([paused.version.id]);
+    setStatus.run("live", paused.version.id);
+    const claimed = await store.claimOutbox(T0 + 10, 10, 1000, "w1");
+    expect(claimed.map((c) => c.versionId)).toEqual([paused.version.id]);
+  });
+
+  it("never claims outbox items of an aborted run", async () => {
+    const path = join(dir, `${randomUUID()}.db`);
+    const store = await storeAt(path);
+    const j = await liveJourney(store);
+    const run = await store.createRun(
+      { workspaceId: WS, journeyId: j.journey.id, versionId: j.version.id, trigger: "now" },
+      T0,
+    );
+    await enrollOne(store, j, "p1", T0, { runId: run.id });
+    await enrollOne(store, j, "p2", T0);
+    await advanceToAction(store, T0);
+    raw(path).prepare("UPDATE runs SET status = 'aborted' WHERE id = ?").run(run.id);
+    const claimed = await store.claimOutbox(T0, 10, 1000, "w1");
+    expect(claimed.map((c) => c.runId)).toEqual([null]);
+    expect(await store.nextDueAt()).toBe(T0 + 1000);
+  });
+});
