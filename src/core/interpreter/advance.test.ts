@@ -1,0 +1,413 @@
+import { describe, expect, test } from "vitest";
+import { compileDefinition } from "../definition/compile.js";
+import type { CompiledJourney } from "../definition/compiled-journey.js";
+import type { ActionResult, ActiveEnrollment, Effect, EventFacts, Profile, StepInput, StepResult } from "../types.js";
+import { advance } from "./advance.js";
+
+const T0 = Date.UTC(2026, 0, 5, 12, 0, 0);
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+function profile(over: Partial<Profile> = {}): Profile {
+  return {
+    workspaceId: "ws",
+    id: "p1",
+    email: "ada@example.com",
+    timezone: null,
+    subscribed: true,
+    attributes: {},
+    createdAt: 0,
+    updatedAt: 0,
+    ...over,
+  };
+}
+
+function journey(nodes: unknown[], settings?: unknown): CompiledJourney {
+  return compileDefinition({
+    nodes: [{ id: "start", kind: "entry", trigger: { type: "api" }, next: nodes.length > 0 ? (nodes[0] as { id: string }).id : "end" }, ...nodes],
+    ...(settings === undefined ? {} : { settings }),
+  });
+}
+
+function enrollment(over: Partial<ActiveEnrollment> = {}): ActiveEnrollment {
+  return {
+    id: "e1",
+    workspaceId: "ws",
+    journeyId: "j1",
+    versionId: "v1",
+    runId: null,
+    profileId: "p1",
+    nodeId: "start",
+    seq: 0,
+    enteredAt: T0,
+    context: { event: null, results: {} },
+    status: "active",
+    dueAt: T0,
+    awaiting: null,
+    ...over,
+  };
+}
+
+const due: StepInput = { type: "due" };
+const ok = (status = 200): ActionResult => ({ ok: true, at: T0, status, attempts: 1 });
+const fail = (error = "boom"): ActionResult => ({ ok: false, at: T0, error, status: 500, attempts: 4 });
+
+function active(r: StepResult): ActiveEnrollment {
+  if (r.enrollment.status !== "active") throw new Error(`expected active, got ${r.enrollment.exitReason}`);
+  return r.enrollment;
+}
+
+function dispatchId(r: StepResult): string {
+  const d = r.effects.find((e): e is Extract<Effect, { type: "dispatch" }> => e.type === "dispatch");
+  if (!d) throw new Error("no dispatch effect");
+  return d.outboxId;
+}
+
+const exit = { id: "end", kind: "exit" };
+
+describe("entry and exit", () => {
+  test("a new enrollment logs its entry as completed (not resumed) and ends at the exit", () => {
+    const j = journey([exit]);
+    const r = advance(j, enrollment(), due, { now: T0, profile: profile() });
+    expect(r.log.map((l) => [l.nodeId, l.outcome, l.resumed])).toEqual([
+      ["start", "completed", false],
+      ["end", "completed", false],
+    ]);
+    expect(r.enrollment).toMatchObject({ status: "ended", exitReason: "completed", endedAt: T0, nodeId: "end", seq: 2 });
+    expect(r.enrollment).not.toHaveProperty("dueAt");
+    expect(r.effects).toEqual([]);
+  });
+});
+
+describe("wait for a duration", () => {
+  const j = journey([{ id: "w", kind: "wait", mode: "duration", duration: "1d2h", next: "end" }, exit]);
+
+  test("parks with dueAt = now + duration, then completes resumed when due", () => {
+    const first = advance(j, enrollment(), due, { now: T0, profile: profile() });
+    const parked = active(first);
+    expect(parked).toMatchObject({ nodeId: "w", dueAt: T0 + DAY + 2 * HOUR, awaiting: null, seq: 2 });
+    expect(first.log[1]).toMatchObject({ nodeId: "w", outcome: "waiting", resumed: false });
+
+    const second = advance(j, parked, due, { now: T0 + DAY + 2 * HOUR, profile: profile() });
+    expect(second.log[0]).toMatchObject({ nodeId: "w", outcome: "completed", resumed: true });
+    expect(second.enrollment).toMatchObject({ status: "ended", exitReason: "completed", seq: 4 });
+  });
+
+  test("an input that does not fit (an event) leaves the enrollment untouched", () => {
+    const parked = active(advance(j, enrollment(), due, { now: T0, profile: profile() }));
+    const event: EventFacts = { eventId: "x", name: "clicked", payload: {}, occurredAt: T0 };
+    const r = advance(j, parked, { type: "event", event }, { now: T0 + 1, profile: profile() });
+    expect(r.enrollment).toBe(parked);
+    expect(r.log).toEqual([]);
+    expect(r.effects).toEqual([]);
+  });
+});
+
+describe("wait until", () => {
+  test("a wall-clock time is read in the profile's time zone", () => {
+    const j = journey([{ id: "w", kind: "wait", mode: "until", at: "2026-03-01T09:00:00", next: "end" }, exit]);
+    const paris = active(advance(j, enrollment(), due, { now: T0, profile: profile({ timezone: "Europe/Paris" }) }));
+    expect(paris.dueAt).toBe(Date.UTC(2026, 2, 1, 8, 0, 0));
+    const tokyo = active(advance(j, enrollment(), due, { now: T0, profile: profile({ timezone: "Asia/Tokyo" }) }));
+    expect(tokyo.dueAt).toBe(Date.UTC(2026, 2, 1, 0, 0, 0));
+    const utc = active(advance(j, enrollment(), due, { now: T0, profile: profile() }));
+    expect(utc.dueAt).toBe(Date.UTC(2026, 2, 1, 9, 0, 0));
+  });
+
+  test("summer time applies in the profile's zone", () => {
+    const j = journey([{ id: "w", kind: "wait", mode: "until", at: "2026-07-01T09:00", next: "end" }, exit]);
+    const r = active(advance(j, enrollment(), due, { now: T0, profile: profile({ timezone: "America/New_York" }) }));
+    expect(r.dueAt).toBe(Date.UTC(2026, 6, 1, 13, 0, 0));
+  });
+
+  test("an absolute instant ignores the zone; a past one continues at once", () => {
+    const j = journey([{ id: "w", kind: "wait", mode: "until", at: "2025-12-01T09:00:00Z", next: "end" }, exit]);
+    const r = advance(j, enrollment(), due, { now: T0, profile: profile({ timezone: "Europe/Paris" }) });
+    expect(r.enrollment.status).toBe("ended");
+    expect(r.log[1]).toMatchObject({ nodeId: "w", outcome: "completed", resumed: false, detail: { past: true } });
+  });
+
+  test("an attribute date with a time of day in the profile's zone", () => {
+    const j = journey([{ id: "w", kind: "wait", mode: "until", attribute: "renewal", time: "09:30", next: "end" }, exit]);
+    const p = profile({ timezone: "Europe/Paris", attributes: { renewal: "2026-02-10" } });
+    const r = active(advance(j, enrollment(), due, { now: T0, profile: p }));
+    expect(r.dueAt).toBe(Date.UTC(2026, 1, 10, 8, 30, 0));
+  });
+
+  test("a missing or unreadable attribute continues at once and says why", () => {
+    const j = journey([{ id: "w", kind: "wait", mode: "until", attribute: "renewal", next: "end" }, exit]);
+    const missing = advance(j, enrollment(), due, { now: T0, profile: profile() });
+    expect(missing.enrollment.status).toBe("ended");
+    expect(missing.log[1]?.detail).toEqual({ skipped: "attribute_missing" });
+    const bad = advance(j, enrollment(), due, { now: T0, profile: profile({ attributes: { renewal: "soon" } }) });
+    expect(bad.log[1]?.detail).toEqual({ skipped: "attribute_not_a_date" });
+  });
+});
+
+describe("wait for an event", () => {
+  const j = journey([
+    {
+      id: "w",
+      kind: "wait",
+      mode: "event",
+      event: "purchased",
+      filter: { field: "event.payload.total", op: "gte", value: 100 },
+      timeout: "3d",
+      next: "thanks",
+      onTimeout: "end",
+    },
+    { id: "thanks", kind: "action", action: { type: "update_profile", set: { buyer: true } }, next: "end" },
+    exit,
+  ]);
+  const purchase = (total: number): StepInput => ({
+    type: "event",
+    event: { eventId: `ev${total}`, name: "purchased", payload: { total }, occurredAt: T0 },
+  });
+
+  test("parks awaiting the event with the timeout as dueAt", () => {
+    const parked = active(advance(j, enrollment(), due, { now: T0, profile: profile() }));
+    expect(parked).toMatchObject({ nodeId: "w", dueAt: T0 + 3 * DAY, awaiting: { type: "event", name: "purchased" } });
+  });
+
+  test("an event that fails the filter keeps it parked, same dueAt, nothing logged", () => {
+    const parked = active(advance(j, enrollment(), due, { now: T0, profile: profile() }));
+    const r = advance(j, parked, purchase(5), { now: T0 + HOUR, profile: profile() });
+    expect(r.enrollment).toBe(parked);
+    expect(r.log).toEqual([]);
+  });
+
+  test("a matching event goes on via next", () => {
+    const parked = active(advance(j, enrollment(), due, { now: T0, profile: profile() }));
+    const r = advance(j, parked, purchase(150), { now: T0 + HOUR, profile: profile() });
+    expect(r.log.map((l) => l.nodeId)).toEqual(["w", "thanks", "end"]);
+    expect(r.log[0]).toMatchObject({ outcome: "completed", resumed: true });
+    expect(r.effects).toEqual([{ type: "update_profile", profileId: "p1", set: { buyer: true } }]);
+  });
+
+  test("the timer times it out via onTimeout", () => {
+    const parked = active(advance(j, enrollment(), due, { now: T0, profile: profile() }));
+    const r = advance(j, parked, due, { now: T0 + 3 * DAY, profile: profile() });
+    expect(r.log.map((l) => l.nodeId)).toEqual(["w", "end"]);
+    expect(r.log[0]).toMatchObject({ outcome: "completed", resumed: true, detail: { timedOut: true } });
+    expect(r.effects).toEqual([]);
+  });
+});
+
+describe("condition", () => {
+  const j = journey([
+    {
+      id: "c",
+      kind: "condition",
+      branches: [
+        { name: "pro", when: { field: "profile.plan", op: "eq", value: "pro" }, next: "end" },
+        { when: { field: "event.payload.source", op: "starts_with", value: "ad" }, next: "end" },
+      ],
+      else: "end",
+    },
+    exit,
+  ]);
+  const event: EventFacts = { eventId: "e", name: "signed_up", payload: { source: "ads-google" }, occurredAt: T0 };
+
+  test.each([
+    [{ plan: "pro" }, null, "pro"],
+    [{ plan: "free" }, event, 1],
+    [{ plan: "free" }, null, "else"],
+  ] as const)("attributes %j and event %j take branch %s", (attributes, ev, branch) => {
+    const r = advance(j, enrollment({ context: { event: ev, results: {} } }), due, {
+      now: T0,
+      profile: profile({ attributes }),
+    });
+    expect(r.log[1]).toMatchObject({ nodeId: "c", outcome: "completed", detail: { branch } });
+  });
+});
+
+describe("split", () => {
+  const j = journey([
+    {
+      id: "s",
+      kind: "split",
+      paths: [
+        { name: "a", percent: 20, next: "end" },
+        { name: "b", percent: 80, next: "end" },
+      ],
+    },
+    exit,
+  ]);
+  const pathOf = (profileId: string, journeyId = "j1", versionId = "v1"): unknown =>
+    advance(j, enrollment({ profileId, journeyId, versionId }), due, { now: T0, profile: profile({ id: profileId }) }).log[1]?.detail?.path;
+
+  test("is deterministic per profile, across versions", () => {
+    for (let i = 0; i < 50; i++) {
+      expect(pathOf(`p${i}`, "j1", "v1")).toBe(pathOf(`p${i}`, "j1", "v2"));
+    }
+  });
+
+  test("roughly follows the percents", () => {
+    let a = 0;
+    const n = 4000;
+    for (let i = 0; i < n; i++) if (pathOf(`profile-${i}`) === "a") a++;
+    expect(a / n).toBeGreaterThan(0.17);
+    expect(a / n).toBeLessThan(0.23);
+  });
+});
+
+describe("webhook action", () => {
+  const node = (onFailure?: string) => ({
+    id: "hook",
+    kind: "action",
+    action: {
+      type: "webhook",
+      url: "https://example.com/u/{{ profile.id }}",
+      headers: { "x-plan": "{{ profile.plan }}" },
+      body: '{"email":"{{ profile.email }}","plan":"{{ profile.attributes.plan }}"}',
+      retry: { maximumAttempts: 2, initialInterval: "5s" },
+    },
+    next: "end",
+    ...(onFailure === undefined ? {} : { onFailure }),
+  });
+  const withFallback = journey([node("fallback"), { id: "fallback", kind: "action", action: { type: "update_profile", set: { hookFailed: true } }, next: "end" }, exit]);
+  const without = journey([node(), exit]);
+  const p = profile({ attributes: { plan: "pro" } });
+
+  test("dispatches the rendered request and parks awaiting its result", () => {
+    const r = advance(without, enrollment(), due, { now: T0, profile: p });
+    expect(r.effects).toEqual([
+      {
+        type: "dispatch",
+        outboxId: "e1:1",
+        nodeId: "hook",
+        payload: {
+          channel: "webhook",
+          request: {
+            url: "https://example.com/u/p1",
+            method: "POST",
+            headers: { "x-plan": "pro" },
+            body: '{"email":"ada@example.com","plan":"pro"}',
+            timeoutMs: 10_000,
+          },
+        },
+        retry: { initialIntervalMs: 5000, backoffCoefficient: 2, maximumIntervalMs: 60_000, maximumAttempts: 2 },
+      },
+    ]);
+    expect(active(r)).toMatchObject({ nodeId: "hook", dueAt: null, awaiting: { type: "action", outboxId: "e1:1" } });
+    expect(r.log[1]).toMatchObject({ outcome: "waiting", resumed: false });
+  });
+
+  test("a success stores the result and goes on via next", () => {
+    const parked = active(advance(without, enrollment(), due, { now: T0, profile: p }));
+    const r = advance(without, parked, { type: "action_result", outboxId: "e1:1", result: ok(201) }, { now: T0 + 1, profile: p });
+    expect(r.log[0]).toMatchObject({ nodeId: "hook", outcome: "completed", resumed: true });
+    expect(r.enrollment).toMatchObject({ status: "ended", exitReason: "completed" });
+    expect(r.enrollment.context.results.hook).toEqual(ok(201));
+  });
+
+  test("a failure without onFailure ends the enrollment as failed", () => {
+    const parked = active(advance(without, enrollment(), due, { now: T0, profile: p }));
+    const r = advance(without, parked, { type: "action_result", outboxId: "e1:1", result: fail() }, { now: T0 + 1, profile: p });
+    expect(r.log).toHaveLength(1);
+    expect(r.log[0]).toMatchObject({ nodeId: "hook", outcome: "failed", resumed: true });
+    expect(r.enrollment).toMatchObject({ status: "ended", exitReason: "failed", nodeId: "hook" });
+  });
+
+  test("a failure with onFailure follows it", () => {
+    const parked = active(advance(withFallback, enrollment(), due, { now: T0, profile: p }));
+    const r = advance(withFallback, parked, { type: "action_result", outboxId: "e1:1", result: fail() }, { now: T0 + 1, profile: p });
+    expect(r.log.map((l) => [l.nodeId, l.outcome])).toEqual([
+      ["hook", "failed"],
+      ["fallback", "completed"],
+      ["end", "completed"],
+    ]);
+    expect(r.enrollment).toMatchObject({ status: "ended", exitReason: "completed" });
+  });
+
+  test("a result for another outbox item, or a timer, changes nothing", () => {
+    const parked = active(advance(without, enrollment(), due, { now: T0, profile: p }));
+    const other = advance(without, parked, { type: "action_result", outboxId: "e1:99", result: ok() }, { now: T0 + 1, profile: p });
+    expect(other.enrollment).toBe(parked);
+    expect(other.log).toEqual([]);
+    const timer = advance(without, parked, due, { now: T0 + 1, profile: p });
+    expect(timer.enrollment).toBe(parked);
+    expect(timer.effects).toEqual([]);
+  });
+
+  test("re-running the same step gives the same outbox id", () => {
+    const a = advance(without, enrollment(), due, { now: T0, profile: p });
+    const b = advance(without, enrollment(), due, { now: T0 + 5, profile: p });
+    expect(dispatchId(a)).toBe(dispatchId(b));
+  });
+});
+
+describe("email action", () => {
+  const j = journey([
+    {
+      id: "mail",
+      kind: "action",
+      action: { type: "email", subject: "Hi {{ profile.first_name }}", text: "Welcome, {{ profile.attributes.first_name }}" },
+      next: "end",
+    },
+    exit,
+  ]);
+
+  test("dispatches to the profile's address", () => {
+    const r = advance(j, enrollment(), due, { now: T0, profile: profile({ attributes: { first_name: "Ada" } }) });
+    expect(r.effects[0]).toMatchObject({
+      type: "dispatch",
+      payload: { channel: "email", message: { to: "ada@example.com", from: null, subject: "Hi Ada", html: null, text: "Welcome, Ada" } },
+    });
+  });
+
+  test("an unsubscribed profile is skipped, not failed, and goes on via next", () => {
+    const r = advance(j, enrollment(), due, { now: T0, profile: profile({ subscribed: false }) });
+    expect(r.effects).toEqual([]);
+    expect(r.log[1]).toMatchObject({ nodeId: "mail", outcome: "completed", detail: { skipped: "unsubscribed" } });
+    expect(r.enrollment).toMatchObject({ status: "ended", exitReason: "completed" });
+    expect(r.enrollment.context.results.mail).toMatchObject({ ok: false, skipped: true });
+  });
+
+  test("a profile with no address fails the action", () => {
+    const r = advance(j, enrollment(), due, { now: T0, profile: profile({ email: null }) });
+    expect(r.effects).toEqual([]);
+    expect(r.log[1]).toMatchObject({ nodeId: "mail", outcome: "failed", detail: { skipped: "no_address" } });
+    expect(r.enrollment).toMatchObject({ status: "ended", exitReason: "failed" });
+  });
+});
+
+describe("update_profile and remove_from_flow", () => {
+  test("an update is visible to a later condition in the same step", () => {
+    const j = journey([
+      { id: "tag", kind: "action", action: { type: "update_profile", set: { tier: "gold", note: "from {{ profile.id }}" } }, next: "c" },
+      { id: "c", kind: "condition", branches: [{ name: "gold", when: { field: "profile.tier", op: "eq", value: "gold" }, next: "end" }], else: "end" },
+      exit,
+    ]);
+    const r = advance(j, enrollment(), due, { now: T0, profile: profile() });
+    expect(r.effects).toEqual([{ type: "update_profile", profileId: "p1", set: { tier: "gold", note: "from p1" } }]);
+    expect(r.log[2]).toMatchObject({ nodeId: "c", detail: { branch: "gold" } });
+  });
+
+  test("remove_from_flow names other journeys only", () => {
+    const j = journey([{ id: "rm", kind: "remove_from_flow", journeys: ["j1", "j2"], next: "end" }, exit]);
+    const r = advance(j, enrollment(), due, { now: T0, profile: profile() });
+    expect(r.effects).toEqual([{ type: "remove_from_flow", profileId: "p1", journeys: ["j2"] }]);
+    expect(r.enrollment.status).toBe("ended");
+  });
+});
+
+describe("loops", () => {
+  test("a loop through a wait makes a new outbox id on every visit", () => {
+    const j = journey([
+      { id: "ping", kind: "action", action: { type: "webhook", url: "https://example.com/ping" }, next: "pause" },
+      { id: "pause", kind: "wait", mode: "duration", duration: "1h", next: "ping" },
+    ]);
+    const ids: string[] = [];
+    let e = active(advance(j, enrollment(), due, { now: T0, profile: profile() }));
+    for (let i = 0; i < 3; i++) {
+      const id = (e.awaiting as { outboxId: string }).outboxId;
+      ids.push(id);
+      e = active(advance(j, e, { type: "action_result", outboxId: id, result: ok() }, { now: T0, profile: profile() }));
+      e = active(advance(j, e, due, { now: T0, profile: profile() }));
+    }
+    expect(new Set(ids).size).toBe(3);
+    expect(ids).toEqual(["e1:1", "e1:5", "e1:9"]);
+    expect(e.seq).toBe(14);
+  });
+});
