@@ -47,14 +47,17 @@ export async function runCaptured(argv: readonly string[], env: Record<string, s
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
-/** Start `serve` in-process for a test. */
+/**
+ * Start `serve` in-process for a test. The engine's background loops stay off unless `worker: true`:
+ * on a manual clock, `clock advance` then does all the work, so counts are deterministic.
+ */
 export async function startTestServer(options: ServeOptionsInput = {}): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), "waymark-cli-"));
   const out = new Capture();
   const err = new Capture();
   let running: RunningServer;
   try {
-    const config = compileServeConfig({ port: 0, dataDir: join(dir, "data"), clock: "manual", logLevel: "silent", ...options });
+    const config = compileServeConfig({ port: 0, dataDir: join(dir, "data"), clock: "manual", logLevel: "silent", worker: false, ...options });
     running = await startServe(config, { stdout: out, stderr: err });
   } catch (cause) {
     await rm(dir, { recursive: true, force: true });
