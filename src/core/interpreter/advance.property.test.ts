@@ -15,13 +15,13 @@ const nodeSpec = fc.record({
   back: fc.boolean(),
   flag: fc.boolean(),
 });
-type NodeSpec = fc.RecordValue<{
-  kind: number;
-  variant: number;
-  targets: number[];
-  back: boolean;
-  flag: boolean;
-}>;
+interface NodeSpec {
+  readonly kind: number;
+  readonly variant: number;
+  readonly targets: readonly number[];
+  readonly back: boolean;
+  readonly flag: boolean;
+}
 
 /*
  * A random valid journey: n0 is the entry, the last node is the exit, and every other node's first exit
