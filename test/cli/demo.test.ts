@@ -50,3 +50,20 @@ describe("waymark demo", () => {
     expect(journeys.filter((j) => j.name === "Waymark demo: welcome series")).toHaveLength(1);
   });
 });
+
+describe("waymark demo on the system clock", () => {
+  it("publishes, sends events and explains how to move time", async () => {
+    const system = await startTestServer({ clock: "system" });
+    try {
+      const demo = await system.cli("demo", "--seconds", "0", "--profiles", "2");
+      expect(demo.code).toBe(0);
+      expect(demo.stdout).toContain("profiles now wait 1 day at wait_1d");
+      expect(demo.stdout).toContain("waymark serve --clock manual");
+      expect(demo.stdout).toMatch(/^ {2}2\/2 signed_up demo-02 \(plan free\)$/m);
+      const bad = await system.cli("demo", "--profiles", "0");
+      expect(bad).toMatchObject({ code: 1, stderr: 'error: --profiles: "0" must be an integer >= 1\n' });
+    } finally {
+      await system.close();
+    }
+  });
+});

@@ -1,0 +1,47 @@
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CliInputError } from "./cli-error.js";
+import { compileServeConfig } from "./config.js";
+
+describe("compileServeConfig", () => {
+  it("defaults every option and freezes the result", () => {
+    const config = compileServeConfig({});
+    expect(config).toEqual({
+      port: 8787,
+      host: "127.0.0.1",
+      dataDir: resolve("./.waymark"),
+      clock: "system",
+      smtpUrl: null,
+      mailFrom: "Waymark <waymark@localhost>",
+      worker: true,
+      logLevel: "warn",
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("reads the environment, and flags win over it", () => {
+    const env = { WAYMARK_PORT: "9000", WAYMARK_DATA_DIR: "/tmp/wm", WAYMARK_SMTP_URL: "smtp://mail:2525" };
+    expect(compileServeConfig({}, env)).toMatchObject({ port: 9000, dataDir: "/tmp/wm", smtpUrl: "smtp://mail:2525" });
+    expect(compileServeConfig({ port: "0", dataDir: "/tmp/x" }, env)).toMatchObject({ port: 0, dataDir: "/tmp/x" });
+  });
+
+  it.each([
+    [{ port: "80a" }, "--port"],
+    [{ port: "70000" }, "--port"],
+    [{ clock: "fast" }, "--clock"],
+    [{ smtpUrl: "http://mail" }, "--smtp-url"],
+    [{ smtpUrl: "not a url" }, "--smtp-url"],
+    [{ mailFrom: "nobody" }, "--mail-from"],
+    [{ logLevel: "loud" }, "--log-level"],
+    [{ host: " " }, "--host"],
+  ])("rejects %o naming %s", (input, flag) => {
+    let error: unknown;
+    try {
+      compileServeConfig(input);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CliInputError);
+    expect((error as Error).message.startsWith(`${flag}: `)).toBe(true);
+  });
+});

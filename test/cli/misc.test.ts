@@ -1,0 +1,29 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { runCaptured } from "./harness.js";
+
+describe("commands that need no server", () => {
+  it("schema prints the journey JSON Schema", async () => {
+    const run = await runCaptured(["schema"]);
+    expect(run.code).toBe(0);
+    const schema = JSON.parse(run.stdout) as { type?: string; properties?: Record<string, unknown> };
+    expect(schema.properties).toHaveProperty("nodes");
+  });
+
+  it("--version prints the package version, help exits 0, unknown commands exit 1", async () => {
+    const version = await runCaptured(["--version"]);
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+    expect(version).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
+    const help = await runCaptured(["journeys", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("validate");
+    const unknown = await runCaptured(["fly"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("unknown command 'fly'");
+  });
+
+  it("serve checks its options before starting", async () => {
+    const run = await runCaptured(["serve", "--port", "http"]);
+    expect(run).toMatchObject({ code: 1, stderr: 'error: --port: "http" must be an integer from 0 to 65535\n' });
+  });
+});
