@@ -53,8 +53,10 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   readonly response: R;
   /** True when `?format=csv` answers `text/csv`. @default false */
   readonly csv?: boolean;
-  /** Thin: call the store, the engine and core validation; throw Waymark errors. */
-  readonly handler: (ctx: RouteContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<z.input<R> | CsvAnswer>;
+  /** Thin: call the store, the engine and core validation; throw Waymark errors. May answer synchronously. */
+  readonly handler: (
+    ctx: RouteContext<z.output<P>, z.output<Q>, z.output<B>>,
+  ) => Promise<z.input<R> | CsvAnswer> | z.input<R> | CsvAnswer;
 }
 
 /** A route with its types erased, as kept in the route table. */
@@ -69,7 +71,8 @@ export interface Route {
   readonly status?: number;
   readonly response: z.ZodType;
   readonly csv?: boolean;
-  handler(ctx: RouteContext<unknown, unknown, unknown>): Promise<unknown>;
+  /** May return a promise or a plain answer. */
+  handler(ctx: RouteContext<unknown, unknown, unknown>): unknown;
 }
 
 /** Declare a route; the types of params, query and body flow from their schemas into the handler. */

@@ -1,5 +1,19 @@
 import { afterEach, describe, expect, it } from "vitest";
+import type {
+  AdvanceClockResponse,
+  ClockResponse,
+  DevEmail,
+  EnrollResult,
+  Enrollment,
+  Journey,
+  Profile,
+  ResultsResponse,
+  Run,
+  TimelineEntry,
+} from "../../src/client/index.js";
 import { audienceDefinition, json, openHarness, T0, welcomeDefinition, type ApiHarness } from "./harness.js";
+
+type Created = { journey: Journey };
 
 let h: ApiHarness | null = null;
 afterEach(async () => {
@@ -9,7 +23,7 @@ afterEach(async () => {
 
 async function liveJourney(harness: ApiHarness, definition: Record<string, unknown>): Promise<string> {
   const created = await harness.request("POST", "/v1/journeys", { name: "J", definition });
-  const journeyId: string = json(created).journey.id;
+  const journeyId = json<Created>(created).journey.id;
   const pub = await harness.request("POST", `/v1/journeys/${journeyId}/publish`, {});
   expect(pub.statusCode).toBe(200);
   return journeyId;
@@ -23,48 +37,50 @@ describe("a journey through the API on a manual clock", () => {
 
     const enroll = await h.request("POST", `/v1/journeys/${journeyId}/enroll`, { profileIds: ["ada", "ada-new"] });
     expect(enroll.statusCode).toBe(200);
-    const results = json(enroll).results;
-    expect(results.map((r: { profileId: string; status: string }) => [r.profileId, r.status])).toEqual([
+    const { results } = json<{ results: EnrollResult[] }>(enroll);
+    expect(results.map((r) => [r.profileId, r.status])).toEqual([
       ["ada", "enrolled"],
       ["ada-new", "enrolled"],
     ]);
     const again = await h.request("POST", `/v1/journeys/${journeyId}/enroll`, { profileIds: ["ada"] });
-    expect(json(again).results[0]).toEqual({ profileId: "ada", status: "already_active" });
+    expect(json<{ results: EnrollResult[] }>(again).results[0]).toEqual({ profileId: "ada", status: "already_active" });
 
     const clock = await h.request("GET", "/v1/clock");
-    expect(json(clock)).toEqual({ mode: "manual", now: new Date(T0).toISOString() });
+    expect(json<ClockResponse>(clock)).toEqual({ mode: "manual", now: new Date(T0).toISOString() });
     const advanced = await h.request("POST", "/v1/clock/advance", { by: "2d" });
     expect(advanced.statusCode).toBe(200);
-    expect(json(advanced).now).toBe(new Date(T0 + 2 * 86_400_000).toISOString());
-    expect(json(advanced).report.advanced).toBeGreaterThan(0);
+    expect(json<AdvanceClockResponse>(advanced).now).toBe(new Date(T0 + 2 * 86_400_000).toISOString());
+    expect(json<AdvanceClockResponse>(advanced).report.advanced).toBeGreaterThan(0);
 
     const mailbox = await h.request("GET", "/v1/dev/mailbox?limit=10");
     expect(mailbox.statusCode).toBe(200);
-    expect(json(mailbox).emails).toHaveLength(1);
-    expect(json(mailbox).emails[0]).toMatchObject({ to: "ada@example.com", subject: "Hello there" });
+    const { emails } = json<{ emails: DevEmail[] }>(mailbox);
+    expect(emails).toHaveLength(1);
+    expect(emails[0]).toMatchObject({ to: "ada@example.com", subject: "Hello there" });
 
-    const res = json(await h.request("GET", `/v1/journeys/${journeyId}/results`));
-    const byNode = Object.fromEntries(res.nodes.map((n: { nodeId: string }) => [n.nodeId, n]));
-    expect(byNode.start.entered).toBe(2);
-    expect(byNode.pause).toMatchObject({ entered: 2, waiting: 0 });
-    /* ada-new has no email: the action does not deliver it, so only one email arrives. */
-    expect(byNode.mail.entered).toBe(2);
-    expect(byNode.done.entered + byNode.mail.failed).toBeGreaterThanOrEqual(1);
+    const res = json<ResultsResponse>(await h.request("GET", `/v1/journeys/${journeyId}/results`));
+    const byNode = Object.fromEntries(res.nodes.map((n) => [n.nodeId, n]));
+    expect(byNode.start).toMatchObject({ entered: 2, completed: 2 });
+    expect(byNode.pause).toMatchObject({ entered: 2, waiting: 0, completed: 2 });
+    /* ada-new has no email: its action fails, and without `onFailure` its enrollment ends there. */
+    expect(byNode.mail).toMatchObject({ entered: 2, completed: 1, failed: 1 });
+    expect(byNode.done).toMatchObject({ entered: 1, completed: 1, cancelled: 0 });
 
-    const enrollmentId: string = results[0].enrollmentId;
+    const enrollmentId = results[0]!.enrollmentId!;
     const enrollment = await h.request("GET", `/v1/enrollments/${enrollmentId}`);
     expect(enrollment.statusCode).toBe(200);
-    expect(json(enrollment).enrollment).toMatchObject({ id: enrollmentId, profileId: "ada", status: "ended", exitReason: "completed" });
-    const nodes = json(enrollment).timeline.map((t: { nodeId: string }) => t.nodeId);
+    const detail = json<{ enrollment: Enrollment; timeline: TimelineEntry[] }>(enrollment);
+    expect(detail.enrollment).toMatchObject({ id: enrollmentId, profileId: "ada", status: "ended", exitReason: "completed" });
+    const nodes = detail.timeline.map((t) => t.nodeId);
     expect(nodes[0]).toBe("start");
     expect(nodes.at(-1)).toBe("done");
 
     const timeline = await h.request("GET", "/v1/profiles/ada/timeline");
     expect(timeline.statusCode).toBe(200);
-    const entries = json(timeline).entries;
-    expect(entries.map((e: { nodeId: string }) => e.nodeId)).toEqual(nodes);
+    const { entries } = json<{ entries: TimelineEntry[] }>(timeline);
+    expect(entries.map((e) => e.nodeId)).toEqual(nodes);
     expect(entries[0]).toMatchObject({ enrollmentId, journeyId, position: 1, at: new Date(T0).toISOString() });
-    const times = entries.map((e: { at: string }) => Date.parse(e.at));
+    const times = entries.map((e) => Date.parse(e.at));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
 
     const csv = await h.request("GET", `/v1/profiles/ada/timeline?format=csv&journeyId=${journeyId}`);
@@ -73,8 +89,8 @@ describe("a journey through the API on a manual clock", () => {
     expect(lines[0]).toBe("enrollmentId,journeyId,versionId,nodeId,position,at,outcome,resumed,detail");
     expect(lines).toHaveLength(entries.length + 1);
 
-    const profile = json(await h.request("GET", "/v1/profiles/ada"));
-    expect(profile.enrollments.map((e: { id: string }) => e.id)).toEqual([enrollmentId]);
+    const profile = json<{ profile: Profile; enrollments: Enrollment[] }>(await h.request("GET", "/v1/profiles/ada"));
+    expect(profile.enrollments.map((e) => e.id)).toEqual([enrollmentId]);
   });
 
   it("refuses to move the clock backwards or by a bad duration", async () => {
@@ -88,7 +104,7 @@ describe("a journey through the API on a manual clock", () => {
     const neither = await h.request("POST", "/v1/clock/advance", {});
     expect(neither.statusCode).toBe(400);
     const to = await h.request("POST", "/v1/clock/advance", { to: "2026-03-03T09:00:00Z" });
-    expect(json(to).now).toBe("2026-03-03T09:00:00.000Z");
+    expect(json<ClockResponse>(to).now).toBe("2026-03-03T09:00:00.000Z");
   });
 
   it("starts an audience run and reads it back", async () => {
@@ -97,21 +113,22 @@ describe("a journey through the API on a manual clock", () => {
     const journeyId = await liveJourney(h, audienceDefinition());
     const started = await h.request("POST", `/v1/journeys/${journeyId}/runs`);
     expect(started.statusCode).toBe(202);
-    const runId: string = json(started).run.id;
-    expect(json(started).run).toMatchObject({ journeyId, trigger: "now" });
+    const runId = json<{ run: Run }>(started).run.id;
+    expect(json<{ run: Run }>(started).run).toMatchObject({ journeyId, trigger: "now" });
     await h.engine.drain();
     const run = await h.request("GET", `/v1/runs/${runId}`);
     expect(run.statusCode).toBe(200);
-    expect(json(run).run).toMatchObject({ id: runId, status: "completed", enrolled: 3 });
+    expect(json<{ run: Run }>(run).run).toMatchObject({ id: runId, status: "completed", enrolled: 3 });
   });
 
   it("answers 409 when enrolling into a journey with no live version", async () => {
     h = await openHarness();
     const created = await h.request("POST", "/v1/journeys", { name: "Draft only", definition: welcomeDefinition() });
-    const res = await h.request("POST", `/v1/journeys/${json(created).journey.id}/enroll`, { profileIds: ["a"] });
+    const journeyId = json<Created>(created).journey.id;
+    const res = await h.request("POST", `/v1/journeys/${journeyId}/enroll`, { profileIds: ["a"] });
     expect(res.statusCode).toBe(409);
     expect(json(res).code).toBe("conflict");
-    const empty = await h.request("POST", `/v1/journeys/${json(created).journey.id}/enroll`, { profileIds: [] });
+    const empty = await h.request("POST", `/v1/journeys/${journeyId}/enroll`, { profileIds: [] });
     expect(json(empty).path).toBe("profileIds");
   });
 });

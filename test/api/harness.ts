@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { buildServer } from "../../src/api/index.js";
+import type { ApiIssue } from "../../src/client/index.js";
 import { createChannelRegistry, createDevMailboxChannel } from "../../src/channels/index.js";
 import { createManualClock, systemClock, type ManualClock } from "../../src/core/index.js";
 import { createEngine, type Engine } from "../../src/runtime/index.js";
@@ -26,7 +27,7 @@ export interface ApiHarness {
 /** Open a harness: temp SQLite file, manual clock at `T0` (unless `systemClock`), dev mailbox channel. */
 export async function openHarness(options: { systemClock?: boolean } = {}): Promise<ApiHarness> {
   const dir = mkdtempSync(join(tmpdir(), "waymark-api-"));
-  const store = await createSqliteStore({ path: join(dir, "waymark.db") });
+  const store = createSqliteStore({ path: join(dir, "waymark.db") });
   await store.migrate();
   const manual = options.systemClock === true ? null : createManualClock(T0);
   const clock = manual ?? systemClock;
@@ -67,14 +68,14 @@ export function welcomeDefinition(subject = "Welcome"): Record<string, unknown> 
   };
 }
 
-/** An audience journey over every profile: straight to the exit. */
+/** An audience journey over every profile, scheduled far ahead (so that only explicit runs enroll): straight to the exit. */
 export function audienceDefinition(): Record<string, unknown> {
   return {
     nodes: [
       {
         id: "start",
         kind: "entry",
-        trigger: { type: "audience", filter: { all: [] }, schedule: { type: "now" } },
+        trigger: { type: "audience", filter: { all: [] }, schedule: { type: "at", at: "2030-01-01T00:00:00Z" } },
         next: "done",
       },
       { id: "done", kind: "exit" },
@@ -82,7 +83,17 @@ export function audienceDefinition(): Record<string, unknown> {
   };
 }
 
-/** The parsed JSON body of an answer. */
-export function json(res: LightMyRequestResponse): any {
-  return res.json();
+/** An error answer's body (the fields beyond `code` and `message` depend on the code). */
+export interface ErrorBody {
+  readonly code: string;
+  readonly message: string;
+  readonly path: string;
+  readonly issues: readonly ApiIssue[];
+  readonly current: string;
+  readonly allowed: readonly string[];
+}
+
+/** The parsed JSON body of an answer, typed as the caller expects it (an error body by default). */
+export function json<T = ErrorBody>(res: LightMyRequestResponse): T {
+  return res.json<T>();
 }

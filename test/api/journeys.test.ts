@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Journey, JourneySummary, PublishResponse, ResultsResponse, ValidateResponse, Version } from "../../src/client/index.js";
 import { json, openHarness, welcomeDefinition, type ApiHarness } from "./harness.js";
+
+type JourneyAnswer = { journey: Journey; version: Version };
+type JourneyList = { journeys: JourneySummary[] };
+type JourneyDetail = { journey: Journey; versions: Version[] };
 
 let h: ApiHarness;
 beforeEach(async () => {
@@ -12,7 +17,8 @@ afterEach(async () => {
 async function createJourney(name = "Welcome"): Promise<{ journeyId: string; versionId: string }> {
   const res = await h.request("POST", "/v1/journeys", { name, owner: "ops@example.com", definition: welcomeDefinition() });
   expect(res.statusCode).toBe(201);
-  return { journeyId: json(res).journey.id, versionId: json(res).version.id };
+  const body = json<JourneyAnswer>(res);
+  return { journeyId: body.journey.id, versionId: body.version.id };
 }
 
 describe("journeys", () => {
@@ -20,14 +26,15 @@ describe("journeys", () => {
     const { journeyId, versionId } = await createJourney();
     const list = await h.request("GET", "/v1/journeys");
     expect(list.statusCode).toBe(200);
-    expect(json(list).journeys).toHaveLength(1);
-    expect(json(list).journeys[0]).toMatchObject({ id: journeyId, name: "Welcome", activeVersion: null });
-    expect(json(list).journeys[0].latestVersion).toMatchObject({ id: versionId, number: 1, status: "draft" });
+    const { journeys } = json<JourneyList>(list);
+    expect(journeys).toHaveLength(1);
+    expect(journeys[0]).toMatchObject({ id: journeyId, name: "Welcome", activeVersion: null });
+    expect(journeys[0]!.latestVersion).toMatchObject({ id: versionId, number: 1, status: "draft" });
 
     const one = await h.request("GET", `/v1/journeys/${journeyId}`);
     expect(one.statusCode).toBe(200);
-    expect(json(one).journey).toMatchObject({ id: journeyId, owner: "ops@example.com", createdAt: "2026-03-02T09:00:00.000Z" });
-    expect(json(one).versions.map((v: { status: string }) => v.status)).toEqual(["draft"]);
+    expect(json<JourneyDetail>(one).journey).toMatchObject({ id: journeyId, owner: "ops@example.com", createdAt: "2026-03-02T09:00:00.000Z" });
+    expect(json<JourneyDetail>(one).versions.map((v) => v.status)).toEqual(["draft"]);
   });
 
   it("rejects a bad definition with every issue, paths under `definition`, and stores nothing", async () => {
@@ -38,25 +45,25 @@ describe("journeys", () => {
     expect(body.code).toBe("validation_failed");
     expect(body.issues.length).toBeGreaterThan(0);
     for (const issue of body.issues) expect(issue.path).toMatch(/^definition[.[]/);
-    expect(body.path).toBe(body.issues[0].path);
-    expect(json(await h.request("GET", "/v1/journeys")).journeys).toEqual([]);
+    expect(body.path).toBe(body.issues[0]!.path);
+    expect(json<JourneyList>(await h.request("GET", "/v1/journeys")).journeys).toEqual([]);
   });
 
   it("names a missing name and a bad owner email", async () => {
     const res = await h.request("POST", "/v1/journeys", { owner: "not-an-email", definition: welcomeDefinition() });
     expect(res.statusCode).toBe(400);
-    expect(json(res).issues.map((i: { path: string }) => i.path).sort()).toEqual(["name", "owner"]);
+    expect(json(res).issues.map((i) => i.path).sort()).toEqual(["name", "owner"]);
   });
 
   it("validates a definition without saving it", async () => {
     const good = await h.request("POST", "/v1/journeys/validate", { definition: welcomeDefinition() });
     expect(good.statusCode).toBe(200);
-    expect(json(good)).toEqual({ valid: true, issues: [] });
+    expect(json<ValidateResponse>(good)).toEqual({ valid: true, issues: [] });
 
     const bad = await h.request("POST", "/v1/journeys/validate", { definition: { nodes: [] } });
     expect(bad.statusCode).toBe(200);
-    expect(json(bad).valid).toBe(false);
-    expect(json(bad).issues.length).toBeGreaterThan(0);
+    expect(json<ValidateResponse>(bad).valid).toBe(false);
+    expect(json<ValidateResponse>(bad).issues.length).toBeGreaterThan(0);
 
     const missing = await h.request("POST", "/v1/journeys/validate", {});
     expect(missing.statusCode).toBe(400);
@@ -76,7 +83,7 @@ describe("journeys", () => {
   it("keeps workspaces apart and rejects a bad workspace header", async () => {
     await createJourney();
     const other = await h.request("GET", "/v1/journeys", undefined, "acme");
-    expect(json(other).journeys).toEqual([]);
+    expect(json<JourneyList>(other).journeys).toEqual([]);
     const bad = await h.request("GET", "/v1/journeys", undefined, "Bad Space!");
     expect(bad.statusCode).toBe(400);
     expect(json(bad).path).toBe("headers.waymark-workspace");
@@ -88,8 +95,8 @@ describe("drafts and publishing", () => {
     const { journeyId, versionId } = await createJourney();
     const pub = await h.request("POST", `/v1/journeys/${journeyId}/publish`, {});
     expect(pub.statusCode).toBe(200);
-    expect(json(pub).version).toMatchObject({ id: versionId, status: "live", publishedAt: "2026-03-02T09:00:00.000Z" });
-    expect(json(pub).closed).toBeNull();
+    expect(json<PublishResponse>(pub).version).toMatchObject({ id: versionId, status: "live", publishedAt: "2026-03-02T09:00:00.000Z" });
+    expect(json<PublishResponse>(pub).closed).toBeNull();
 
     const again = await h.request("POST", `/v1/journeys/${journeyId}/publish`, { versionId });
     expect(again.statusCode).toBe(409);
@@ -105,16 +112,16 @@ describe("drafts and publishing", () => {
     await h.request("POST", `/v1/journeys/${journeyId}/publish`, {});
     const draft = await h.request("PUT", `/v1/journeys/${journeyId}/draft`, { definition: welcomeDefinition("Second") });
     expect(draft.statusCode).toBe(200);
-    expect(json(draft).version).toMatchObject({ number: 2, status: "draft" });
+    expect(json<{ version: Version }>(draft).version).toMatchObject({ number: 2, status: "draft" });
 
     const replaced = await h.request("PUT", `/v1/journeys/${journeyId}/draft`, { definition: welcomeDefinition("Third") });
-    expect(json(replaced).version.id).toBe(json(draft).version.id);
-    expect(JSON.stringify(json(replaced).version.definition)).toContain("Third");
+    expect(json<{ version: Version }>(replaced).version.id).toBe(json<{ version: Version }>(draft).version.id);
+    expect(JSON.stringify(json<{ version: Version }>(replaced).version.definition)).toContain("Third");
 
     const pub = await h.request("POST", `/v1/journeys/${journeyId}/publish`, {});
     expect(pub.statusCode).toBe(200);
-    expect(json(pub).version).toMatchObject({ number: 2, status: "live" });
-    expect(json(pub).closed).toMatchObject({ id: versionId, status: "closed" });
+    expect(json<PublishResponse>(pub).version).toMatchObject({ number: 2, status: "live" });
+    expect(json<PublishResponse>(pub).closed).toMatchObject({ id: versionId, status: "closed" });
   });
 
   it("rejects a bad draft definition with its issue paths and keeps the old one", async () => {
@@ -123,9 +130,9 @@ describe("drafts and publishing", () => {
       definition: { nodes: [{ id: "start", kind: "entry", trigger: { type: "api" }, next: "x" }, { id: "x", kind: "wait", mode: "duration", duration: "soon", next: "start" }] },
     });
     expect(res.statusCode).toBe(400);
-    expect(json(res).issues.some((i: { path: string }) => i.path.startsWith("definition.nodes[1]"))).toBe(true);
-    const one = json(await h.request("GET", `/v1/journeys/${journeyId}`));
-    expect(JSON.stringify(one.versions[0].definition)).toContain("Welcome");
+    expect(json(res).issues.some((i) => i.path.startsWith("definition.nodes[1]"))).toBe(true);
+    const one = json<JourneyDetail>(await h.request("GET", `/v1/journeys/${journeyId}`));
+    expect(JSON.stringify(one.versions[0]!.definition)).toContain("Welcome");
   });
 
   it("answers 404 for a version of another journey", async () => {
@@ -141,9 +148,10 @@ describe("results", () => {
     const { journeyId, versionId } = await createJourney();
     const res = await h.request("GET", `/v1/journeys/${journeyId}/results`);
     expect(res.statusCode).toBe(200);
-    expect(json(res).versionId).toBe(versionId);
-    expect(json(res).nodes.map((n: { nodeId: string }) => n.nodeId)).toEqual(["start", "pause", "mail", "done"]);
-    expect(json(res).nodes[2]).toEqual({
+    const results = json<ResultsResponse>(res);
+    expect(results.versionId).toBe(versionId);
+    expect(results.nodes.map((n) => n.nodeId)).toEqual(["start", "pause", "mail", "done"]);
+    expect(results.nodes[2]).toEqual({
       nodeId: "mail",
       kind: "action",
       name: 'Say "hi", friend',

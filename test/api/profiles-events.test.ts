@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Profile } from "../../src/client/index.js";
 import { json, openHarness, T0, type ApiHarness } from "./harness.js";
+
+type ProfileAnswer = { profile: Profile; created: boolean };
 
 let h: ApiHarness;
 beforeEach(async () => {
@@ -17,12 +20,12 @@ describe("profiles", () => {
       attributes: { plan: "pro" },
     });
     expect(first.statusCode).toBe(200);
-    expect(json(first).created).toBe(true);
-    expect(json(first).profile).toMatchObject({ id: "ada", email: "ada@example.com", timezone: "Europe/Paris", subscribed: true });
+    expect(json<ProfileAnswer>(first).created).toBe(true);
+    expect(json<ProfileAnswer>(first).profile).toMatchObject({ id: "ada", email: "ada@example.com", timezone: "Europe/Paris", subscribed: true });
 
     const second = await h.request("PUT", "/v1/profiles/ada", { subscribed: false, attributes: { city: "Paris" } });
-    expect(json(second).created).toBe(false);
-    expect(json(second).profile).toMatchObject({ email: "ada@example.com", subscribed: false, attributes: { plan: "pro", city: "Paris" } });
+    expect(json<ProfileAnswer>(second).created).toBe(false);
+    expect(json<ProfileAnswer>(second).profile).toMatchObject({ email: "ada@example.com", subscribed: false, attributes: { plan: "pro", city: "Paris" } });
 
     const read = await h.request("GET", "/v1/profiles/ada");
     expect(read.statusCode).toBe(200);
@@ -32,7 +35,7 @@ describe("profiles", () => {
   it("names a bad email and a bad time zone, and writes nothing", async () => {
     const res = await h.request("PUT", "/v1/profiles/bob", { email: "bob-at-example", timezone: "Mars/Olympus" });
     expect(res.statusCode).toBe(400);
-    expect(json(res).issues.map((i: { path: string }) => i.path).sort()).toEqual(["email", "timezone"]);
+    expect(json(res).issues.map((i) => i.path).sort()).toEqual(["email", "timezone"]);
     expect((await h.request("GET", "/v1/profiles/bob")).statusCode).toBe(404);
   });
 

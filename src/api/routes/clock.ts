@@ -22,7 +22,7 @@ export const clockRoutes: readonly Route[] = [
     summary: "The engine's clock",
     tag: "clock",
     response: ClockSchema,
-    handler: async ({ services: { engine } }) => ({
+    handler: ({ services: { engine } }) => ({
       mode: engine.manualClock === null ? ("system" as const) : ("manual" as const),
       now: iso(engine.clock.now()),
     }),

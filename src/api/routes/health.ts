@@ -10,7 +10,7 @@ export const healthRoutes: readonly Route[] = [
     summary: "Liveness, version, store and clock",
     tag: "system",
     response: HealthSchema,
-    handler: async ({ services }) => {
+    handler: ({ services }) => {
       const { engine } = services;
       return {
         status: "ok" as const,

@@ -76,7 +76,7 @@ export const journeyRoutes: readonly Route[] = [
     tag: "journeys",
     body: DefinitionBodySchema,
     response: ValidateAnswerSchema,
-    handler: async ({ body }) => {
+    handler: ({ body }) => {
       const issues = validateDefinition(body.definition);
       return { valid: issues.length === 0, issues: [...issues] };
     },

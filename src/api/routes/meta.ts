@@ -12,7 +12,7 @@ export const schemaRoute: Route = defineRoute({
   summary: "The journey definition JSON Schema",
   tag: "system",
   response: JsonDocumentSchema,
-  handler: async () => ({ ...journeyDefinitionJsonSchema() }),
+  handler: () => ({ ...journeyDefinitionJsonSchema() }),
 });
 
 /** `GET /v1/openapi.json`, describing `routes` (itself included). Built once, on first request. */
@@ -24,7 +24,7 @@ export function makeOpenApiRoute(routes: () => readonly Route[]): Route {
     summary: "The OpenAPI 3.1 document of this API",
     tag: "system",
     response: z.looseObject({ openapi: z.literal("3.1.0"), paths: JsonDocumentSchema }),
-    handler: async ({ services }) => {
+    handler: ({ services }) => {
       document ??= buildOpenApiDocument(routes(), services.version, journeyDefinitionJsonSchema());
       return document;
     },
