@@ -1,6 +1,9 @@
 import type { Command } from "commander";
 import { createClient, DEFAULT_BASE_URL, type WaymarkClient } from "../client/index.js";
+import { CliInputError } from "./cli-error.js";
 import type { CliIo } from "./io.js";
+
+const WORKSPACE_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 /** What every command gets: the streams, a client built from the global options, and the exit code. */
 export interface CliContext {
@@ -20,10 +23,15 @@ export function createCliContext(io: CliIo): CliContext {
     io,
     client(command) {
       const opts = command.optsWithGlobals<{ url?: string; workspace?: string }>();
-      return createClient({
-        baseUrl: opts.url ?? io.env["WAYMARK_URL"] ?? DEFAULT_BASE_URL,
-        workspace: opts.workspace ?? io.env["WAYMARK_WORKSPACE"],
-      });
+      const baseUrl = opts.url ?? io.env["WAYMARK_URL"] ?? DEFAULT_BASE_URL;
+      if (!URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol)) {
+        throw new CliInputError(`--url: "${baseUrl}" must be an http(s) URL like ${DEFAULT_BASE_URL}`);
+      }
+      const workspace = opts.workspace ?? io.env["WAYMARK_WORKSPACE"];
+      if (workspace !== undefined && !WORKSPACE_ID.test(workspace)) {
+        throw new CliInputError(`--workspace: "${workspace}" must match ${WORKSPACE_ID.source}`);
+      }
+      return createClient({ baseUrl, workspace });
     },
     fail(code) {
       exitCode = Math.max(exitCode, code);

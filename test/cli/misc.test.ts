@@ -22,6 +22,14 @@ describe("commands that need no server", () => {
     expect(unknown.stderr).toContain("unknown command 'fly'");
   });
 
+  it("checks --url and --workspace before calling the API", async () => {
+    const url = await runCaptured(["journeys", "list", "--url", "ftp://example.com"]);
+    expect(url).toMatchObject({ code: 1, stderr: 'error: --url: "ftp://example.com" must be an http(s) URL like http://127.0.0.1:8787\n' });
+    const ws = await runCaptured(["journeys", "list", "--workspace", "Bad Space"]);
+    expect(ws.code).toBe(1);
+    expect(ws.stderr).toMatch(/^error: --workspace: "Bad Space" must match/);
+  });
+
   it("serve checks its options before starting", async () => {
     const run = await runCaptured(["serve", "--port", "http"]);
     expect(run).toMatchObject({ code: 1, stderr: 'error: --port: "http" must be an integer from 0 to 65535\n' });

@@ -55,10 +55,10 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
 
       const urlFlag = client.baseUrl === DEFAULT_BASE_URL ? "" : ` --url ${client.baseUrl}`;
       writeLine(io.stdout);
+      const results = await client.results(journeyId);
+      writeLine(io.stdout, resultsTable(results.nodes));
+      writeLine(io.stdout);
       if (clock === "manual") {
-        const results = await client.results(journeyId);
-        writeLine(io.stdout, resultsTable(results.nodes));
-        writeLine(io.stdout);
         writeLine(io.stdout, `move time on with: waymark clock advance 1d${urlFlag}`);
       } else {
         writeLine(io.stdout, "The server runs on the system clock: profiles now wait 1 day at wait_1d.");
