@@ -1,7 +1,7 @@
-import { randomUUID } from "node:crypto";
 import type { Millis } from "../../core/index.js";
 import type { EnrollOutcome, EnrollRequest } from "../store.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
+import { timeOrderedId } from "./sqlite-ids.js";
 
 /**
  * Enrollment creation with `Store.enroll`'s rules, for one request, inside the caller's transaction
@@ -52,7 +52,7 @@ export function makeSqliteEnrollOne(db: SqliteDb): SqliteEnrollOne {
       }
     }
     ensureProfile.run(r.workspaceId, r.profileId, now, now);
-    const id = randomUUID();
+    const id = timeOrderedId(now);
     const context = JSON.stringify({ event: r.event, results: {} });
     insert.run(
       r.workspaceId,

@@ -20,11 +20,19 @@ export function makeSqliteWriteStepResult(
   writeLog: SqliteWriteLog,
 ): SqliteWriteStepResult {
   /* `status = 'active'`: an enrollment removed earlier in the same batch (by another profile's
-     remove_from_flow effect) stays removed; its step result is dropped whole. */
-  const update = db.prepare(
+     remove_from_flow effect) stays removed; its step result is dropped whole. Two statements, because
+     SQLite rewrites every index that mentions a SET column: the common step leaves `status` alone and
+     so spares the one-active and re-entry indexes. */
+  const updateActive = db.prepare(
     `UPDATE enrollments
-        SET node_id = ?, seq = ?, status = ?, due_at = ?, awaiting_type = ?, awaiting_name = ?,
-            awaiting_outbox = ?, input = NULL, context = ?, ended_at = ?, exit_reason = ?
+        SET node_id = ?, seq = ?, due_at = ?, awaiting_type = ?, awaiting_name = ?, awaiting_outbox = ?,
+            input = NULL, context = ?
+      WHERE id = ? AND status = 'active'`,
+  );
+  const updateEnded = db.prepare(
+    `UPDATE enrollments
+        SET node_id = ?, seq = ?, status = 'ended', due_at = NULL, awaiting_type = NULL, awaiting_name = NULL,
+            awaiting_outbox = NULL, input = NULL, context = ?, ended_at = ?, exit_reason = ?
       WHERE id = ? AND status = 'active'`,
   );
   /* The id is the idempotency key and the primary key: a batch re-run after a rollback, or a step that
@@ -39,21 +47,20 @@ export function makeSqliteWriteStepResult(
 
   return (previous, result, now, stats) => {
     const e = result.enrollment;
-    const active = e.status === "active";
-    const awaiting = active ? e.awaiting : null;
-    const { changes } = update.run(
-      e.nodeId,
-      e.seq,
-      e.status,
-      active ? e.dueAt : null,
-      awaiting?.type ?? null,
-      awaiting?.type === "event" ? awaiting.name : null,
-      awaiting?.type === "action" ? awaiting.outboxId : null,
-      JSON.stringify(e.context),
-      active ? null : e.endedAt,
-      active ? null : e.exitReason,
-      previous.id,
-    );
+    const context = JSON.stringify(e.context);
+    const { changes } =
+      e.status === "active"
+        ? updateActive.run(
+            e.nodeId,
+            e.seq,
+            e.dueAt,
+            e.awaiting?.type ?? null,
+            e.awaiting?.type === "event" ? e.awaiting.name : null,
+            e.awaiting?.type === "action" ? e.awaiting.outboxId : null,
+            context,
+            previous.id,
+          )
+        : updateEnded.run(e.nodeId, e.seq, context, e.endedAt, e.exitReason, previous.id);
     if (changes === 0) return;
     for (const effect of result.effects) {
       if (effect.type === "dispatch") {
