@@ -16,23 +16,27 @@ import type { DueItem, EnrollRequest, Store } from "../store.js";
 
 /** A fixed start time: the suite never reads the wall clock. */
 export const T0: Millis = 1_700_000_000_000;
-/** Two workspaces, for isolation checks. */
+/** The workspace most tests use. */
 export const WS = "ws-a";
+/** A second workspace, for isolation checks. */
 export const WS_B = "ws-b";
 
 /** A definition is opaque to the store; this one is only stored and read back. */
 export const DEFINITION = { entry: { type: "api" }, nodes: [{ id: "entry", type: "entry" }] };
 
+/** A webhook payload to a closed port: the suite never sends it. */
 export const WEBHOOK: DispatchPayload = {
   channel: "webhook",
   request: { url: "http://127.0.0.1:9/hook", method: "POST", headers: {}, body: "{}", timeoutMs: 1000 },
 };
+/** The default retry policy. */
 export const RETRY: RetryPolicy = {
   initialIntervalMs: 1000,
   backoffCoefficient: 2,
   maximumIntervalMs: 60000,
   maximumAttempts: 4,
 };
+/** A successful action result. */
 export const OK: ActionResult = { ok: true, at: T0, status: 200, attempts: 1 };
 
 /** What each contract test file gets: the fresh store of the running test. */
@@ -64,6 +68,7 @@ export interface LiveJourney {
   readonly version: Version;
 }
 
+/** Create a journey and publish its version 1. */
 export async function liveJourney(
   store: Store,
   workspaceId = WS,
@@ -78,6 +83,7 @@ export async function liveJourney(
   return { journey, version: published.version };
 }
 
+/** An enroll request into `j`, re-entry `always`, entry node `entry`. */
 export function enrollRequest(
   j: LiveJourney,
   profileId: string,

@@ -108,6 +108,7 @@ export interface DbNodeStats {
   readonly cancelled: number;
 }
 
+/** Map a `journeys` row to the domain type. */
 export function toJourney(row: DbJourney): Journey {
   return {
     workspaceId: row.workspace_id,
@@ -119,6 +120,7 @@ export function toJourney(row: DbJourney): Journey {
   };
 }
 
+/** Map a `versions` row; the definition JSON is parsed. */
 export function toVersion(row: DbVersion): Version {
   return {
     workspaceId: row.workspace_id,
@@ -133,6 +135,7 @@ export function toVersion(row: DbVersion): Version {
   };
 }
 
+/** Map a `profiles` row; `subscribed` is stored as 0/1. */
 export function toProfile(row: DbProfile): Profile {
   return {
     workspaceId: row.workspace_id,
@@ -146,6 +149,7 @@ export function toProfile(row: DbProfile): Profile {
   };
 }
 
+/** Map an `events` row. */
 export function toStoredEvent(row: DbEvent): StoredEvent {
   return {
     workspaceId: row.workspace_id,
@@ -159,6 +163,7 @@ export function toStoredEvent(row: DbEvent): StoredEvent {
   };
 }
 
+/** Map an `enrollments` row to an active or ended enrollment, by its status. */
 export function toEnrollment(row: DbEnrollment): Enrollment {
   const base = {
     id: row.id,
@@ -200,6 +205,7 @@ export function toActiveEnrollment(row: DbEnrollment): ActiveEnrollment {
   return enrollment;
 }
 
+/** Map a `runs` row. */
 export function toRun(row: DbRun): Run {
   return {
     workspaceId: row.workspace_id,
@@ -217,6 +223,7 @@ export function toRun(row: DbRun): Run {
   };
 }
 
+/** Map a `node_stats` row. */
 export function toNodeStats(row: DbNodeStats): NodeStats {
   return {
     nodeId: row.node_id,
