@@ -2,9 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Writable } from "node:stream";
-import { compileServeConfig, type ServeOptionsInput } from "../../src/cli/config.js";
-import { startServe, type RunningServer } from "../../src/cli/serve.js";
-import { runCli } from "../../src/cli/run.js";
+import { compileServeConfig, runCli, startServe, type RunningServer, type ServeOptionsInput } from "../../src/cli/index.js";
 
 /** A writable stream that keeps what it got. */
 export class Capture extends Writable {
