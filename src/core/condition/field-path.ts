@@ -56,7 +56,10 @@ export function compileFieldPath(path: string): FieldReader | null {
     const [field, ...bodyPath] = rest;
     if (field === undefined) return null;
     if (bodyPath.length === 0 && RESULT_FIELDS.has(field)) return (f) => dig(f.results, [first, field]);
-    if (field === "body") return (f) => dig(f.results, [first, "body", ...bodyPath]);
+    if (field === "body") {
+      const fullPath = [first, "body", ...bodyPath];
+      return (f) => dig(f.results, fullPath);
+    }
     return null;
   }
   return null;

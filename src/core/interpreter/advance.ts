@@ -57,7 +57,7 @@ class Step {
   }
 
   setResult(nodeId: string, result: ActionResult): void {
-    this.results = { ...this.results, [nodeId]: result };
+    this.results = withKey(this.results, nodeId, result);
   }
 
   private context() {
@@ -65,24 +65,40 @@ class Step {
     return c.results === this.results ? c : { event: c.event, results: this.results };
   }
 
+  /* Both builders list the fields one by one: object rest (`{ dueAt, ...base }`) is slow in V8 and this
+     is the hot path; an explicit literal also keeps every enrollment object the same shape. */
   park(nodeId: string, dueAt: Millis | null, awaiting: Awaiting | null): StepResult {
+    const e = this.enrollment;
     const enrollment: ActiveEnrollment = {
-      ...this.enrollment,
+      id: e.id,
+      workspaceId: e.workspaceId,
+      journeyId: e.journeyId,
+      versionId: e.versionId,
+      runId: e.runId,
+      profileId: e.profileId,
       nodeId,
       seq: this.seq,
+      enteredAt: e.enteredAt,
+      context: this.context(),
+      status: "active",
       dueAt,
       awaiting,
-      context: this.context(),
     };
     return { enrollment, effects: this.effects, log: this.log };
   }
 
   end(nodeId: string, exitReason: ExitReason): StepResult {
-    const { status: _status, dueAt: _dueAt, awaiting: _awaiting, ...base } = this.enrollment;
+    const e = this.enrollment;
     const enrollment: EndedEnrollment = {
-      ...base,
+      id: e.id,
+      workspaceId: e.workspaceId,
+      journeyId: e.journeyId,
+      versionId: e.versionId,
+      runId: e.runId,
+      profileId: e.profileId,
       nodeId,
       seq: this.seq,
+      enteredAt: e.enteredAt,
       context: this.context(),
       status: "ended",
       endedAt: this.now,
@@ -90,6 +106,14 @@ class Step {
     };
     return { enrollment, effects: this.effects, log: this.log };
   }
+}
+
+/* A copy of a JSON object with one key set. Assignment, not spread: see `park`. */
+function withKey<V>(source: { readonly [key: string]: V }, key: string, value: V): { [key: string]: V } {
+  const out: { [key: string]: V } = {};
+  for (const k of Object.keys(source)) if (k !== "__proto__") out[k] = source[k]!;
+  if (key !== "__proto__") out[key] = value;
+  return out;
 }
 
 /** Where to go after a node: on to a node, or parked/ended with the step's result. */
@@ -168,7 +192,20 @@ function runAction(step: Step, node: Extract<CompiledNode, { kind: "action" }>):
       case "update_profile": {
         const set = renderSet(action, scope);
         step.effects.push({ type: "update_profile", profileId: profile.id, set });
-        step.profile = { ...profile, attributes: { ...profile.attributes, ...set } };
+        const attributes: JsonObject = {};
+        for (const source of [profile.attributes, set]) {
+          for (const key of Object.keys(source)) if (key !== "__proto__") attributes[key] = source[key];
+        }
+        step.profile = {
+          workspaceId: profile.workspaceId,
+          id: profile.id,
+          email: profile.email,
+          timezone: profile.timezone,
+          subscribed: profile.subscribed,
+          attributes,
+          createdAt: profile.createdAt,
+          updatedAt: profile.updatedAt,
+        };
         step.record(node.id, "completed", false);
         return node.next;
       }

@@ -8,15 +8,18 @@ export function templateScope(
   event: EventFacts | null,
   results: { readonly [nodeId: string]: ActionResult },
 ): object {
+  /* Built by assignment, not `{ ...attributes, id }`: V8 handles a spread followed by more properties
+     very slowly, and this runs for every templated action. */
+  const scopeProfile: Record<string, unknown> = {};
+  const attributes = profile.attributes;
+  for (const key of Object.keys(attributes)) if (key !== "__proto__") scopeProfile[key] = attributes[key];
+  scopeProfile.id = profile.id;
+  scopeProfile.email = profile.email;
+  scopeProfile.timezone = profile.timezone;
+  scopeProfile.subscribed = profile.subscribed;
+  scopeProfile.attributes = attributes;
   return {
-    profile: {
-      ...profile.attributes,
-      id: profile.id,
-      email: profile.email,
-      timezone: profile.timezone,
-      subscribed: profile.subscribed,
-      attributes: profile.attributes,
-    },
+    profile: scopeProfile,
     event: event === null ? null : { name: event.name, payload: event.payload, occurredAt: event.occurredAt },
     results,
   };

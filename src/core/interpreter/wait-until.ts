@@ -30,7 +30,15 @@ export function waitUntilTarget(node: Extract<CompiledNode, { kind: "wait_until"
   const day = toLocal(at, tz);
   return {
     at: fromLocal(
-      { ...day, hour: Math.floor(node.timeOfDay / 60), minute: node.timeOfDay % 60, second: 0, millisecond: 0 },
+      {
+        year: day.year,
+        month: day.month,
+        day: day.day,
+        hour: Math.floor(node.timeOfDay / 60),
+        minute: node.timeOfDay % 60,
+        second: 0,
+        millisecond: 0,
+      },
       tz,
     ),
   };
