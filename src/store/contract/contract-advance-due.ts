@@ -198,6 +198,57 @@ export function describeAdvanceDueContract(ctx: ContractContext): void {
       expect(claimed.map((c) => c.id)).toEqual([`${id}:1`]);
     });
 
+    it("a removal in the batch wins over the removed enrollment's own step, whichever comes first", async () => {
+      const store = ctx.store();
+      const remover = await liveJourney(store, WS, "remover");
+      const target = await liveJourney(store, WS, "target");
+      const early = await enrollOne(store, target, "p1", T0);
+      await enrollOne(store, remover, "p1", T0 + 1);
+      const late = await enrollOne(store, target, "p2", T0 + 2);
+      await enrollOne(store, remover, "p2", T0 + 1);
+      await store.advanceDue(T0 + 5, 10, (batch) =>
+        batch.map((item) =>
+          item.enrollment.journeyId === remover.journey.id
+            ? stepTo(
+                item,
+                { nodeId: "exit", ended: "completed", at: T0 + 5 },
+                [entry("remove", T0 + 5, "completed")],
+                [{ type: "remove_from_flow", profileId: item.enrollment.profileId, journeys: "all" }],
+              )
+            : stepTo(
+                item,
+                { nodeId: "wait", dueAt: T0 + 1000, at: T0 + 5 },
+                [entry("entry", T0 + 5, "completed"), entry("wait", T0 + 5, "waiting")],
+                [dispatch(item)],
+              ),
+        ),
+      );
+      expect(await store.getEnrollment(WS, early)).toMatchObject({
+        status: "ended",
+        exitReason: "removed",
+        seq: 3,
+      });
+      expect((await store.timeline(WS, early)).map((t) => [t.position, t.nodeId, t.outcome])).toEqual([
+        [1, "entry", "completed"],
+        [2, "wait", "waiting"],
+        [3, "wait", "cancelled"],
+      ]);
+      expect(await store.getEnrollment(WS, late)).toMatchObject({
+        status: "ended",
+        exitReason: "removed",
+        seq: 1,
+        nodeId: "entry",
+      });
+      expect(
+        (await store.timeline(WS, late)).map((t) => [t.position, t.nodeId, t.outcome, t.resumed]),
+      ).toEqual([[1, "entry", "cancelled", false]]);
+      expect(await store.claimOutbox(T0 + 5, 10, 1000, "w1")).toEqual([]);
+      expect(stats(await store.nodeStats(WS, target.version.id))).toEqual({
+        entry: { entered: 2, waiting: 0, completed: 1, failed: 0, cancelled: 1 },
+        wait: { entered: 1, waiting: 0, completed: 0, failed: 0, cancelled: 1 },
+      });
+    });
+
     it("remove_from_flow ends the profile's other enrollments, logs it, and cancels their pending items", async () => {
       const store = ctx.store();
       const a = await liveJourney(store, WS, "a");
