@@ -14,7 +14,9 @@ describe("normaliseError", () => {
   });
 
   it("maps Fastify's body errors", () => {
-    expect(normaliseError({ code: "FST_ERR_CTP_BODY_TOO_LARGE", statusCode: 413 }).body.code).toBe("payload_too_large");
+    expect(normaliseError({ code: "FST_ERR_CTP_BODY_TOO_LARGE", statusCode: 413 }).body.code).toBe(
+      "payload_too_large",
+    );
     expect(normaliseError({ code: "FST_ERR_CTP_INVALID_MEDIA_TYPE", statusCode: 415 }).status).toBe(415);
     const json = normaliseError(Object.assign(new SyntaxError("Unexpected token"), { statusCode: 400 }));
     expect(json.body).toMatchObject({ code: "validation_failed", path: "body" });
@@ -28,8 +30,13 @@ describe("normaliseError", () => {
 
   it("has a status for every code", () => {
     expect(Object.values(STATUS_OF_CODE).every((s) => s >= 400 && s < 600)).toBe(true);
-    expect(Object.keys(STATUS_OF_CODE).sort()).toEqual(
-      ["conflict", "internal", "not_found", "payload_too_large", "unsupported_media_type", "validation_failed"],
-    );
+    expect(Object.keys(STATUS_OF_CODE).sort()).toEqual([
+      "conflict",
+      "internal",
+      "not_found",
+      "payload_too_large",
+      "unsupported_media_type",
+      "validation_failed",
+    ]);
   });
 });

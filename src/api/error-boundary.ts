@@ -21,8 +21,18 @@ export const STATUS_OF_CODE: { readonly [code in ApiErrorCode]: number } = {
 
 /** An error body, as sent. Validation errors add `path` and `issues`; conflicts add `current` and `allowed`. */
 export type ApiErrorBody =
-  | { readonly code: "validation_failed"; readonly message: string; readonly path: string; readonly issues: readonly Issue[] }
-  | { readonly code: "conflict"; readonly message: string; readonly current: string; readonly allowed: readonly string[] }
+  | {
+      readonly code: "validation_failed";
+      readonly message: string;
+      readonly path: string;
+      readonly issues: readonly Issue[];
+    }
+  | {
+      readonly code: "conflict";
+      readonly message: string;
+      readonly current: string;
+      readonly allowed: readonly string[];
+    }
   | { readonly code: Exclude<ApiErrorCode, "validation_failed" | "conflict">; readonly message: string };
 
 /** What the boundary answers for one thrown value. */
@@ -57,11 +67,17 @@ export function normaliseError(err: unknown): ApiErrorAnswer {
   if (err instanceof ValidationError) return answer(validationBody(err.issues, err.message));
   if (err instanceof NotFoundError) return answer({ code: "not_found", message: err.message });
   if (err instanceof ConflictError) {
-    return answer({ code: "conflict", message: err.message, current: err.current, allowed: [...err.allowed] });
+    return answer({
+      code: "conflict",
+      message: err.message,
+      current: err.current,
+      allowed: [...err.allowed],
+    });
   }
   const fst = fastifyCode(err);
   if (fst !== null) {
-    if (fst.statusCode === 413) return answer({ code: "payload_too_large", message: "request body is larger than 16 MiB" });
+    if (fst.statusCode === 413)
+      return answer({ code: "payload_too_large", message: "request body is larger than 16 MiB" });
     if (fst.statusCode === 415) {
       return answer({ code: "unsupported_media_type", message: "send the body as application/json" });
     }
@@ -82,7 +98,10 @@ export function installErrorBoundary(app: FastifyInstance): void {
     return reply.status(a.status).send(a.body);
   });
   app.setNotFoundHandler((request, reply) => {
-    const body: ApiErrorBody = { code: "not_found", message: `no route ${request.method} ${request.url.split("?")[0]}` };
+    const body: ApiErrorBody = {
+      code: "not_found",
+      message: `no route ${request.method} ${request.url.split("?")[0]}`,
+    };
     return reply.status(404).send(body);
   });
 }

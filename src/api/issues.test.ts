@@ -25,7 +25,10 @@ describe("paths", () => {
 
 describe("issuesFromZod", () => {
   it("names the bad event inside a batch", () => {
-    const events = [{ eventId: "a", profileId: "p", name: "x" }, { profileId: "p", name: "x" }];
+    const events = [
+      { eventId: "a", profileId: "p", name: "x" },
+      { profileId: "p", name: "x" },
+    ];
     expect(issuesOf(EventsBodySchema, { events }).map((i) => i.path)).toEqual(["events[1].eventId"]);
   });
 

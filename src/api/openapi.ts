@@ -1,6 +1,11 @@
 import { z } from "zod";
 import type { Route } from "./route.js";
-import { ConflictErrorBodySchema, ErrorBodySchema, ValidationErrorBodySchema, WorkspaceIdSchema } from "./schemas/common.js";
+import {
+  ConflictErrorBodySchema,
+  ErrorBodySchema,
+  ValidationErrorBodySchema,
+  WorkspaceIdSchema,
+} from "./schemas/common.js";
 import { DefinitionSchema } from "./schemas/journey.js";
 
 /** An OpenAPI 3.1 document (only the parts Waymark writes are typed). */
@@ -8,7 +13,10 @@ export type OpenApiDocument = {
   readonly openapi: "3.1.0";
   readonly info: { readonly title: string; readonly version: string };
   readonly paths: { readonly [path: string]: { readonly [method: string]: OpenApiOperation } };
-  readonly components: { readonly schemas: { readonly [name: string]: unknown }; readonly parameters: { readonly [name: string]: unknown } };
+  readonly components: {
+    readonly schemas: { readonly [name: string]: unknown };
+    readonly parameters: { readonly [name: string]: unknown };
+  };
 };
 
 /** One operation of the document. */
@@ -61,7 +69,9 @@ function operationId(route: Route): string {
     .split(/[/.]/)
     .filter((w) => w !== "")
     .map((w) => (w.startsWith(":") ? `by-${w.slice(1)}` : w));
-  return [route.method.toLowerCase(), ...words].join("-").replace(/-([a-zA-Z])/g, (_, c: string) => c.toUpperCase());
+  return [route.method.toLowerCase(), ...words]
+    .join("-")
+    .replace(/-([a-zA-Z])/g, (_, c: string) => c.toUpperCase());
 }
 
 const errorResponse = (name: string, description: string) => ({
@@ -70,7 +80,9 @@ const errorResponse = (name: string, description: string) => ({
 });
 
 function operation(route: Route): OpenApiOperation {
-  const success: { [type: string]: unknown } = { "application/json": { schema: jsonSchema(route.response, "output") } };
+  const success: { [type: string]: unknown } = {
+    "application/json": { schema: jsonSchema(route.response, "output") },
+  };
   if (route.csv === true) success["text/csv"] = { schema: { type: "string" } };
   return {
     operationId: operationId(route),
@@ -83,13 +95,21 @@ function operation(route: Route): OpenApiOperation {
     ],
     ...(route.body === undefined
       ? {}
-      : { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(route.body, "input") } } } }),
+      : {
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: jsonSchema(route.body, "input") } },
+          },
+        }),
     responses: {
       [String(route.status ?? 200)]: { description: route.summary, content: success },
       "400": errorResponse("ValidationError", "Invalid input: every issue names its field path"),
       "404": errorResponse("Error", "Not found"),
       "409": errorResponse("ConflictError", "The current state forbids the operation"),
-      default: errorResponse("Error", "Any other error: payload_too_large (413), unsupported_media_type (415), internal (500)"),
+      default: errorResponse(
+        "Error",
+        "Any other error: payload_too_large (413), unsupported_media_type (415), internal (500)",
+      ),
     },
   };
 }
@@ -98,7 +118,11 @@ function operation(route: Route): OpenApiOperation {
  * Build the OpenAPI 3.1 document from the route table: the same zod schemas that validate requests.
  * `definitionSchema` is the journey definition's JSON Schema, placed under `components.schemas.JourneyDefinition`.
  */
-export function buildOpenApiDocument(routes: readonly Route[], version: string, definitionSchema: object): OpenApiDocument {
+export function buildOpenApiDocument(
+  routes: readonly Route[],
+  version: string,
+  definitionSchema: object,
+): OpenApiDocument {
   const paths: { [path: string]: { [method: string]: OpenApiOperation } } = {};
   for (const route of routes) {
     const path = route.url.replace(/:([A-Za-z0-9_]+)/g, "{$1}");

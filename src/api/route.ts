@@ -35,7 +35,12 @@ export class CsvAnswer {
 }
 
 /** One HTTP route: its zod schemas (which validate requests and generate the OpenAPI document) and its handler. */
-export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType> {
+export interface RouteSpec<
+  P extends z.ZodType,
+  Q extends z.ZodType,
+  B extends z.ZodType,
+  R extends z.ZodType,
+> {
   readonly method: "GET" | "POST" | "PUT" | "DELETE";
   /** Fastify syntax: `/v1/journeys/:journeyId`. */
   readonly url: string;
@@ -85,7 +90,11 @@ export function defineRoute<
   return spec as unknown as Route;
 }
 
-function parsePart(schema: z.ZodType | undefined, value: unknown, root: "params" | "query" | "body"): unknown {
+function parsePart(
+  schema: z.ZodType | undefined,
+  value: unknown,
+  root: "params" | "query" | "body",
+): unknown {
   if (schema === undefined) return {};
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
@@ -143,7 +152,9 @@ export function registerRoute(app: FastifyInstance, route: Route, options: Regis
       if (options.validateResponses) {
         const checked = route.response.safeParse(result);
         if (!checked.success) {
-          throw new Error(`answer of ${route.method} ${route.url} does not match its schema: ${checked.error.message}`);
+          throw new Error(
+            `answer of ${route.method} ${route.url} does not match its schema: ${checked.error.message}`,
+          );
         }
       }
       return reply.status(route.status ?? 200).send(result);

@@ -43,7 +43,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     storeName: deps.storeName ?? "sqlite",
     version: deps.version ?? "0.0.0",
   };
-  const options = { services, validateResponses: deps.validateResponses ?? false, ensured: new Set<string>() };
+  const options = {
+    services,
+    validateResponses: deps.validateResponses ?? false,
+    ensured: new Set<string>(),
+  };
   for (const route of routeTable()) registerRoute(app, route, options);
   await app.ready();
   return app;

@@ -31,7 +31,14 @@ function isoOrNull(at: Millis | null): string | null {
 
 /** A journey on the wire. */
 export function wireJourney(j: Journey): z.input<typeof WireJourneySchema> {
-  return { workspaceId: j.workspaceId, id: j.id, name: j.name, owner: j.owner, createdAt: iso(j.createdAt), updatedAt: iso(j.updatedAt) };
+  return {
+    workspaceId: j.workspaceId,
+    id: j.id,
+    name: j.name,
+    owner: j.owner,
+    createdAt: iso(j.createdAt),
+    updatedAt: iso(j.updatedAt),
+  };
 }
 
 /** A journey summary on the wire. */
@@ -120,7 +127,10 @@ export function wireEnrollment(e: Enrollment): z.input<typeof WireEnrollmentSche
 }
 
 /** A result-log row on the wire; the store's row lacks the journey, which the caller knows. */
-export function wireTimelineEntry(t: TimelineEntry, journeyId: string): z.input<typeof WireTimelineEntrySchema> {
+export function wireTimelineEntry(
+  t: TimelineEntry,
+  journeyId: string,
+): z.input<typeof WireTimelineEntrySchema> {
   return {
     enrollmentId: t.enrollmentId,
     journeyId,

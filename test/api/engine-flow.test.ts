@@ -35,7 +35,9 @@ describe("a journey through the API on a manual clock", () => {
     const journeyId = await liveJourney(h, welcomeDefinition("Hello there"));
     await h.request("PUT", "/v1/profiles/ada", { email: "ada@example.com" });
 
-    const enroll = await h.request("POST", `/v1/journeys/${journeyId}/enroll`, { profileIds: ["ada", "ada-new"] });
+    const enroll = await h.request("POST", `/v1/journeys/${journeyId}/enroll`, {
+      profileIds: ["ada", "ada-new"],
+    });
     expect(enroll.statusCode).toBe(200);
     const { results } = json<{ results: EnrollResult[] }>(enroll);
     expect(results.map((r) => [r.profileId, r.status])).toEqual([
@@ -43,7 +45,10 @@ describe("a journey through the API on a manual clock", () => {
       ["ada-new", "enrolled"],
     ]);
     const again = await h.request("POST", `/v1/journeys/${journeyId}/enroll`, { profileIds: ["ada"] });
-    expect(json<{ results: EnrollResult[] }>(again).results[0]).toEqual({ profileId: "ada", status: "already_active" });
+    expect(json<{ results: EnrollResult[] }>(again).results[0]).toEqual({
+      profileId: "ada",
+      status: "already_active",
+    });
 
     const clock = await h.request("GET", "/v1/clock");
     expect(json<ClockResponse>(clock)).toEqual({ mode: "manual", now: new Date(T0).toISOString() });
@@ -70,7 +75,12 @@ describe("a journey through the API on a manual clock", () => {
     const enrollment = await h.request("GET", `/v1/enrollments/${enrollmentId}`);
     expect(enrollment.statusCode).toBe(200);
     const detail = json<{ enrollment: Enrollment; timeline: TimelineEntry[] }>(enrollment);
-    expect(detail.enrollment).toMatchObject({ id: enrollmentId, profileId: "ada", status: "ended", exitReason: "completed" });
+    expect(detail.enrollment).toMatchObject({
+      id: enrollmentId,
+      profileId: "ada",
+      status: "ended",
+      exitReason: "completed",
+    });
     const nodes = detail.timeline.map((t) => t.nodeId);
     expect(nodes[0]).toBe("start");
     expect(nodes.at(-1)).toBe("done");
@@ -79,7 +89,12 @@ describe("a journey through the API on a manual clock", () => {
     expect(timeline.statusCode).toBe(200);
     const { entries } = json<{ entries: TimelineEntry[] }>(timeline);
     expect(entries.map((e) => e.nodeId)).toEqual(nodes);
-    expect(entries[0]).toMatchObject({ enrollmentId, journeyId, position: 1, at: new Date(T0).toISOString() });
+    expect(entries[0]).toMatchObject({
+      enrollmentId,
+      journeyId,
+      position: 1,
+      at: new Date(T0).toISOString(),
+    });
     const times = entries.map((e) => Date.parse(e.at));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
 
@@ -89,7 +104,9 @@ describe("a journey through the API on a manual clock", () => {
     expect(lines[0]).toBe("enrollmentId,journeyId,versionId,nodeId,position,at,outcome,resumed,detail");
     expect(lines).toHaveLength(entries.length + 1);
 
-    const profile = json<{ profile: Profile; enrollments: Enrollment[] }>(await h.request("GET", "/v1/profiles/ada"));
+    const profile = json<{ profile: Profile; enrollments: Enrollment[] }>(
+      await h.request("GET", "/v1/profiles/ada"),
+    );
     expect(profile.enrollments.map((e) => e.id)).toEqual([enrollmentId]);
   });
 
@@ -123,7 +140,10 @@ describe("a journey through the API on a manual clock", () => {
 
   it("answers 409 when enrolling into a journey with no live version", async () => {
     h = await openHarness();
-    const created = await h.request("POST", "/v1/journeys", { name: "Draft only", definition: welcomeDefinition() });
+    const created = await h.request("POST", "/v1/journeys", {
+      name: "Draft only",
+      definition: welcomeDefinition(),
+    });
     const journeyId = json<Created>(created).journey.id;
     const res = await h.request("POST", `/v1/journeys/${journeyId}/enroll`, { profileIds: ["a"] });
     expect(res.statusCode).toBe(409);
@@ -137,7 +157,12 @@ describe("a system clock", () => {
   it("reports the system clock and refuses to advance it (409)", async () => {
     h = await openHarness({ systemClock: true });
     const health = await h.request("GET", "/v1/health");
-    expect(json(health)).toMatchObject({ status: "ok", version: "9.9.9-test", store: "sqlite", clock: "system" });
+    expect(json(health)).toMatchObject({
+      status: "ok",
+      version: "9.9.9-test",
+      store: "sqlite",
+      clock: "system",
+    });
     const res = await h.request("POST", "/v1/clock/advance", { by: "1d" });
     expect(res.statusCode).toBe(409);
     expect(json(res)).toMatchObject({ code: "conflict", current: "system" });

@@ -20,7 +20,12 @@ export interface ApiHarness {
   /** Null on a system clock. */
   readonly clock: ManualClock | null;
   /** JSON request through `inject`; `workspace` sets the `Waymark-Workspace` header. */
-  request(method: "GET" | "POST" | "PUT" | "DELETE", url: string, body?: unknown, workspace?: string): Promise<LightMyRequestResponse>;
+  request(
+    method: "GET" | "POST" | "PUT" | "DELETE",
+    url: string,
+    body?: unknown,
+    workspace?: string,
+  ): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
@@ -31,9 +36,17 @@ export async function openHarness(options: { systemClock?: boolean } = {}): Prom
   await store.migrate();
   const manual = options.systemClock === true ? null : createManualClock(T0);
   const clock = manual ?? systemClock;
-  const channels = createChannelRegistry([createDevMailboxChannel(store, clock, { from: "waymark@test.local" })]);
+  const channels = createChannelRegistry([
+    createDevMailboxChannel(store, clock, { from: "waymark@test.local" }),
+  ]);
   const engine = createEngine({ store, clock, manualClock: manual, channels, workerId: "api-test" });
-  const app = await buildServer({ store, engine, logger: false, version: "9.9.9-test", validateResponses: true });
+  const app = await buildServer({
+    store,
+    engine,
+    logger: false,
+    version: "9.9.9-test",
+    validateResponses: true,
+  });
   return {
     app,
     store,
@@ -62,7 +75,13 @@ export function welcomeDefinition(subject = "Welcome"): Record<string, unknown> 
     nodes: [
       { id: "start", kind: "entry", name: "API entry", trigger: { type: "api" }, next: "pause" },
       { id: "pause", kind: "wait", mode: "duration", duration: "1d", next: "mail" },
-      { id: "mail", kind: "action", name: 'Say "hi", friend', action: { type: "email", subject, text: "Hello" }, next: "done" },
+      {
+        id: "mail",
+        kind: "action",
+        name: 'Say "hi", friend',
+        action: { type: "email", subject, text: "Hello" },
+        next: "done",
+      },
       { id: "done", kind: "exit" },
     ],
   };
@@ -75,7 +94,11 @@ export function audienceDefinition(): Record<string, unknown> {
       {
         id: "start",
         kind: "entry",
-        trigger: { type: "audience", filter: { all: [] }, schedule: { type: "at", at: "2030-01-01T00:00:00Z" } },
+        trigger: {
+          type: "audience",
+          filter: { all: [] },
+          schedule: { type: "at", at: "2030-01-01T00:00:00Z" },
+        },
         next: "done",
       },
       { id: "done", kind: "exit" },

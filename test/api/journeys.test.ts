@@ -1,5 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Journey, JourneySummary, PublishResponse, ResultsResponse, ValidateResponse, Version } from "../../src/client/index.js";
+import type {
+  Journey,
+  JourneySummary,
+  PublishResponse,
+  ResultsResponse,
+  ValidateResponse,
+  Version,
+} from "../../src/client/index.js";
 import { json, openHarness, welcomeDefinition, type ApiHarness } from "./harness.js";
 
 type JourneyAnswer = { journey: Journey; version: Version };
@@ -15,7 +22,11 @@ afterEach(async () => {
 });
 
 async function createJourney(name = "Welcome"): Promise<{ journeyId: string; versionId: string }> {
-  const res = await h.request("POST", "/v1/journeys", { name, owner: "ops@example.com", definition: welcomeDefinition() });
+  const res = await h.request("POST", "/v1/journeys", {
+    name,
+    owner: "ops@example.com",
+    definition: welcomeDefinition(),
+  });
   expect(res.statusCode).toBe(201);
   const body = json<JourneyAnswer>(res);
   return { journeyId: body.journey.id, versionId: body.version.id };
@@ -33,7 +44,11 @@ describe("journeys", () => {
 
     const one = await h.request("GET", `/v1/journeys/${journeyId}`);
     expect(one.statusCode).toBe(200);
-    expect(json<JourneyDetail>(one).journey).toMatchObject({ id: journeyId, owner: "ops@example.com", createdAt: "2026-03-02T09:00:00.000Z" });
+    expect(json<JourneyDetail>(one).journey).toMatchObject({
+      id: journeyId,
+      owner: "ops@example.com",
+      createdAt: "2026-03-02T09:00:00.000Z",
+    });
     expect(json<JourneyDetail>(one).versions.map((v) => v.status)).toEqual(["draft"]);
   });
 
@@ -50,9 +65,16 @@ describe("journeys", () => {
   });
 
   it("names a missing name and a bad owner email", async () => {
-    const res = await h.request("POST", "/v1/journeys", { owner: "not-an-email", definition: welcomeDefinition() });
+    const res = await h.request("POST", "/v1/journeys", {
+      owner: "not-an-email",
+      definition: welcomeDefinition(),
+    });
     expect(res.statusCode).toBe(400);
-    expect(json(res).issues.map((i) => i.path).sort()).toEqual(["name", "owner"]);
+    expect(
+      json(res)
+        .issues.map((i) => i.path)
+        .sort(),
+    ).toEqual(["name", "owner"]);
   });
 
   it("validates a definition without saving it", async () => {
@@ -71,12 +93,20 @@ describe("journeys", () => {
   });
 
   it("answers 404 for unknown journeys, runs, enrollments, profiles and routes", async () => {
-    for (const url of ["/v1/journeys/nope", "/v1/runs/nope", "/v1/enrollments/nope", "/v1/profiles/nope", "/v1/nope"]) {
+    for (const url of [
+      "/v1/journeys/nope",
+      "/v1/runs/nope",
+      "/v1/enrollments/nope",
+      "/v1/profiles/nope",
+      "/v1/nope",
+    ]) {
       const res = await h.request("GET", url);
       expect(res.statusCode, url).toBe(404);
       expect(json(res).code, url).toBe("not_found");
     }
-    expect((await h.request("PUT", "/v1/journeys/nope/draft", { definition: welcomeDefinition() })).statusCode).toBe(404);
+    expect(
+      (await h.request("PUT", "/v1/journeys/nope/draft", { definition: welcomeDefinition() })).statusCode,
+    ).toBe(404);
     expect((await h.request("POST", "/v1/journeys/nope/publish", {})).statusCode).toBe(404);
   });
 
@@ -95,7 +125,11 @@ describe("drafts and publishing", () => {
     const { journeyId, versionId } = await createJourney();
     const pub = await h.request("POST", `/v1/journeys/${journeyId}/publish`, {});
     expect(pub.statusCode).toBe(200);
-    expect(json<PublishResponse>(pub).version).toMatchObject({ id: versionId, status: "live", publishedAt: "2026-03-02T09:00:00.000Z" });
+    expect(json<PublishResponse>(pub).version).toMatchObject({
+      id: versionId,
+      status: "live",
+      publishedAt: "2026-03-02T09:00:00.000Z",
+    });
     expect(json<PublishResponse>(pub).closed).toBeNull();
 
     const again = await h.request("POST", `/v1/journeys/${journeyId}/publish`, { versionId });
@@ -110,12 +144,18 @@ describe("drafts and publishing", () => {
   it("creates a new draft after publishing, and publishing it closes the old version", async () => {
     const { journeyId, versionId } = await createJourney();
     await h.request("POST", `/v1/journeys/${journeyId}/publish`, {});
-    const draft = await h.request("PUT", `/v1/journeys/${journeyId}/draft`, { definition: welcomeDefinition("Second") });
+    const draft = await h.request("PUT", `/v1/journeys/${journeyId}/draft`, {
+      definition: welcomeDefinition("Second"),
+    });
     expect(draft.statusCode).toBe(200);
     expect(json<{ version: Version }>(draft).version).toMatchObject({ number: 2, status: "draft" });
 
-    const replaced = await h.request("PUT", `/v1/journeys/${journeyId}/draft`, { definition: welcomeDefinition("Third") });
-    expect(json<{ version: Version }>(replaced).version.id).toBe(json<{ version: Version }>(draft).version.id);
+    const replaced = await h.request("PUT", `/v1/journeys/${journeyId}/draft`, {
+      definition: welcomeDefinition("Third"),
+    });
+    expect(json<{ version: Version }>(replaced).version.id).toBe(
+      json<{ version: Version }>(draft).version.id,
+    );
     expect(JSON.stringify(json<{ version: Version }>(replaced).version.definition)).toContain("Third");
 
     const pub = await h.request("POST", `/v1/journeys/${journeyId}/publish`, {});
@@ -127,7 +167,12 @@ describe("drafts and publishing", () => {
   it("rejects a bad draft definition with its issue paths and keeps the old one", async () => {
     const { journeyId } = await createJourney();
     const res = await h.request("PUT", `/v1/journeys/${journeyId}/draft`, {
-      definition: { nodes: [{ id: "start", kind: "entry", trigger: { type: "api" }, next: "x" }, { id: "x", kind: "wait", mode: "duration", duration: "soon", next: "start" }] },
+      definition: {
+        nodes: [
+          { id: "start", kind: "entry", trigger: { type: "api" }, next: "x" },
+          { id: "x", kind: "wait", mode: "duration", duration: "soon", next: "start" },
+        ],
+      },
     });
     expect(res.statusCode).toBe(400);
     expect(json(res).issues.some((i) => i.path.startsWith("definition.nodes[1]"))).toBe(true);

@@ -5,7 +5,11 @@ type Operation = {
   operationId: string;
   parameters: { name?: string }[];
   requestBody?: unknown;
-  responses: { [status: string]: { content: { [type: string]: { schema: { properties?: { [name: string]: unknown } } } } } };
+  responses: {
+    [status: string]: {
+      content: { [type: string]: { schema: { properties?: { [name: string]: unknown } } } };
+    };
+  };
 };
 type OpenApiDoc = {
   openapi: string;
@@ -63,12 +67,20 @@ describe("the OpenAPI document", () => {
     expect(new Set(ids).size).toBe(ids.length);
 
     const events = doc.paths["/v1/events"]!["post"]!;
-    expect(events.responses["202"]!.content["application/json"]!.schema.properties!["accepted"]).toBeDefined();
+    expect(
+      events.responses["202"]!.content["application/json"]!.schema.properties!["accepted"],
+    ).toBeDefined();
     expect(JSON.stringify(events.requestBody)).toContain("eventId");
     const results = doc.paths["/v1/journeys/{journeyId}/results"]!["get"]!;
-    expect(results.parameters.map((p) => p.name).filter(Boolean)).toEqual(["journeyId", "versionId", "format"]);
+    expect(results.parameters.map((p) => p.name).filter(Boolean)).toEqual([
+      "journeyId",
+      "versionId",
+      "format",
+    ]);
     expect(results.responses["200"]!.content["text/csv"]).toBeDefined();
-    expect(JSON.stringify(doc.paths["/v1/journeys"]!["post"]!.requestBody)).toContain("#/components/schemas/JourneyDefinition");
+    expect(JSON.stringify(doc.paths["/v1/journeys"]!["post"]!.requestBody)).toContain(
+      "#/components/schemas/JourneyDefinition",
+    );
     expect(doc.components.schemas["JourneyDefinition"]).toBeTypeOf("object");
   });
 
@@ -84,6 +96,11 @@ describe("over a real port", () => {
     const address = await h.app.listen({ host: "127.0.0.1", port: 0 });
     const res = await fetch(`${address}/v1/health`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: "ok", clock: "manual", store: "sqlite", now: "2026-03-02T09:00:00.000Z" });
+    expect(await res.json()).toMatchObject({
+      status: "ok",
+      clock: "manual",
+      store: "sqlite",
+      now: "2026-03-02T09:00:00.000Z",
+    });
   });
 });

@@ -21,11 +21,23 @@ describe("profiles", () => {
     });
     expect(first.statusCode).toBe(200);
     expect(json<ProfileAnswer>(first).created).toBe(true);
-    expect(json<ProfileAnswer>(first).profile).toMatchObject({ id: "ada", email: "ada@example.com", timezone: "Europe/Paris", subscribed: true });
+    expect(json<ProfileAnswer>(first).profile).toMatchObject({
+      id: "ada",
+      email: "ada@example.com",
+      timezone: "Europe/Paris",
+      subscribed: true,
+    });
 
-    const second = await h.request("PUT", "/v1/profiles/ada", { subscribed: false, attributes: { city: "Paris" } });
+    const second = await h.request("PUT", "/v1/profiles/ada", {
+      subscribed: false,
+      attributes: { city: "Paris" },
+    });
     expect(json<ProfileAnswer>(second).created).toBe(false);
-    expect(json<ProfileAnswer>(second).profile).toMatchObject({ email: "ada@example.com", subscribed: false, attributes: { plan: "pro", city: "Paris" } });
+    expect(json<ProfileAnswer>(second).profile).toMatchObject({
+      email: "ada@example.com",
+      subscribed: false,
+      attributes: { plan: "pro", city: "Paris" },
+    });
 
     const read = await h.request("GET", "/v1/profiles/ada");
     expect(read.statusCode).toBe(200);
@@ -33,22 +45,34 @@ describe("profiles", () => {
   });
 
   it("names a bad email and a bad time zone, and writes nothing", async () => {
-    const res = await h.request("PUT", "/v1/profiles/bob", { email: "bob-at-example", timezone: "Mars/Olympus" });
+    const res = await h.request("PUT", "/v1/profiles/bob", {
+      email: "bob-at-example",
+      timezone: "Mars/Olympus",
+    });
     expect(res.statusCode).toBe(400);
-    expect(json(res).issues.map((i) => i.path).sort()).toEqual(["email", "timezone"]);
+    expect(
+      json(res)
+        .issues.map((i) => i.path)
+        .sort(),
+    ).toEqual(["email", "timezone"]);
     expect((await h.request("GET", "/v1/profiles/bob")).statusCode).toBe(404);
   });
 
   it("upserts a batch and names the bad row", async () => {
     const ok = await h.request("POST", "/v1/profiles/batch", {
-      profiles: [{ id: "a", email: null }, { id: "b", timezone: "UTC" }],
+      profiles: [
+        { id: "a", email: null },
+        { id: "b", timezone: "UTC" },
+      ],
     });
     expect(ok.statusCode).toBe(200);
     expect(json(ok)).toEqual({ inserted: 2, updated: 0 });
     const again = await h.request("POST", "/v1/profiles/batch", { profiles: [{ id: "a" }, { id: "c" }] });
     expect(json(again)).toEqual({ inserted: 1, updated: 1 });
 
-    const bad = await h.request("POST", "/v1/profiles/batch", { profiles: [{ id: "d" }, { id: "e", email: "nope" }] });
+    const bad = await h.request("POST", "/v1/profiles/batch", {
+      profiles: [{ id: "d" }, { id: "e", email: "nope" }],
+    });
     expect(bad.statusCode).toBe(400);
     expect(json(bad).path).toBe("profiles[1].email");
     expect((await h.request("GET", "/v1/profiles/d")).statusCode).toBe(404);
@@ -59,10 +83,19 @@ describe("profiles", () => {
 });
 
 describe("events", () => {
-  const event = (eventId: string, extra: object = {}) => ({ eventId, profileId: "ada", name: "signed_up", ...extra });
+  const event = (eventId: string, extra: object = {}) => ({
+    eventId,
+    profileId: "ada",
+    name: "signed_up",
+    ...extra,
+  });
 
   it("accepts one event, and deduplicates the same eventId", async () => {
-    const first = await h.request("POST", "/v1/events", event("e1", { payload: { plan: "pro" }, occurredAt: "2026-03-01T10:00:00+01:00" }));
+    const first = await h.request(
+      "POST",
+      "/v1/events",
+      event("e1", { payload: { plan: "pro" }, occurredAt: "2026-03-01T10:00:00+01:00" }),
+    );
     expect(first.statusCode).toBe(202);
     expect(json(first)).toEqual({ accepted: 1, duplicates: 0 });
 
@@ -122,7 +155,11 @@ describe("request bodies", () => {
       method: "POST",
       url: "/v1/events",
       headers: { "content-type": "application/json" },
-      payload: JSON.stringify({ events: [{ eventId: "x", profileId: "p", name: "n", payload: { blob: "x".repeat(17 * 1024 * 1024) } }] }),
+      payload: JSON.stringify({
+        events: [
+          { eventId: "x", profileId: "p", name: "n", payload: { blob: "x".repeat(17 * 1024 * 1024) } },
+        ],
+      }),
     });
     expect(res.statusCode).toBe(413);
     expect(json(res).code).toBe("payload_too_large");
@@ -142,7 +179,12 @@ describe("request bodies", () => {
 
   it("answers 415 for a body that is not JSON", async () => {
     for (const type of ["text/plain", "application/xml"]) {
-      const res = await h.app.inject({ method: "POST", url: "/v1/events", headers: { "content-type": type }, payload: "hello" });
+      const res = await h.app.inject({
+        method: "POST",
+        url: "/v1/events",
+        headers: { "content-type": type },
+        payload: "hello",
+      });
       expect(res.statusCode, type).toBe(415);
       expect(json(res).code, type).toBe("unsupported_media_type");
     }

@@ -8,7 +8,9 @@ function durationMs(text: string): number {
     return parseDuration(text);
   } catch (err) {
     if (err instanceof ValidationError) {
-      throw new ValidationError([{ path: "by", code: "invalid_duration", message: err.message }], { cause: err });
+      throw new ValidationError([{ path: "by", code: "invalid_duration", message: err.message }], {
+        cause: err,
+      });
     }
     throw err;
   }
@@ -36,15 +38,21 @@ export const clockRoutes: readonly Route[] = [
     response: ClockAdvanceAnswerSchema,
     handler: async ({ body, services: { engine } }) => {
       if (engine.manualClock === null) {
-        throw new ConflictError("the clock is the system clock; only a manual clock can be advanced", "system", [
-          "start the server with a manual clock",
-        ]);
+        throw new ConflictError(
+          "the clock is the system clock; only a manual clock can be advanced",
+          "system",
+          ["start the server with a manual clock"],
+        );
       }
       const now = engine.clock.now();
       const to = body.by !== undefined ? now + durationMs(body.by) : Date.parse(body.to ?? "");
       if (!(to >= now)) {
         throw new ValidationError([
-          { path: body.by !== undefined ? "by" : "to", code: "clock_backwards", message: "the clock only moves forward" },
+          {
+            path: body.by !== undefined ? "by" : "to",
+            code: "clock_backwards",
+            message: "the clock only moves forward",
+          },
         ]);
       }
       const report = await engine.advanceClockTo(to);

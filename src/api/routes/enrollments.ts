@@ -22,7 +22,10 @@ export const enrollmentRoutes: readonly Route[] = [
       return {
         results: body.profileIds.map((profileId, i) => {
           const outcome = outcomes[i];
-          if (outcome === undefined) throw new Error(`the engine answered ${outcomes.length} outcomes for ${body.profileIds.length} profiles`);
+          if (outcome === undefined)
+            throw new Error(
+              `the engine answered ${outcomes.length} outcomes for ${body.profileIds.length} profiles`,
+            );
           return outcome.status === "enrolled"
             ? { profileId, status: outcome.status, enrollmentId: outcome.enrollmentId }
             : { profileId, status: outcome.status };

@@ -18,7 +18,8 @@ export const eventRoutes: readonly Route[] = [
   defineRoute({
     method: "POST",
     url: "/v1/events",
-    summary: "Ingest one event or a batch of up to 10,000; deduplicated by eventId, durable before the answer",
+    summary:
+      "Ingest one event or a batch of up to 10,000; deduplicated by eventId, durable before the answer",
     tag: "events",
     body: EventsBodySchema,
     status: 202,

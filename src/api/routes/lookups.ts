@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { compileDefinition, NotFoundError, type Journey, type JsonObject, type Version } from "../../core/index.js";
+import {
+  compileDefinition,
+  NotFoundError,
+  type Journey,
+  type JsonObject,
+  type Version,
+} from "../../core/index.js";
 import type { Store } from "../../store/index.js";
 
 /** The journey, or `NotFoundError`. */
@@ -39,9 +45,15 @@ const LooseNodesSchema = z.object({
  */
 export function definitionNodes(definition: JsonObject): NodeHead[] {
   try {
-    return compileDefinition(definition).definition.nodes.map((n) => ({ id: n.id, kind: n.kind, name: n.name ?? null }));
+    return compileDefinition(definition).definition.nodes.map((n) => ({
+      id: n.id,
+      kind: n.kind,
+      name: n.name ?? null,
+    }));
   } catch {
     const loose = LooseNodesSchema.safeParse(definition);
-    return loose.success ? loose.data.nodes.map((n) => ({ id: n.id, kind: n.kind, name: n.name ?? null })) : [];
+    return loose.success
+      ? loose.data.nodes.map((n) => ({ id: n.id, kind: n.kind, name: n.name ?? null }))
+      : [];
   }
 }

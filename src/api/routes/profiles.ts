@@ -35,7 +35,11 @@ export const profileRoutes: readonly Route[] = [
     body: ProfileFieldsSchema,
     response: z.object({ profile: WireProfileSchema, created: z.boolean() }),
     handler: async ({ params, body, workspaceId, services: { store, engine } }) => {
-      const { inserted } = await store.upsertProfiles(workspaceId, [{ ...body, id: params.profileId }], engine.clock.now());
+      const { inserted } = await store.upsertProfiles(
+        workspaceId,
+        [{ ...body, id: params.profileId }],
+        engine.clock.now(),
+      );
       const profile = await store.getProfile(workspaceId, params.profileId);
       if (profile === null) throw new Error(`profile ${params.profileId} missing right after its upsert`);
       return { profile: wireProfile(profile), created: inserted > 0 };
@@ -83,16 +87,21 @@ export const profileRoutes: readonly Route[] = [
         limit: TIMELINE_ENROLLMENTS,
       });
       const perEnrollment = await Promise.all(
-        [...enrollments].reverse().map(async (e) =>
-          (await store.timeline(workspaceId, e.id)).map((t) => wireTimelineEntry(t, e.journeyId)),
-        ),
+        [...enrollments]
+          .reverse()
+          .map(async (e) =>
+            (await store.timeline(workspaceId, e.id)).map((t) => wireTimelineEntry(t, e.journeyId)),
+          ),
       );
       /* Stable sort: entries at the same instant keep enrollment order, then log position. */
       const entries = perEnrollment.flat().sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
       if (query.format === "csv") {
         return new CsvAnswer(
           `${profile.id}-timeline.csv`,
-          toCsv(TIMELINE_COLUMNS, entries.map((e) => TIMELINE_COLUMNS.map((c) => e[c]))),
+          toCsv(
+            TIMELINE_COLUMNS,
+            entries.map((e) => TIMELINE_COLUMNS.map((c) => e[c])),
+          ),
         );
       }
       return { entries };

@@ -4,7 +4,16 @@ import { JourneyParamsSchema, NodeResultSchema, ResultsQuerySchema } from "../sc
 import { CsvAnswer, defineRoute, type Route } from "../route.js";
 import { definitionNodes, requireJourney, requireVersion } from "./lookups.js";
 
-const RESULT_COLUMNS = ["nodeId", "kind", "name", "entered", "waiting", "completed", "failed", "cancelled"] as const;
+const RESULT_COLUMNS = [
+  "nodeId",
+  "kind",
+  "name",
+  "entered",
+  "waiting",
+  "completed",
+  "failed",
+  "cancelled",
+] as const;
 
 /** Per-node results of a version: every node of its definition, zeros for nodes never reached. */
 export const resultRoutes: readonly Route[] = [
@@ -44,7 +53,10 @@ export const resultRoutes: readonly Route[] = [
       if (query.format === "csv") {
         return new CsvAnswer(
           `${journey.id}-v${version.number}-results.csv`,
-          toCsv(RESULT_COLUMNS, nodes.map((n) => RESULT_COLUMNS.map((c) => n[c]))),
+          toCsv(
+            RESULT_COLUMNS,
+            nodes.map((n) => RESULT_COLUMNS.map((c) => n[c])),
+          ),
         );
       }
       return { versionId: version.id, nodes };

@@ -1,6 +1,11 @@
 import { z } from "zod";
 import { compileDefinition, ConflictError, ValidationError } from "../../core/index.js";
-import { DefinitionBodySchema, JourneyParamsSchema, PublishBodySchema, WireVersionSchema } from "../schemas/journey.js";
+import {
+  DefinitionBodySchema,
+  JourneyParamsSchema,
+  PublishBodySchema,
+  WireVersionSchema,
+} from "../schemas/journey.js";
 import { defineRoute, type Route } from "../route.js";
 import { wireVersion } from "../wire.js";
 import { assertValidDefinition, underDefinition } from "./journeys.js";
@@ -45,20 +50,25 @@ export const versionRoutes: readonly Route[] = [
         const versions = await store.listVersions(workspaceId, journey.id);
         target = versions.find((v) => v.status === "draft");
         if (target === undefined) {
-          throw new ConflictError(`journey ${journey.id} has no draft to publish`, versions.at(-1)?.status ?? "none", [
-            "PUT /v1/journeys/:journeyId/draft",
-          ]);
+          throw new ConflictError(
+            `journey ${journey.id} has no draft to publish`,
+            versions.at(-1)?.status ?? "none",
+            ["PUT /v1/journeys/:journeyId/draft"],
+          );
         }
       }
       if (target.status !== "draft") {
-        throw new ConflictError(`version ${target.number} is ${target.status}; only a draft can be published`, target.status, [
-          "PUT /v1/journeys/:journeyId/draft",
-        ]);
+        throw new ConflictError(
+          `version ${target.number} is ${target.status}; only a draft can be published`,
+          target.status,
+          ["PUT /v1/journeys/:journeyId/draft"],
+        );
       }
       try {
         compileDefinition(target.definition);
       } catch (err) {
-        if (err instanceof ValidationError) throw new ValidationError(err.issues.map(underDefinition), { cause: err });
+        if (err instanceof ValidationError)
+          throw new ValidationError(err.issues.map(underDefinition), { cause: err });
         throw err;
       }
       const { version, closed } = await store.publishVersion(workspaceId, target.id, engine.clock.now());

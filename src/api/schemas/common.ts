@@ -1,7 +1,9 @@
 import { z } from "zod";
 
 /** A workspace id, as sent in the `Waymark-Workspace` header. */
-export const WorkspaceIdSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "must match ^[a-z0-9][a-z0-9_-]{0,62}$");
+export const WorkspaceIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "must match ^[a-z0-9][a-z0-9_-]{0,62}$");
 
 /** The workspace used when a request names none. */
 export const DEFAULT_WORKSPACE = "default";
@@ -28,7 +30,14 @@ export const IssueSchema = z.object({
 
 /** Every error body carries a stable machine `code` and a human `message`. */
 export const ErrorBodySchema = z.object({
-  code: z.enum(["validation_failed", "not_found", "conflict", "payload_too_large", "unsupported_media_type", "internal"]),
+  code: z.enum([
+    "validation_failed",
+    "not_found",
+    "conflict",
+    "payload_too_large",
+    "unsupported_media_type",
+    "internal",
+  ]),
   message: z.string(),
 });
 

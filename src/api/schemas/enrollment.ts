@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { IdSchema, IsoDateTimeSchema, JsonObjectSchema } from "./common.js";
+import { FormatSchema, IdSchema, IsoDateTimeSchema, JsonObjectSchema } from "./common.js";
 
 /** An action result inside an enrollment's context. */
 export const WireActionResultSchema = z.looseObject({
@@ -67,5 +67,5 @@ export const WireTimelineEntrySchema = z.object({
 /** Query of `GET /v1/profiles/:profileId/timeline`. */
 export const TimelineQuerySchema = z.object({
   journeyId: IdSchema.optional(),
-  format: z.enum(["json", "csv"]).default("json"),
+  format: FormatSchema,
 });

@@ -2,7 +2,9 @@ import { z } from "zod";
 import { IdSchema, IsoDateTimeSchema, JsonObjectSchema } from "./common.js";
 
 /** An event name: letters, digits and `_ . : -`, 1..100 characters. */
-export const EventNameSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, "must match ^[A-Za-z0-9_.:-]{1,100}$");
+export const EventNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:-]{1,100}$/, "must match ^[A-Za-z0-9_.:-]{1,100}$");
 
 /**
  * One event as a client sends it. `eventId` deduplicates (per workspace); `occurredAt` defaults to now.

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { IdSchema, IsoDateTimeSchema, IssueSchema, JsonObjectSchema } from "./common.js";
+import { FormatSchema, IdSchema, IsoDateTimeSchema, IssueSchema, JsonObjectSchema } from "./common.js";
 
 /**
  * A journey definition in a request. Only "is it an object" is checked here; the core's validation
@@ -30,7 +30,15 @@ export const EnrollBodySchema = z.object({ profileIds: z.array(IdSchema).min(1).
 export const JourneyParamsSchema = z.object({ journeyId: IdSchema });
 
 /** The lifecycle states of a version. */
-export const VersionStatusSchema = z.enum(["draft", "live", "paused", "closed", "stopped", "finished", "archived"]);
+export const VersionStatusSchema = z.enum([
+  "draft",
+  "live",
+  "paused",
+  "closed",
+  "stopped",
+  "finished",
+  "archived",
+]);
 
 /** A journey on the wire. */
 export const WireJourneySchema = z.object({
@@ -88,5 +96,5 @@ export const NodeResultSchema = z.object({
 /** Query of `GET /v1/journeys/:journeyId/results`. */
 export const ResultsQuerySchema = z.object({
   versionId: IdSchema.optional(),
-  format: z.enum(["json", "csv"]).default("json"),
+  format: FormatSchema,
 });

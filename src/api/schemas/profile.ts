@@ -12,7 +12,11 @@ function isTimeZone(zone: string): boolean {
 }
 
 /** An IANA time zone name such as `Europe/Paris`, checked with `Intl.DateTimeFormat`. */
-export const TimeZoneSchema = z.string().min(1).max(100).refine(isTimeZone, "must be an IANA time zone, e.g. Europe/Paris");
+export const TimeZoneSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .refine(isTimeZone, "must be an IANA time zone, e.g. Europe/Paris");
 
 /** The writable fields of a profile. Absent fields keep their stored value. */
 export const ProfileFieldsSchema = z.object({
