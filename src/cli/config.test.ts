@@ -21,8 +21,15 @@ describe("compileServeConfig", () => {
 
   it("reads the environment, and flags win over it", () => {
     const env = { WAYMARK_PORT: "9000", WAYMARK_DATA_DIR: "/tmp/wm", WAYMARK_SMTP_URL: "smtp://mail:2525" };
-    expect(compileServeConfig({}, env)).toMatchObject({ port: 9000, dataDir: "/tmp/wm", smtpUrl: "smtp://mail:2525" });
-    expect(compileServeConfig({ port: "0", dataDir: "/tmp/x" }, env)).toMatchObject({ port: 0, dataDir: "/tmp/x" });
+    expect(compileServeConfig({}, env)).toMatchObject({
+      port: 9000,
+      dataDir: "/tmp/wm",
+      smtpUrl: "smtp://mail:2525",
+    });
+    expect(compileServeConfig({ port: "0", dataDir: "/tmp/x" }, env)).toMatchObject({
+      port: 0,
+      dataDir: "/tmp/x",
+    });
   });
 
   it.each([

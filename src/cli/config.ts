@@ -76,11 +76,15 @@ export function compileServeConfig(
   if (smtpUrl !== null) checkSmtpUrl(smtpUrl);
   const mailFrom = input.mailFrom ?? "Waymark <waymark@localhost>";
   if (!/^[^@\s<>]+@[^@\s<>]+$|<[^@\s<>]+@[^@\s<>]+>$/.test(mailFrom.trim())) {
-    throw new CliInputError(`--mail-from: "${mailFrom}" must be an address like waymark@example.com or "Name <a@b.c>"`);
+    throw new CliInputError(
+      `--mail-from: "${mailFrom}" must be an address like waymark@example.com or "Name <a@b.c>"`,
+    );
   }
   const logLevel = input.logLevel ?? LogLevel.warn;
   if (!isOneOf(logLevel, LogLevel)) {
-    throw new CliInputError(`--log-level: "${logLevel}" must be one of ${Object.values(LogLevel).join(", ")}`);
+    throw new CliInputError(
+      `--log-level: "${logLevel}" must be one of ${Object.values(LogLevel).join(", ")}`,
+    );
   }
   return Object.freeze({
     port,
@@ -99,7 +103,9 @@ function checkSmtpUrl(url: string): void {
   try {
     parsed = new URL(url);
   } catch {
-    throw new CliInputError(`--smtp-url: "${url}" is not a URL; use e.g. smtp://user:pass@mail.example.com:587`);
+    throw new CliInputError(
+      `--smtp-url: "${url}" is not a URL; use e.g. smtp://user:pass@mail.example.com:587`,
+    );
   }
   if (parsed.protocol !== "smtp:" && parsed.protocol !== "smtps:") {
     throw new CliInputError(`--smtp-url: "${url}" must start with smtp:// or smtps://`);

@@ -25,7 +25,13 @@ export function demoDefinition(): Record<string, unknown> {
         id: "is_pro",
         kind: "condition",
         name: "Plan is pro?",
-        branches: [{ name: "pro", when: { field: "profile.attributes.plan", op: "eq", value: "pro" }, next: "email_pro" }],
+        branches: [
+          {
+            name: "pro",
+            when: { field: "profile.attributes.plan", op: "eq", value: "pro" },
+            next: "email_pro",
+          },
+        ],
         else: "email_free",
       },
       {
@@ -58,8 +64,26 @@ export function demoDefinition(): Record<string, unknown> {
 }
 
 const FIRST_NAMES = [
-  "Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Radia", "Tim",
-  "Margaret", "Dennis", "Hedy", "John", "Katherine", "Linus", "Sophie", "Guido", "Anita", "Bjarne",
+  "Ada",
+  "Grace",
+  "Alan",
+  "Edsger",
+  "Barbara",
+  "Donald",
+  "Frances",
+  "Ken",
+  "Radia",
+  "Tim",
+  "Margaret",
+  "Dennis",
+  "Hedy",
+  "John",
+  "Katherine",
+  "Linus",
+  "Sophie",
+  "Guido",
+  "Anita",
+  "Bjarne",
 ];
 const ZONES = ["Europe/Paris", "America/New_York", "Asia/Tokyo", "UTC", "Australia/Sydney"];
 

@@ -10,7 +10,13 @@ export function versionLabel(ref: Pick<VersionRef, "number" | "status"> | null):
 export function journeysTable(journeys: readonly JourneySummary[]): string {
   return formatTable(
     ["ID", "NAME", "ACTIVE", "LATEST", "UPDATED"],
-    journeys.map((j) => [j.id, j.name, versionLabel(j.activeVersion), versionLabel(j.latestVersion), j.updatedAt]),
+    journeys.map((j) => [
+      j.id,
+      j.name,
+      versionLabel(j.activeVersion),
+      versionLabel(j.latestVersion),
+      j.updatedAt,
+    ]),
   );
 }
 
@@ -52,7 +58,7 @@ export function timelineTable(entries: readonly TimelineEntry[]): string {
     ["AT", "JOURNEY", "ENROLLMENT", "#", "NODE", "OUTCOME", "DETAIL"],
     entries.map((e) => [
       e.at,
-      e.journeyId ?? "",
+      e.journeyId,
       e.enrollmentId,
       String(e.position),
       e.resumed ? `${e.nodeId} (resumed)` : e.nodeId,

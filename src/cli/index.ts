@@ -5,5 +5,12 @@
 export { runCli } from "./run.js";
 export type { CliIo, CliOutput } from "./io.js";
 export { startServe, DEFAULT_WORKSPACE, type RunningServer, type ServeOutput } from "./serve.js";
-export { compileServeConfig, ClockMode, LogLevel, DEFAULT_PORT, type ServeConfig, type ServeOptionsInput } from "./config.js";
+export {
+  compileServeConfig,
+  ClockMode,
+  LogLevel,
+  DEFAULT_PORT,
+  type ServeConfig,
+  type ServeOptionsInput,
+} from "./config.js";
 export { CliInputError } from "./cli-error.js";

@@ -22,9 +22,19 @@ const FALSE = new Set(["false", "no", "0"]);
  */
 export async function* csvRows(input: OpenedInput): AsyncGenerator<ImportRow> {
   const parser = input.stream.pipe(
-    parse({ columns: true, info: true, skip_empty_lines: true, relax_column_count: true, bom: true, trim: true }),
+    parse({
+      columns: true,
+      info: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      bom: true,
+      trim: true,
+    }),
   );
-  for await (const record of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+  for await (const record of parser as AsyncIterable<{
+    record: Record<string, string>;
+    info: { lines: number };
+  }>) {
     yield { line: record.info.lines, candidate: csvCandidate(record.record) };
   }
 }
@@ -58,7 +68,7 @@ export async function* ndjsonRows(input: OpenedInput): AsyncGenerator<ImportRow>
       continue;
     }
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      yield { line, error: "must be a JSON object like {\"id\":\"p1\",\"email\":\"a@b.c\"}" };
+      yield { line, error: 'must be a JSON object like {"id":"p1","email":"a@b.c"}' };
       continue;
     }
     yield { line, candidate: value as Record<string, unknown> };

@@ -33,9 +33,12 @@ export function parseJsonText(text: string, what: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (cause) {
-    throw new CliInputError(`${what}: invalid JSON (${cause instanceof Error ? cause.message : String(cause)})`, {
-      cause,
-    });
+    throw new CliInputError(
+      `${what}: invalid JSON (${cause instanceof Error ? cause.message : String(cause)})`,
+      {
+        cause,
+      },
+    );
   }
 }
 
@@ -55,9 +58,12 @@ export function checkDuration(text: string, what: string): string {
     if (!(ms > 0)) throw new Error("must be longer than zero");
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new CliInputError(`${what}: "${text}" is not a valid duration (${reason}); use e.g. 30s, 15m, 2h, 1d, 1d12h`, {
-      cause,
-    });
+    throw new CliInputError(
+      `${what}: "${text}" is not a valid duration (${reason}); use e.g. 30s, 15m, 2h, 1d, 1d12h`,
+      {
+        cause,
+      },
+    );
   }
   return text;
 }

@@ -26,8 +26,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description("Waymark: journey orchestration with an exact emergency brake")
     /* Only -V at the top: a program-level --version would swallow `publish --version 2` and `results --version`. */
     .version(packageVersion(), "-V", "print the version")
-    .addOption(new Option("--url <url>", `Waymark API address (env WAYMARK_URL) [default: http://127.0.0.1:8787]`))
-    .addOption(new Option("--workspace <id>", "workspace to act in (env WAYMARK_WORKSPACE) [default: default]"))
+    .addOption(
+      new Option("--url <url>", `Waymark API address (env WAYMARK_URL) [default: http://127.0.0.1:8787]`),
+    )
+    .addOption(
+      new Option("--workspace <id>", "workspace to act in (env WAYMARK_WORKSPACE) [default: default]"),
+    )
     .exitOverride()
     .showHelpAfterError()
     .configureOutput({
@@ -67,7 +71,8 @@ function reportError(error: unknown, io: CliIo): number {
       const where = issue.nodeId ? `node ${issue.nodeId}, ${issue.path}` : issue.path;
       writeLine(io.stderr, `  ${where}: ${issue.message}`);
     }
-    if (error.code === "unreachable") writeLine(io.stderr, "  is the server running? start it with: waymark serve");
+    if (error.code === "unreachable")
+      writeLine(io.stderr, "  is the server running? start it with: waymark serve");
     if (error.current) {
       const allowed = error.allowed.length > 0 ? `; allowed: ${error.allowed.join(", ")}` : "";
       writeLine(io.stderr, `  current state: ${error.current}${allowed}`);

@@ -52,7 +52,13 @@ export async function startServe(config: ServeConfig, out: ServeOutput): Promise
       : createDevMailboxChannel(store, clock, { from: config.mailFrom });
     const channels = createChannelRegistry([createWebhookChannel(), email]);
     const engine = createEngine({ store, clock, manualClock, channels, logger });
-    const server = await buildServer({ store, engine, logger, storeName: "sqlite", version: packageVersion() });
+    const server = await buildServer({
+      store,
+      engine,
+      logger,
+      storeName: "sqlite",
+      version: packageVersion(),
+    });
     try {
       await server.listen({ port: config.port, host: config.host });
     } catch (cause) {
@@ -66,13 +72,20 @@ export async function startServe(config: ServeConfig, out: ServeOutput): Promise
     if (config.worker) engine.start();
 
     const journeys = await store.listJourneys(DEFAULT_WORKSPACE);
-    writeLine(out.stdout, `Waymark API listening on ${url}/v1 (clock: ${config.clock}, data: ${config.dataDir})`);
+    writeLine(
+      out.stdout,
+      `Waymark API listening on ${url}/v1 (clock: ${config.clock}, data: ${config.dataDir})`,
+    );
     if (journeys.length === 0) {
       writeLine(out.stdout, "No journeys yet. Load the demo journey from another terminal:");
       writeLine(out.stdout, `  npx waymark demo${port === 8787 ? "" : ` --url ${url}`}`);
-      writeLine(out.stdout, `  (from a checkout: npm run waymark -- demo${port === 8787 ? "" : ` --url ${url}`})`);
+      writeLine(
+        out.stdout,
+        `  (from a checkout: npm run waymark -- demo${port === 8787 ? "" : ` --url ${url}`})`,
+      );
     }
-    if (!config.worker) writeLine(out.stdout, "Worker disabled (--no-worker): journeys do not advance in this process.");
+    if (!config.worker)
+      writeLine(out.stdout, "Worker disabled (--no-worker): journeys do not advance in this process.");
 
     return {
       url,

@@ -52,7 +52,10 @@ describe("createClient", () => {
 
   it("maps each route to its method and path", async () => {
     const client = createClient({ baseUrl });
-    reply = { status: 200, body: JSON.stringify({ journeys: [], run: {}, version: {}, emails: [], entries: [] }) };
+    reply = {
+      status: 200,
+      body: JSON.stringify({ journeys: [], run: {}, version: {}, emails: [], entries: [] }),
+    };
     await client.listJourneys();
     await client.publish("j1");
     await client.publish("j1", "v2");
@@ -99,12 +102,20 @@ describe("createClient", () => {
     };
     const error = await client.upsertProfiles([{ id: "p", email: "nope" }]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WaymarkApiError);
-    expect(error).toMatchObject({ status: 400, code: "validation_failed", path: "profiles[0].email", issues });
+    expect(error).toMatchObject({
+      status: 400,
+      code: "validation_failed",
+      path: "profiles[0].email",
+      issues,
+    });
   });
 
   it("keeps conflict details and copes with a non-JSON error", async () => {
     const client = createClient({ baseUrl });
-    reply = { status: 409, body: JSON.stringify({ code: "conflict", message: "not manual", current: "system", allowed: [] }) };
+    reply = {
+      status: 409,
+      body: JSON.stringify({ code: "conflict", message: "not manual", current: "system", allowed: [] }),
+    };
     await expect(client.advanceClock({ by: "1d" })).rejects.toMatchObject({ status: 409, current: "system" });
     reply = { status: 502, body: "Bad Gateway", type: "text/plain" };
     await expect(client.health()).rejects.toMatchObject({ status: 502, code: "internal" });

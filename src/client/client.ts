@@ -75,13 +75,19 @@ export interface WaymarkClient {
   startRun(journeyId: string): Promise<Run>;
   getRun(runId: string): Promise<Run>;
   results(journeyId: string, options: ResultsOptions & { readonly format: "csv" }): Promise<string>;
-  results(journeyId: string, options?: ResultsOptions & { readonly format?: "json" }): Promise<ResultsResponse>;
+  results(
+    journeyId: string,
+    options?: ResultsOptions & { readonly format?: "json" },
+  ): Promise<ResultsResponse>;
   upsertProfile(profileId: string, patch: ProfilePatch): Promise<{ profile: Profile; created: boolean }>;
   /** Upsert 1..10,000 profiles in one request. */
   upsertProfiles(profiles: readonly ProfileInput[]): Promise<{ inserted: number; updated: number }>;
   getProfile(profileId: string): Promise<{ profile: Profile; enrollments: Enrollment[] }>;
   timeline(profileId: string, options: TimelineOptions & { readonly format: "csv" }): Promise<string>;
-  timeline(profileId: string, options?: TimelineOptions & { readonly format?: "json" }): Promise<TimelineEntry[]>;
+  timeline(
+    profileId: string,
+    options?: TimelineOptions & { readonly format?: "json" },
+  ): Promise<TimelineEntry[]>;
   getEnrollment(enrollmentId: string): Promise<{ enrollment: Enrollment; timeline: TimelineEntry[] }>;
   /** Send one event or a batch (1..10,000). Resolves once the server stored them durably. */
   sendEvents(events: EventInput | readonly EventInput[]): Promise<EventsResponse>;
@@ -175,7 +181,8 @@ export function createClient(options: ClientOptions = {}): WaymarkClient {
     publish: (id, versionId) =>
       json("POST", `/journeys/${seg(id)}/publish`, versionId === undefined ? {} : { versionId }),
     enroll: async (id, profileIds) =>
-      (await json<{ results: EnrollResult[] }>("POST", `/journeys/${seg(id)}/enroll`, { profileIds })).results,
+      (await json<{ results: EnrollResult[] }>("POST", `/journeys/${seg(id)}/enroll`, { profileIds }))
+        .results,
     startRun: async (id) => (await json<{ run: Run }>("POST", `/journeys/${seg(id)}/runs`, {})).run,
     getRun: async (id) => (await json<{ run: Run }>("GET", `/runs/${seg(id)}`)).run,
     results: results as WaymarkClient["results"],

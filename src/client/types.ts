@@ -115,7 +115,7 @@ export interface Run {
 export interface NodeResult {
   readonly nodeId: string;
   readonly kind: string;
-  readonly name?: string | null;
+  readonly name: string | null;
   readonly entered: number;
   readonly waiting: number;
   readonly completed: number;
@@ -159,36 +159,77 @@ export interface ProfileInput extends ProfilePatch {
   readonly id: string;
 }
 
-/** One profile's pass through one version. */
-export interface Enrollment {
-  readonly id: string;
+/** The outcome of an action, kept in an enrollment's context for later conditions and templates. */
+export interface ActionResult {
+  readonly ok: boolean;
+  readonly at: IsoDateTime;
+  readonly attempts: number;
+  readonly status?: number;
+  readonly body?: unknown;
+  readonly error?: string;
+  readonly skipped?: boolean;
+}
+
+/** What an enrollment carries from step to step. */
+export interface EnrollmentContext {
+  readonly event: {
+    readonly eventId: string;
+    readonly name: string;
+    readonly payload: JsonObject;
+    readonly occurredAt: IsoDateTime;
+  } | null;
+  /** Keyed by action node id. */
+  readonly results: { readonly [nodeId: string]: ActionResult };
+}
+
+interface EnrollmentBase {
   readonly workspaceId: string;
+  readonly id: string;
   readonly journeyId: string;
   readonly versionId: string;
+  /** The audience run that enrolled the profile; null for event and API entries. */
   readonly runId: string | null;
   readonly profileId: string;
+  /** Where the enrollment is (or ended). */
   readonly nodeId: string;
   readonly seq: number;
-  readonly status: "active" | "ended";
   readonly enteredAt: IsoDateTime;
-  readonly dueAt?: IsoDateTime | null;
-  readonly endedAt?: IsoDateTime;
-  readonly exitReason?: string;
-  readonly awaiting?: JsonObject | null;
-  readonly context?: JsonObject;
+  readonly context: EnrollmentContext;
 }
+
+/** An enrollment that can still move. */
+export interface ActiveEnrollment extends EnrollmentBase {
+  readonly status: "active";
+  /** Null while it waits only for an event or an action result. */
+  readonly dueAt: IsoDateTime | null;
+  readonly awaiting:
+    | { readonly type: "event"; readonly name: string }
+    | { readonly type: "action"; readonly outboxId: string }
+    | null;
+}
+
+/** An enrollment that has ended. */
+export interface EndedEnrollment extends EnrollmentBase {
+  readonly status: "ended";
+  readonly endedAt: IsoDateTime;
+  readonly exitReason: "completed" | "failed" | "removed" | "stopped" | "aborted" | "expired";
+}
+
+/** One profile's pass through one version. */
+export type Enrollment = ActiveEnrollment | EndedEnrollment;
 
 /** One result-log row. */
 export interface TimelineEntry {
   readonly enrollmentId: string;
-  readonly journeyId?: string;
+  readonly journeyId: string;
   readonly versionId: string;
   readonly nodeId: string;
   readonly position: number;
   readonly at: IsoDateTime;
   readonly outcome: "completed" | "waiting" | "failed" | "cancelled";
   readonly resumed: boolean;
-  readonly detail?: JsonObject | null;
+  /** The branch taken, the wait's end, the action result, the exit reason. */
+  readonly detail: JsonObject | null;
 }
 
 /** An event to ingest. */

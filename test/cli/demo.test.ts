@@ -37,7 +37,9 @@ describe("waymark demo", () => {
     expect(byId.get("email_pro")?.completed).toBeGreaterThan(0);
     expect(byId.get("email_free")?.completed).toBeGreaterThan(0);
 
-    const mailbox = await fetch(`${server.url}/v1/dev/mailbox`).then((r) => r.json() as Promise<{ emails: unknown[] }>);
+    const mailbox = await fetch(`${server.url}/v1/dev/mailbox`).then(
+      (r) => r.json() as Promise<{ emails: unknown[] }>,
+    );
     expect(mailbox.emails.length).toBe(byId.get("is_pro")?.completed);
   });
 

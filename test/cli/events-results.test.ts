@@ -29,12 +29,32 @@ async function nodes(): Promise<Map<string, NodeRow>> {
 
 describe("events, enroll, clock and results", () => {
   it("sends one event, deduplicated by --id, and checks its flags", async () => {
-    const first = await server.cli("events", "send", "--name", "signed_up", "--profile", "e1", "--id", "evt-1", "--payload", '{"plan":"pro"}');
+    const first = await server.cli(
+      "events",
+      "send",
+      "--name",
+      "signed_up",
+      "--profile",
+      "e1",
+      "--id",
+      "evt-1",
+      "--payload",
+      '{"plan":"pro"}',
+    );
     expect(first).toMatchObject({ code: 0, stdout: "accepted event evt-1\n" });
     const dup = await server.cli("events", "send", "--name", "signed_up", "--profile", "e1", "--id", "evt-1");
     expect(dup).toMatchObject({ code: 0, stdout: "duplicate event evt-1\n" });
 
-    const badPayload = await server.cli("events", "send", "--name", "x", "--profile", "e1", "--payload", "[1]");
+    const badPayload = await server.cli(
+      "events",
+      "send",
+      "--name",
+      "x",
+      "--profile",
+      "e1",
+      "--payload",
+      "[1]",
+    );
     expect(badPayload).toMatchObject({ code: 1 });
     expect(badPayload.stderr).toMatch(/^error: --payload: must be a JSON object/);
     const badName = await server.cli("events", "send", "--name", "no spaces", "--profile", "e1");
@@ -77,8 +97,14 @@ describe("events, enroll, clock and results", () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^error: <duration>: "tomorrow" is not a valid duration/);
 
-    const people = ["e1", "e2", "e3", "api1", "api2"].map((id) => JSON.stringify({ id, email: `${id}@example.com` }));
-    const imported = await server.cli("profiles", "import", await server.file("people.ndjson", people.join("\n")));
+    const people = ["e1", "e2", "e3", "api1", "api2"].map((id) =>
+      JSON.stringify({ id, email: `${id}@example.com` }),
+    );
+    const imported = await server.cli(
+      "profiles",
+      "import",
+      await server.file("people.ndjson", people.join("\n")),
+    );
     expect(imported.stdout).toBe("imported 5 (inserted 0, updated 5), rejected 0\n");
     const settle = await server.cli("clock", "advance", "1s");
     expect(settle.stdout).toMatch(/events matched 3, enrollments advanced 5, actions dispatched 0/);

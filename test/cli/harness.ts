@@ -2,7 +2,13 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Writable } from "node:stream";
-import { compileServeConfig, runCli, startServe, type RunningServer, type ServeOptionsInput } from "../../src/cli/index.js";
+import {
+  compileServeConfig,
+  runCli,
+  startServe,
+  type RunningServer,
+  type ServeOptionsInput,
+} from "../../src/cli/index.js";
 
 /** A writable stream that keeps what it got. */
 export class Capture extends Writable {
@@ -36,7 +42,11 @@ export interface TestServer {
 }
 
 /** Run the CLI in-process with captured streams. */
-export async function runCaptured(argv: readonly string[], env: Record<string, string> = {}, stdin = ""): Promise<CliRun> {
+export async function runCaptured(
+  argv: readonly string[],
+  env: Record<string, string> = {},
+  stdin = "",
+): Promise<CliRun> {
   const stdout = new Capture();
   const stderr = new Capture();
   const input = new PassThrough();
@@ -55,7 +65,14 @@ export async function startTestServer(options: ServeOptionsInput = {}): Promise<
   const err = new Capture();
   let running: RunningServer;
   try {
-    const config = compileServeConfig({ port: 0, dataDir: join(dir, "data"), clock: "manual", logLevel: "silent", worker: false, ...options });
+    const config = compileServeConfig({
+      port: 0,
+      dataDir: join(dir, "data"),
+      clock: "manual",
+      logLevel: "silent",
+      worker: false,
+      ...options,
+    });
     running = await startServe(config, { stdout: out, stderr: err });
   } catch (cause) {
     await rm(dir, { recursive: true, force: true });

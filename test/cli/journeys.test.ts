@@ -51,7 +51,15 @@ describe("waymark journeys", () => {
   });
 
   it("creates, publishes, lists and shows a journey", async () => {
-    const created = await server.cli("journeys", "create", "--name", "Welcome", "--file", validFile, "--json");
+    const created = await server.cli(
+      "journeys",
+      "create",
+      "--name",
+      "Welcome",
+      "--file",
+      validFile,
+      "--json",
+    );
     expect(created.code).toBe(0);
     const { journey } = JSON.parse(created.stdout) as { journey: { id: string } };
 
@@ -60,7 +68,10 @@ describe("waymark journeys", () => {
     expect(draft.stdout).toMatch(/^1 +\S+ +draft /m);
 
     const published = await server.cli("journeys", "publish", journey.id, "--version", "1");
-    expect(published).toMatchObject({ code: 0, stdout: `published version 1 (live) of journey ${journey.id}\n` });
+    expect(published).toMatchObject({
+      code: 0,
+      stdout: `published version 1 (live) of journey ${journey.id}\n`,
+    });
 
     const list = await server.cli("journeys", "list");
     expect(list.stdout).toMatch(new RegExp(`^${journey.id} +Welcome +1 \\(live\\) +1 \\(live\\)`, "m"));
@@ -69,7 +80,10 @@ describe("waymark journeys", () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/^error: /);
     const missing = await server.cli("journeys", "publish", journey.id, "--version", "7");
-    expect(missing).toMatchObject({ code: 1, stderr: `error: --version: journey ${journey.id} has no version 7\n` });
+    expect(missing).toMatchObject({
+      code: 1,
+      stderr: `error: --version: journey ${journey.id} has no version 7\n`,
+    });
   });
 
   it("reports a missing journey as an API error", async () => {

@@ -12,7 +12,9 @@ describe("commands that need no server", () => {
 
   it("--version prints the package version, help exits 0, unknown commands exit 1", async () => {
     const version = await runCaptured(["--version"]);
-    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+      version: string;
+    };
     expect(version).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
     const help = await runCaptured(["journeys", "--help"]);
     expect(help.code).toBe(0);
@@ -24,7 +26,10 @@ describe("commands that need no server", () => {
 
   it("checks --url and --workspace before calling the API", async () => {
     const url = await runCaptured(["journeys", "list", "--url", "ftp://example.com"]);
-    expect(url).toMatchObject({ code: 1, stderr: 'error: --url: "ftp://example.com" must be an http(s) URL like http://127.0.0.1:8787\n' });
+    expect(url).toMatchObject({
+      code: 1,
+      stderr: 'error: --url: "ftp://example.com" must be an http(s) URL like http://127.0.0.1:8787\n',
+    });
     const ws = await runCaptured(["journeys", "list", "--workspace", "Bad Space"]);
     expect(ws.code).toBe(1);
     expect(ws.stderr).toMatch(/^error: --workspace: "Bad Space" must match/);
@@ -32,6 +37,9 @@ describe("commands that need no server", () => {
 
   it("serve checks its options before starting", async () => {
     const run = await runCaptured(["serve", "--port", "http"]);
-    expect(run).toMatchObject({ code: 1, stderr: 'error: --port: "http" must be an integer from 0 to 65535\n' });
+    expect(run).toMatchObject({
+      code: 1,
+      stderr: 'error: --port: "http" must be an integer from 0 to 65535\n',
+    });
   });
 });

@@ -41,7 +41,9 @@ describe("waymark profiles import", () => {
       subscribed: true,
       attributes: { plan: "pro", city: "Paris" },
     });
-    const c5 = JSON.parse((await server.cli("profiles", "show", "c5", "--json")).stdout) as { profile: Record<string, unknown> };
+    const c5 = JSON.parse((await server.cli("profiles", "show", "c5", "--json")).stdout) as {
+      profile: Record<string, unknown>;
+    };
     expect(c5.profile).toMatchObject({ subscribed: false, attributes: {} });
   });
 
@@ -67,8 +69,13 @@ describe("waymark profiles import", () => {
       "6 must",
       "7 subscribed",
     ]);
-    const c1 = JSON.parse((await server.cli("profiles", "show", "c1", "--json")).stdout) as { profile: Record<string, unknown> };
-    expect(c1.profile).toMatchObject({ email: "c1@example.com", attributes: { plan: "free", city: "Paris" } });
+    const c1 = JSON.parse((await server.cli("profiles", "show", "c1", "--json")).stdout) as {
+      profile: Record<string, unknown>;
+    };
+    expect(c1.profile).toMatchObject({
+      email: "c1@example.com",
+      attributes: { plan: "free", city: "Paris" },
+    });
   });
 
   it("exits 0 with no rejections, reads stdin, and checks its options", async () => {
@@ -76,7 +83,11 @@ describe("waymark profiles import", () => {
     const run = await server.cli("profiles", "import", file);
     expect(run).toMatchObject({ code: 0, stdout: "imported 1 (inserted 1, updated 0), rejected 0\n" });
 
-    const piped = await runCaptured(["profiles", "import", "-", "--format", "csv"], { WAYMARK_URL: server.url }, "id,plan\nin1,pro\n");
+    const piped = await runCaptured(
+      ["profiles", "import", "-", "--format", "csv"],
+      { WAYMARK_URL: server.url },
+      "id,plan\nin1,pro\n",
+    );
     expect(piped).toMatchObject({ code: 0, stdout: "imported 1 (inserted 1, updated 0), rejected 0\n" });
 
     const noFormat = await server.cli("profiles", "import", await server.file("people.txt", "id\nx\n"));

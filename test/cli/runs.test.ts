@@ -31,7 +31,9 @@ describe("waymark runs", () => {
       const [id, plan] = s.split(":");
       return JSON.stringify({ id, attributes: { plan } });
     });
-    expect((await server.cli("profiles", "import", await server.file("p.ndjson", people.join("\n")))).code).toBe(0);
+    expect(
+      (await server.cli("profiles", "import", await server.file("p.ndjson", people.join("\n")))).code,
+    ).toBe(0);
     const file = await server.file("audience.json", JSON.stringify(audienceJourney));
     const created = await server.cli("journeys", "create", "--name", "Pros", "--file", file, "--json");
     expect(created.stderr).toBe("");

@@ -36,7 +36,16 @@ describe("waymark serve", () => {
         expect(first.text).not.toContain("Worker disabled");
         const file = join(dir, "j.json");
         await writeFile(file, JSON.stringify(demoDefinition()));
-        const created = await runCaptured(["journeys", "create", "--name", "J", "--file", file, "--url", running.url]);
+        const created = await runCaptured([
+          "journeys",
+          "create",
+          "--name",
+          "J",
+          "--file",
+          file,
+          "--url",
+          running.url,
+        ]);
         expect(created.code).toBe(0);
       } finally {
         await running.close();

@@ -5,7 +5,9 @@ import { checkDuration } from "../read-input.js";
 
 /** `waymark clock show|advance <duration>`. */
 export function registerClockCommands(program: Command, ctx: CliContext): void {
-  const clock = program.command("clock").description("the server's clock (advance works on a manual clock only)");
+  const clock = program
+    .command("clock")
+    .description("the server's clock (advance works on a manual clock only)");
   clock
     .command("show")
     .description("show the server's clock")
@@ -25,6 +27,9 @@ export function registerClockCommands(program: Command, ctx: CliContext): void {
       if (opts.json) return printJson(ctx.io, answer);
       const r = answer.report;
       writeLine(ctx.io.stdout, `clock now ${answer.now}`);
-      writeLine(ctx.io.stdout, `  events matched ${r.events}, enrollments advanced ${r.advanced}, actions dispatched ${r.dispatched}`);
+      writeLine(
+        ctx.io.stdout,
+        `  events matched ${r.events}, enrollments advanced ${r.advanced}, actions dispatched ${r.dispatched}`,
+      );
     });
 }

@@ -32,9 +32,15 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
       const journeyId = await ensureDemoJourney(client, (line) => writeLine(io.stdout, line));
       const profiles = demoProfiles(count);
       const upserted = await client.upsertProfiles(profiles);
-      writeLine(io.stdout, `upserted ${profiles.length} sample profiles (inserted ${upserted.inserted}, updated ${upserted.updated})`);
+      writeLine(
+        io.stdout,
+        `upserted ${profiles.length} sample profiles (inserted ${upserted.inserted}, updated ${upserted.updated})`,
+      );
 
-      writeLine(io.stdout, `sending ${count} ${DEMO_EVENT} events over ${seconds}s${clock === "manual" ? `, moving the manual clock ${MANUAL_STEP} after each` : ""}`);
+      writeLine(
+        io.stdout,
+        `sending ${count} ${DEMO_EVENT} events over ${seconds}s${clock === "manual" ? `, moving the manual clock ${MANUAL_STEP} after each` : ""}`,
+      );
       const tag = Date.now().toString(36);
       const pause = (seconds * 1000) / count;
       for (const [i, profile] of profiles.entries()) {
@@ -62,7 +68,10 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
         writeLine(io.stdout, `move time on with: waymark clock advance 1d${urlFlag}`);
       } else {
         writeLine(io.stdout, "The server runs on the system clock: profiles now wait 1 day at wait_1d.");
-        writeLine(io.stdout, "To watch them move through the waits in seconds, restart with `waymark serve --clock manual`,");
+        writeLine(
+          io.stdout,
+          "To watch them move through the waits in seconds, restart with `waymark serve --clock manual`,",
+        );
         writeLine(io.stdout, `run the demo again, and use: waymark clock advance 1d${urlFlag}`);
       }
       writeLine(io.stdout, `See where profiles are: waymark results ${journeyId}${urlFlag}`);
@@ -73,7 +82,9 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
 async function ensureDemoJourney(client: WaymarkClient, say: (line: string) => void): Promise<string> {
   const existing = (await client.listJourneys()).find((j) => j.name === DEMO_JOURNEY_NAME);
   if (existing?.activeVersion?.status === "live") {
-    say(`reusing journey ${existing.id} "${DEMO_JOURNEY_NAME}" (version ${existing.activeVersion.number} is live)`);
+    say(
+      `reusing journey ${existing.id} "${DEMO_JOURNEY_NAME}" (version ${existing.activeVersion.number} is live)`,
+    );
     return existing.id;
   }
   let journeyId: string;
@@ -81,7 +92,8 @@ async function ensureDemoJourney(client: WaymarkClient, say: (line: string) => v
     journeyId = existing.id;
     await client.updateDraft(journeyId, demoDefinition());
   } else {
-    journeyId = (await client.createJourney({ name: DEMO_JOURNEY_NAME, definition: demoDefinition() })).journey.id;
+    journeyId = (await client.createJourney({ name: DEMO_JOURNEY_NAME, definition: demoDefinition() }))
+      .journey.id;
   }
   const { version } = await client.publish(journeyId);
   say(`published journey ${journeyId} "${DEMO_JOURNEY_NAME}", version ${version.number}`);

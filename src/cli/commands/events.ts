@@ -26,7 +26,9 @@ export function registerEventsCommands(program: Command, ctx: CliContext): void 
   const events = program.command("events").description("send events");
   events
     .command("send")
-    .description("send one event (--name, --profile) or an NDJSON file of events (--file); exit 2 when lines were rejected")
+    .description(
+      "send one event (--name, --profile) or an NDJSON file of events (--file); exit 2 when lines were rejected",
+    )
     .option("--name <name>", "event name, e.g. signed_up")
     .option("--profile <profileId>", "the profile the event is about")
     .option("--payload <json>", "event payload, a JSON object")
@@ -53,7 +55,13 @@ export function registerEventsCommands(program: Command, ctx: CliContext): void 
       };
       const checked = EventInputSchema.safeParse(candidate);
       if (!checked.success) {
-        const flags: Record<string, string> = { eventId: "--id", profileId: "--profile", name: "--name", occurredAt: "--at", payload: "--payload" };
+        const flags: Record<string, string> = {
+          eventId: "--id",
+          profileId: "--profile",
+          name: "--name",
+          occurredAt: "--at",
+          payload: "--payload",
+        };
         const first = checked.error.issues[0];
         const flag = flags[String(first?.path[0])] ?? "input";
         throw new CliInputError(`${flag}: ${first?.message ?? "invalid"}`);
@@ -85,7 +93,9 @@ async function sendFile(
     try {
       value = JSON.parse(text);
     } catch (cause) {
-      rejections.push(`line ${line}: invalid JSON (${cause instanceof Error ? cause.message : String(cause)})`);
+      rejections.push(
+        `line ${line}: invalid JSON (${cause instanceof Error ? cause.message : String(cause)})`,
+      );
       continue;
     }
     const checked = EventInputSchema.safeParse(value);

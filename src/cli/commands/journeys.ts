@@ -31,7 +31,10 @@ export function registerJourneysCommands(program: Command, ctx: CliContext): voi
       if (opts.json) return printJson(io, answer);
       const { journey, versions } = answer;
       writeLine(io.stdout, `${journey.name} (${journey.id})`);
-      writeLine(io.stdout, `owner: ${journey.owner ?? "-"}  created: ${journey.createdAt}  updated: ${journey.updatedAt}`);
+      writeLine(
+        io.stdout,
+        `owner: ${journey.owner ?? "-"}  created: ${journey.createdAt}  updated: ${journey.updatedAt}`,
+      );
       writeLine(io.stdout);
       writeLine(io.stdout, versionsTable(versions));
     });
@@ -48,9 +51,16 @@ export function registerJourneysCommands(program: Command, ctx: CliContext): voi
       const definition = await readJsonFile(opts.file, "--file");
       const answer = await ctx
         .client(cmd)
-        .createJourney({ name: opts.name, definition, ...(opts.owner === undefined ? {} : { owner: opts.owner }) });
+        .createJourney({
+          name: opts.name,
+          definition,
+          ...(opts.owner === undefined ? {} : { owner: opts.owner }),
+        });
       if (opts.json) return printJson(io, answer);
-      writeLine(io.stdout, `created journey ${answer.journey.id} "${answer.journey.name}", version 1 (draft ${answer.version.id})`);
+      writeLine(
+        io.stdout,
+        `created journey ${answer.journey.id} "${answer.journey.name}", version 1 (draft ${answer.version.id})`,
+      );
       writeLine(io.stdout, `publish it with: waymark journeys publish ${answer.journey.id}`);
     });
 
@@ -67,7 +77,10 @@ export function registerJourneysCommands(program: Command, ctx: CliContext): voi
       if (issues.length === 0) return writeLine(io.stdout, `${file}: valid`);
       writeLine(io.stdout, `${file}: ${issues.length} issue${issues.length === 1 ? "" : "s"}`);
       for (const issue of issues) {
-        writeLine(io.stdout, `  node ${issue.nodeId ?? "-"}  ${issue.path}: ${issue.message} [${issue.code}]`);
+        writeLine(
+          io.stdout,
+          `  node ${issue.nodeId ?? "-"}  ${issue.path}: ${issue.message} [${issue.code}]`,
+        );
       }
     });
 

@@ -18,7 +18,9 @@ export function registerProfilesCommands(program: Command, ctx: CliContext): voi
 
   profiles
     .command("import")
-    .description("import profiles from CSV (header row) or NDJSON, in batches; exit 2 when rows were rejected")
+    .description(
+      "import profiles from CSV (header row) or NDJSON, in batches; exit 2 when rows were rejected",
+    )
     .argument("<file>", "the file, or - for stdin")
     .option("--format <format>", "csv or ndjson [default: from the file extension]")
     .option("--batch-size <n>", "profiles per request (1..10000)", "1000")
@@ -78,7 +80,10 @@ export function registerProfilesCommands(program: Command, ctx: CliContext): voi
       if (opts.json) return printJson(io, answer);
       const { profile, enrollments } = answer;
       writeLine(io.stdout, `profile ${profile.id}`);
-      writeLine(io.stdout, `  email: ${profile.email ?? "-"}  timezone: ${profile.timezone ?? "UTC"}  subscribed: ${profile.subscribed}`);
+      writeLine(
+        io.stdout,
+        `  email: ${profile.email ?? "-"}  timezone: ${profile.timezone ?? "UTC"}  subscribed: ${profile.subscribed}`,
+      );
       writeLine(io.stdout, `  attributes: ${JSON.stringify(profile.attributes)}`);
       writeLine(io.stdout, `  created: ${profile.createdAt}  updated: ${profile.updatedAt}`);
       writeLine(io.stdout);
@@ -92,7 +97,7 @@ export function registerProfilesCommands(program: Command, ctx: CliContext): voi
             e.journeyId,
             e.versionId,
             e.nodeId,
-            e.status === "ended" ? `ended (${e.exitReason ?? "?"})` : "active",
+            e.status === "ended" ? `ended (${e.exitReason})` : "active",
             e.enteredAt,
           ]),
         ),
@@ -107,5 +112,7 @@ function importFormat(file: string, given: string | undefined): ImportFormat {
   }
   if (/\.csv$/i.test(file)) return ImportFormat.csv;
   if (/\.(ndjson|jsonl)$/i.test(file)) return ImportFormat.ndjson;
-  throw new CliInputError(`--format: cannot tell the format of ${file} from its extension; pass --format csv or --format ndjson`);
+  throw new CliInputError(
+    `--format: cannot tell the format of ${file} from its extension; pass --format csv or --format ndjson`,
+  );
 }

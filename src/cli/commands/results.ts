@@ -28,13 +28,18 @@ export function registerResultsCommand(program: Command, ctx: CliContext): void 
       if (opts.csv && opts.json) throw new CliInputError("--csv: cannot be combined with --json");
       const client = ctx.client(cmd);
       if (opts.profile !== undefined) {
-        if (journeyId !== undefined) throw new CliInputError("<journeyId>: with --profile, use --journey to pick a journey");
+        if (journeyId !== undefined)
+          throw new CliInputError("<journeyId>: with --profile, use --journey to pick a journey");
         if (opts.version !== undefined) throw new CliInputError("--version: not available with --profile");
         const query = opts.journey === undefined ? {} : { journeyId: opts.journey };
-        if (opts.csv) return void io.stdout.write(await client.timeline(opts.profile, { ...query, format: "csv" }));
+        if (opts.csv)
+          return void io.stdout.write(await client.timeline(opts.profile, { ...query, format: "csv" }));
         const entries = await client.timeline(opts.profile, query);
         if (opts.json) return printJson(io, { entries });
-        writeLine(io.stdout, entries.length === 0 ? `No timeline for profile ${opts.profile}.` : timelineTable(entries));
+        writeLine(
+          io.stdout,
+          entries.length === 0 ? `No timeline for profile ${opts.profile}.` : timelineTable(entries),
+        );
         return;
       }
       if (journeyId === undefined) throw new CliInputError("<journeyId>: required (or give --profile <id>)");

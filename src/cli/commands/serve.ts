@@ -24,7 +24,10 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
     .option("--host <host>", "address to listen on [default: 127.0.0.1]")
     .option("--data-dir <dir>", "where the SQLite file lives (env WAYMARK_DATA_DIR) [default: ./.waymark]")
     .option("--clock <mode>", "system, or manual (moved by `waymark clock advance`) [default: system]")
-    .option("--smtp-url <url>", "SMTP server for email actions (env WAYMARK_SMTP_URL) [default: the dev mailbox]")
+    .option(
+      "--smtp-url <url>",
+      "SMTP server for email actions (env WAYMARK_SMTP_URL) [default: the dev mailbox]",
+    )
     .option("--mail-from <address>", "sender of email actions [default: Waymark <waymark@localhost>]")
     .option("--no-worker", "serve the API only; journeys advance in other processes")
     .option("--log-level <level>", "fatal, error, warn, info, debug, trace or silent [default: warn]")
