@@ -10,9 +10,11 @@ export interface SqliteStoreOptions {
   /** Database file, or `":memory:"`. The file's directory is created if missing. */
   readonly path: string;
   /**
-   * SQLite `synchronous` setting. FULL makes every commit durable before it returns, which an accepted
-   * event requires; NORMAL (safe against corruption in WAL mode) may lose the last commits on power loss.
-   * @default "FULL"
+   * SQLite `synchronous` setting for the engine's own progress (matching, steps, claims, results).
+   * Writes acknowledged to a caller (events, profiles, journeys, enrollments) always commit with FULL.
+   * With NORMAL, a power loss may undo the last engine commits; they are redone with the same outbox
+   * ids, and WAL ordering makes every commit before a FULL one durable with it. FULL fsyncs every batch.
+   * @default "NORMAL"
    */
   readonly synchronous?: "FULL" | "NORMAL";
   /**
@@ -30,8 +32,28 @@ export function openSqliteDb(options: SqliteStoreOptions): SqliteDb {
   db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   db.pragma("foreign_keys = ON");
   db.pragma("wal_autocheckpoint = 10000");
-  db.pragma(`synchronous = ${options.synchronous === "NORMAL" ? "NORMAL" : "FULL"}`);
+  db.pragma(`synchronous = ${engineSynchronous(options)}`);
   return db;
+}
+
+/** The `synchronous` level of engine-progress commits. */
+export function engineSynchronous(options: SqliteStoreOptions): "FULL" | "NORMAL" {
+  return options.synchronous === "FULL" ? "FULL" : "NORMAL";
+}
+
+/**
+ * Run `operation` with `synchronous = FULL`: its commit is on disk before it returns. For every write
+ * that is acknowledged to a caller (an accepted event must survive a power loss).
+ */
+export function durably<T>(db: SqliteDb, options: SqliteStoreOptions, operation: () => T): T {
+  const level = engineSynchronous(options);
+  if (level === "FULL") return operation();
+  db.pragma("synchronous = FULL");
+  try {
+    return operation();
+  } finally {
+    db.pragma(`synchronous = ${level}`);
+  }
 }
 
 /**

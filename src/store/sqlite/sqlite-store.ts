@@ -3,7 +3,7 @@ import { makeSqliteAdvanceDue } from "./sqlite-advance-due.js";
 import { makeSqliteAppendEvents } from "./sqlite-append-events.js";
 import { makeSqliteClaimOutbox } from "./sqlite-claim-outbox.js";
 import { makeSqliteCompleteOutbox } from "./sqlite-complete-outbox.js";
-import { openSqliteDb, type SqliteDb, type SqliteStoreOptions } from "./sqlite-db.js";
+import { durably, openSqliteDb, type SqliteDb, type SqliteStoreOptions } from "./sqlite-db.js";
 import { makeSqliteDevEmails } from "./sqlite-dev-emails.js";
 import { makeSqliteEnroll, makeSqliteEnrollOne } from "./sqlite-enroll.js";
 import { makeSqliteJourneys } from "./sqlite-journeys.js";
@@ -53,7 +53,8 @@ function settle<T>(operation: () => T): Promise<T> {
 }
 
 /**
- * The embedded Store adapter: one better-sqlite3 connection in WAL mode, durable commits by default.
+ * The embedded Store adapter: one better-sqlite3 connection in WAL mode. Writes acknowledged to a caller
+ * commit durably (fsync); the engine's own batches commit without waiting for the disk (see `synchronous`).
  * Call `migrate()` before anything else; statements are prepared on first use after it.
  *
  * @example
@@ -64,6 +65,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const db = openSqliteDb(options);
   let prepared: ReturnType<typeof prepareOperations> | undefined;
   const ops = () => (prepared ??= prepareOperations(db));
+  /* Acknowledged writes commit with FULL; the engine's own progress with the configured level. */
+  const durable = <T>(operation: () => T) => settle(() => durably(db, options, operation));
 
   return {
     migrate: () => settle(() => migrateSqlite(db)),
@@ -71,35 +74,35 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       settle(() => {
         if (db.open) db.close();
       }),
-    ensureWorkspace: (id, name, now) => settle(() => ops().ensureWorkspace(id, name, now)),
-    createJourney: (input, now) => settle(() => ops().journeys.createJourney(input, now)),
+    ensureWorkspace: (id, name, now) => durable(() => ops().ensureWorkspace(id, name, now)),
+    createJourney: (input, now) => durable(() => ops().journeys.createJourney(input, now)),
     getJourney: (workspaceId, journeyId) => settle(() => ops().journeys.getJourney(workspaceId, journeyId)),
     listJourneys: (workspaceId) => settle(() => ops().journeys.listJourneys(workspaceId)),
     listVersions: (workspaceId, journeyId) =>
       settle(() => ops().versions.listVersions(workspaceId, journeyId)),
     getVersion: (workspaceId, versionId) => settle(() => ops().versions.getVersion(workspaceId, versionId)),
     updateDraft: (workspaceId, versionId, definition, now) =>
-      settle(() => ops().versions.updateDraft(workspaceId, versionId, definition, now)),
+      durable(() => ops().versions.updateDraft(workspaceId, versionId, definition, now)),
     createDraftVersion: (workspaceId, journeyId, definition, now) =>
-      settle(() => ops().versions.createDraftVersion(workspaceId, journeyId, definition, now)),
+      durable(() => ops().versions.createDraftVersion(workspaceId, journeyId, definition, now)),
     publishVersion: (workspaceId, versionId, now) =>
-      settle(() => ops().publishVersion(workspaceId, versionId, now)),
+      durable(() => ops().publishVersion(workspaceId, versionId, now)),
     listActiveVersions: () => settle(() => ops().versions.listActiveVersions()),
     upsertProfiles: (workspaceId, profiles, now) =>
-      settle(() => ops().profiles.upsertProfiles(workspaceId, profiles, now)),
+      durable(() => ops().profiles.upsertProfiles(workspaceId, profiles, now)),
     getProfile: (workspaceId, profileId) => settle(() => ops().profiles.getProfile(workspaceId, profileId)),
     scanProfiles: (workspaceId, afterId, limit) =>
       settle(() => ops().profiles.scanProfiles(workspaceId, afterId, limit)),
-    appendEvents: (workspaceId, events, now) => settle(() => ops().appendEvents(workspaceId, events, now)),
+    appendEvents: (workspaceId, events, now) => durable(() => ops().appendEvents(workspaceId, events, now)),
     matchEvents: (now, limit, plan) => settle(() => ops().matchEvents(now, limit, plan)),
-    enroll: (requests, now) => settle(() => ops().enroll(requests, now)),
+    enroll: (requests, now) => durable(() => ops().enroll(requests, now)),
     advanceDue: (now, limit, step) => settle(() => ops().advanceDue(now, limit, step)),
     nextDueAt: () => settle(() => ops().nextDueAt()),
     claimOutbox: (now, limit, leaseMs, workerId) =>
       settle(() => ops().claimOutbox(now, limit, leaseMs, workerId)),
     completeOutbox: (workerId, completions, now) =>
       settle(() => ops().completeOutbox(workerId, completions, now)),
-    createRun: (input, now) => settle(() => ops().runs.createRun(input, now)),
+    createRun: (input, now) => durable(() => ops().runs.createRun(input, now)),
     getRun: (workspaceId, runId) => settle(() => ops().runs.getRun(workspaceId, runId)),
     listRuns: (workspaceId, versionId) => settle(() => ops().runs.listRuns(workspaceId, versionId)),
     addRunCounts: (runId, counts) => settle(() => ops().runs.addRunCounts(runId, counts)),
