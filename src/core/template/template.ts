@@ -6,14 +6,37 @@ const engine = new Liquid({ templates: {}, strictFilters: true, ownPropertyOnly:
 
 /**
  * A template parsed once at compile time. A string with no Liquid markup stays a plain string and
- * renders to itself without touching the engine.
+ * renders to itself without touching the engine. `fast` is set when the template only outputs plain
+ * variables (`Hi {{ profile.first_name }}`): literal text and dotted paths, rendered without the engine.
  */
-export type CompiledTemplate = string | { readonly source: string; readonly parsed: Template[] };
+export type CompiledTemplate =
+  | string
+  | { readonly source: string; readonly parsed: Template[]; readonly fast: readonly (string | readonly string[])[] | null };
+
+const OUTPUT = /\{\{(.*?)\}\}/gs;
+const PLAIN_PATH = /^\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*$/;
+
+function fastParts(source: string): (string | string[])[] | null {
+  if (source.includes("{%")) return null;
+  const parts: (string | string[])[] = [];
+  let last = 0;
+  for (const m of source.matchAll(OUTPUT)) {
+    const path = PLAIN_PATH.exec(m[1] ?? "");
+    if (!path?.[1]) return null;
+    if (m.index > last) parts.push(source.slice(last, m.index));
+    parts.push(path[1].split("."));
+    last = m.index + m[0].length;
+  }
+  if (last < source.length) parts.push(source.slice(last));
+  /* Leftover braces mean markup this scanner does not understand: let Liquid handle it. */
+  return parts.some((p) => typeof p === "string" && (p.includes("{{") || p.includes("}}"))) ? null : parts;
+}
 
 /** Parse a Liquid template. Throws liquidjs' parse error when it does not parse. */
 export function parseTemplate(source: string): CompiledTemplate {
   if (!source.includes("{{") && !source.includes("{%")) return source;
-  return { source, parsed: engine.parse(source) };
+  const parsed = engine.parse(source);
+  return { source, parsed, fast: fastParts(source) };
 }
 
 /** The parse error of a template, or null when it parses. */
@@ -26,8 +49,33 @@ export function templateError(source: string): string | null {
   }
 }
 
+/* Liquid prints strings, numbers, booleans and null (as "") plainly; anything else (a missing value,
+   which Liquid may resolve specially, like `size`, or an object) goes through the engine. */
+function renderFast(parts: readonly (string | readonly string[])[], scope: object): string | null {
+  let out = "";
+  for (const part of parts) {
+    if (typeof part === "string") {
+      out += part;
+      continue;
+    }
+    let v: unknown = scope;
+    for (const key of part) {
+      if (v === null || typeof v !== "object" || !Object.hasOwn(v, key)) return null;
+      v = (v as Record<string, unknown>)[key];
+    }
+    if (typeof v === "string") out += v;
+    else if (typeof v === "number" || typeof v === "boolean") out += String(v);
+    else if (v !== null) return null;
+  }
+  return out;
+}
+
 /** Render a compiled template synchronously against `scope`. Throws on render errors. */
 export function renderTemplate(template: CompiledTemplate, scope: object): string {
   if (typeof template === "string") return template;
+  if (template.fast !== null) {
+    const out = renderFast(template.fast, scope);
+    if (out !== null) return out;
+  }
   return String(engine.renderSync(template.parsed, scope));
 }
