@@ -36,6 +36,17 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   }) as unknown as FastifyInstance;
   /* Only JSON bodies: a text/plain body must answer 415, not reach validation as a string. */
   app.removeContentTypeParser("text/plain");
+  /*
+   * An empty JSON body reads as "no body" (validated as `{}`), so that `POST .../runs` with a JSON content
+   * type and nothing else works; anything else goes through Fastify's prototype-poisoning-safe parser.
+   */
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
+    const text = typeof body === "string" ? body : body.toString("utf8");
+    if (text === "") done(null, undefined);
+    else void parseJson(request, text, done);
+  });
   installErrorBoundary(app);
   const services: ApiServices = {
     store: deps.store,

@@ -132,6 +132,13 @@ describe("a journey through the API on a manual clock", () => {
     expect(started.statusCode).toBe(202);
     const runId = json<{ run: Run }>(started).run.id;
     expect(json<{ run: Run }>(started).run).toMatchObject({ journeyId, trigger: "now" });
+    const emptyJson = await h.app.inject({
+      method: "POST",
+      url: `/v1/journeys/${journeyId}/runs`,
+      headers: { "content-type": "application/json" },
+      payload: "",
+    });
+    expect(emptyJson.statusCode).toBe(202);
     await h.engine.drain();
     const run = await h.request("GET", `/v1/runs/${runId}`);
     expect(run.statusCode).toBe(200);

@@ -177,6 +177,28 @@ describe("request bodies", () => {
     expect(res.body).not.toContain("at ");
   });
 
+  it("reads an empty JSON body as `{}`, so required fields are named", async () => {
+    const res = await h.app.inject({
+      method: "POST",
+      url: "/v1/profiles/batch",
+      headers: { "content-type": "application/json" },
+      payload: "",
+    });
+    expect(res.statusCode).toBe(400);
+    expect(json(res).path).toBe("profiles");
+  });
+
+  it("refuses a prototype-poisoning body", async () => {
+    const res = await h.app.inject({
+      method: "PUT",
+      url: "/v1/profiles/ada",
+      headers: { "content-type": "application/json" },
+      payload: '{"attributes": {"__proto__": {"admin": true}}}',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(json(res).path).toBe("body");
+  });
+
   it("answers 415 for a body that is not JSON", async () => {
     for (const type of ["text/plain", "application/xml"]) {
       const res = await h.app.inject({

@@ -77,7 +77,7 @@ export const ValidateAnswerSchema = z.object({ valid: z.boolean(), issues: z.arr
 /** One answer per profile of `POST /v1/journeys/:journeyId/enroll`, in request order. */
 export const EnrollResultSchema = z.object({
   profileId: z.string(),
-  status: z.enum(["enrolled", "already_active", "reentry_blocked", "version_not_live"]),
+  status: z.enum(["enrolled", "queued", "already_active", "reentry_blocked", "version_not_live"]),
   enrollmentId: z.string().optional(),
 });
 
