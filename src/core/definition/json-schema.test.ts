@@ -4,6 +4,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { journeyDefinitionJsonSchema } from "./json-schema.js";
+import { NodeSchema } from "./node-schema.js";
+import { validateDefinition } from "./validate.js";
 
 const schemaFile = fileURLToPath(new URL("../../../schema/journey.schema.json", import.meta.url));
 const REGENERATE = "UPDATE_SCHEMA=1 npx vitest run src/core/definition/json-schema.test.ts";
@@ -23,5 +25,42 @@ describe("published JSON Schema", () => {
     }
     expect(text).toContain('"starts_with"');
     expect(text).toContain("Duration");
+  });
+});
+
+describe("docs/journey-definition.md", () => {
+  const doc = readFileSync(fileURLToPath(new URL("../../../docs/journey-definition.md", import.meta.url)), "utf8");
+  const blocks = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!);
+
+  test("its complete examples are valid definitions", () => {
+    const parseable = blocks.filter((b) => {
+      try {
+        JSON.parse(b);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    const complete = parseable
+      .map((b) => JSON.parse(b) as { nodes?: unknown[] })
+      .filter((d) => Array.isArray(d.nodes) && d.nodes.length > 0);
+    expect(complete.length).toBeGreaterThan(0);
+    for (const definition of complete) expect(validateDefinition(definition)).toEqual([]);
+  });
+
+  test("every node example parses as a node", () => {
+    const nodes: unknown[] = [];
+    for (const block of blocks) {
+      let whole: unknown;
+      try {
+        whole = JSON.parse(block);
+      } catch {
+        for (const line of block.split("\n").filter((l) => l.trim() !== "")) nodes.push(JSON.parse(line));
+        continue;
+      }
+      if (!("nodes" in (whole as object))) nodes.push(whole);
+    }
+    expect(nodes.length).toBeGreaterThanOrEqual(15);
+    for (const node of nodes) expect(NodeSchema.safeParse(node).error?.issues).toBeUndefined();
   });
 });
