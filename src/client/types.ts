@@ -91,7 +91,7 @@ export interface PublishResponse {
 /** The outcome of enrolling one profile. */
 export interface EnrollResult {
   readonly profileId: string;
-  readonly status: "enrolled" | "already_active" | "reentry_blocked" | "version_not_live";
+  readonly status: "enrolled" | "queued" | "already_active" | "reentry_blocked" | "version_not_live";
   readonly enrollmentId?: string;
 }
 
