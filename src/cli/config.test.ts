@@ -15,8 +15,15 @@ describe("compileServeConfig", () => {
       mailFrom: "Waymark <waymark@localhost>",
       worker: true,
       logLevel: "warn",
+      leaseMs: 30_000,
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("reads the claim lease from WAYMARK_LEASE_MS and refuses nonsense", () => {
+    expect(compileServeConfig({}, { WAYMARK_LEASE_MS: "1500" }).leaseMs).toBe(1500);
+    expect(() => compileServeConfig({}, { WAYMARK_LEASE_MS: "10" })).toThrow(/WAYMARK_LEASE_MS/);
+    expect(() => compileServeConfig({}, { WAYMARK_LEASE_MS: "soon" })).toThrow(/WAYMARK_LEASE_MS/);
   });
 
   it("reads the environment, and flags win over it", () => {

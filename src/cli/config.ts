@@ -28,6 +28,7 @@ export interface ServeOptionsInput {
   /** False for `--no-worker`. @default true */
   readonly worker?: boolean;
   readonly logLevel?: string;
+  readonly leaseMs?: string | number;
 }
 
 /** The validated, defaulted and frozen configuration of one `serve` process. */
@@ -48,6 +49,11 @@ export interface ServeConfig {
   readonly worker: boolean;
   /** @default "warn" */
   readonly logLevel: LogLevel;
+  /**
+   * How long a worker's claim on an outbox item lasts; a crashed process's claims are taken back after
+   * it. Keep it above the longest channel timeout. @default 30000 (env WAYMARK_LEASE_MS)
+   */
+  readonly leaseMs: number;
 }
 
 /** Default `serve` port. */
@@ -55,7 +61,7 @@ export const DEFAULT_PORT = 8787;
 
 /**
  * Validate, default and freeze `serve` options, once, at the edge. Flags win over the environment
- * (`WAYMARK_PORT`, `WAYMARK_DATA_DIR`, `WAYMARK_SMTP_URL`). Throws `CliInputError` naming the option.
+ * (`WAYMARK_PORT`, `WAYMARK_DATA_DIR`, `WAYMARK_SMTP_URL`, `WAYMARK_LEASE_MS`). Throws `CliInputError` naming the option.
  */
 export function compileServeConfig(
   input: ServeOptionsInput,
@@ -86,6 +92,13 @@ export function compileServeConfig(
       `--log-level: "${logLevel}" must be one of ${Object.values(LogLevel).join(", ")}`,
     );
   }
+  const leaseText = String(input.leaseMs ?? env["WAYMARK_LEASE_MS"] ?? 30_000);
+  const leaseMs = Number(leaseText);
+  if (!/^\d+$/.test(leaseText) || leaseMs < 1000 || leaseMs > 3_600_000) {
+    throw new CliInputError(
+      `WAYMARK_LEASE_MS: "${leaseText}" must be an integer from 1000 to 3600000 (milliseconds)`,
+    );
+  }
   return Object.freeze({
     port,
     host,
@@ -95,6 +108,7 @@ export function compileServeConfig(
     mailFrom: mailFrom.trim(),
     worker: input.worker ?? true,
     logLevel,
+    leaseMs,
   });
 }
 

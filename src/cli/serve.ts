@@ -51,7 +51,7 @@ export async function startServe(config: ServeConfig, out: ServeOutput): Promise
       ? createSmtpChannel({ url: config.smtpUrl, from: config.mailFrom })
       : createDevMailboxChannel(store, clock, { from: config.mailFrom });
     const channels = createChannelRegistry([createWebhookChannel(), email]);
-    const engine = createEngine({ store, clock, manualClock, channels, logger });
+    const engine = createEngine({ store, clock, manualClock, channels, logger, leaseMs: config.leaseMs });
     const server = await buildServer({
       store,
       engine,

@@ -65,7 +65,7 @@ export interface EngineOptions {
   readonly dispatchConcurrency?: number;
   /** Longest sleep of an idle loop, in real milliseconds. @default 250 */
   readonly pollIntervalMs?: number;
-  /** How long an outbox claim is held. @default 60000 */
+  /** How long an outbox claim is held before another worker may take the item back. @default 30000 */
   readonly leaseMs?: number;
 }
 
@@ -77,7 +77,7 @@ export function createEngine(options: EngineOptions): Engine {
   const batchSize = options.batchSize ?? 500;
   const concurrency = options.dispatchConcurrency ?? 64;
   const pollIntervalMs = options.pollIntervalMs ?? 250;
-  const leaseMs = options.leaseMs ?? 60_000;
+  const leaseMs = options.leaseMs ?? 30_000;
   const cache = createJourneyCache(store);
   const runs = new Set<Promise<void>>();
   const dispatcherDeps = { store, channels, clock, workerId, concurrency, leaseMs };
