@@ -38,7 +38,7 @@ async function startServe(): Promise<{ child: ChildProcess; url: string }> {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, WAYMARK_LEASE_MS: "1500" },
   });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const url = await new Promise<string>((resolve, reject) => {
     lines.on("line", (line) => {
       const match = /listening on (http:\/\/[^\s]+)\/v1/.exec(line);
