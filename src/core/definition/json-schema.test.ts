@@ -1,5 +1,4 @@
 /* Tests may do file I/O; the core's source may not. This test compares the committed schema file. */
-// eslint-disable-next-line no-restricted-imports -- reading and rewriting the committed schema file
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
