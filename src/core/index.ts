@@ -50,3 +50,13 @@ export {
   type SettingsInput,
 } from "./builder/journey-builder.js";
 export { field, all, any, not, type FieldRef } from "./builder/conditions.js";
+export {
+  VersionLifecycleAction,
+  VersionCopy,
+  VERSION_TRANSITIONS,
+  allowedVersionActions,
+  planVersionAction,
+  RunLifecycleAction,
+  RUN_TRANSITIONS,
+  planRunAction,
+} from "./lifecycle/index.js";

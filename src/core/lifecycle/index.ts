@@ -1,0 +1,9 @@
+/** The lifecycle rules of versions and runs, as pure state machines. */
+export {
+  VersionLifecycleAction,
+  VersionCopy,
+  VERSION_TRANSITIONS,
+  allowedVersionActions,
+  planVersionAction,
+} from "./version-lifecycle.js";
+export { RunLifecycleAction, RUN_TRANSITIONS, planRunAction } from "./run-lifecycle.js";

@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { ConflictError } from "../errors.js";
+import { planRunAction } from "./run-lifecycle.js";
+
+describe("planRunAction", () => {
+  it("aborts or completes a running run", () => {
+    expect(planRunAction("running", "abort")).toBe("aborted");
+    expect(planRunAction("running", "complete")).toBe("completed");
+  });
+
+  it("refuses to abort a run that is not running, naming its state", () => {
+    expect(() => planRunAction("aborted", "abort", "r1")).toThrow(
+      expect.objectContaining({ current: "aborted", allowed: [] }),
+    );
+    try {
+      planRunAction("completed", "abort", "r1");
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConflictError);
+      expect((error as ConflictError).message).toMatch(
+        /^run r1 is completed: only a running run can be aborted/,
+      );
+      expect((error as ConflictError).allowed).toEqual(["stop-version", "remove-from-flow"]);
+    }
+  });
+});
