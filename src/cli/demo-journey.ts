@@ -1,7 +1,16 @@
 import type { ProfileInput } from "../client/index.js";
 
-/** The demo journey's name; `waymark demo` reuses a journey of this name. */
-export const DEMO_JOURNEY_NAME = "Waymark demo: welcome series";
+/**
+ * How the demo journey's waits are paced: `days` (1 day, then 2 days) for a manual clock that
+ * `waymark clock advance` moves, `seconds` (10 s, then 20 s) for the system clock, so that a newcomer
+ * sees profiles reach the end within a minute.
+ */
+export type DemoPace = "days" | "seconds";
+
+/** The demo journey's name for a pace; `waymark demo` reuses a journey of this name. */
+export function demoJourneyName(pace: DemoPace): string {
+  return pace === "days" ? "Waymark demo: welcome series" : "Waymark demo: welcome series (in seconds)";
+}
 
 /** The event that enters the demo journey. */
 export const DEMO_EVENT = "signed_up";
@@ -9,8 +18,10 @@ export const DEMO_EVENT = "signed_up";
 /**
  * The demo journey: on `signed_up`, wait 1 day, then a welcome email that depends on the `plan`
  * attribute (pro or not), wait 2 days, exit. Emails go to the dev mailbox unless SMTP is configured.
+ * With `pace: "seconds"` the days become 10 and 20 seconds (node ids stay the same).
  */
-export function demoDefinition(): Record<string, unknown> {
+export function demoDefinition(pace: DemoPace = "days"): Record<string, unknown> {
+  const fast = pace === "seconds";
   return {
     nodes: [
       {
@@ -20,7 +31,14 @@ export function demoDefinition(): Record<string, unknown> {
         trigger: { type: "event", event: DEMO_EVENT },
         next: "wait_1d",
       },
-      { id: "wait_1d", kind: "wait", name: "Wait 1 day", mode: "duration", duration: "1d", next: "is_pro" },
+      {
+        id: "wait_1d",
+        kind: "wait",
+        name: fast ? "Wait 10 s (a day, sped up)" : "Wait 1 day",
+        mode: "duration",
+        duration: fast ? "10s" : "1d",
+        next: "is_pro",
+      },
       {
         id: "is_pro",
         kind: "condition",
@@ -56,7 +74,14 @@ export function demoDefinition(): Record<string, unknown> {
         },
         next: "wait_2d",
       },
-      { id: "wait_2d", kind: "wait", name: "Wait 2 days", mode: "duration", duration: "2d", next: "done" },
+      {
+        id: "wait_2d",
+        kind: "wait",
+        name: fast ? "Wait 20 s (two days, sped up)" : "Wait 2 days",
+        mode: "duration",
+        duration: fast ? "20s" : "2d",
+        next: "done",
+      },
       { id: "done", kind: "exit", name: "Done" },
     ],
     settings: { reentry: { mode: "always" } },

@@ -54,13 +54,24 @@ describe("waymark demo", () => {
 });
 
 describe("waymark demo on the system clock", () => {
-  it("publishes, sends events and explains how to move time", async () => {
+  it("publishes a journey whose days last seconds, sends events and says so", async () => {
     const system = await startTestServer({ clock: "system" });
     try {
       const demo = await system.cli("demo", "--seconds", "0", "--profiles", "2");
       expect(demo.code).toBe(0);
-      expect(demo.stdout).toContain("profiles now wait 1 day at wait_1d");
+      expect(demo.stdout).toContain("this demo's days last seconds");
       expect(demo.stdout).toContain("waymark serve --clock manual");
+      const list = await system.cli("journeys", "list", "--json");
+      const journeys = (JSON.parse(list.stdout) as { journeys: { id: string; name: string }[] }).journeys;
+      const fast = journeys.find((j) => j.name === "Waymark demo: welcome series (in seconds)");
+      expect(fast).toBeDefined();
+      const shown = await system.cli("journeys", "show", fast!.id, "--json");
+      const waits = (
+        JSON.parse(shown.stdout) as {
+          versions: { definition: { nodes: { kind: string; duration?: string }[] } }[];
+        }
+      ).versions[0]!.definition.nodes.filter((n) => n.kind === "wait").map((n) => n.duration);
+      expect(waits).toEqual(["10s", "20s"]);
       expect(demo.stdout).toMatch(/^ {2}2\/2 signed_up demo-02 \(plan free\)$/m);
       const bad = await system.cli("demo", "--profiles", "0");
       expect(bad).toMatchObject({ code: 1, stderr: 'error: --profiles: "0" must be an integer >= 1\n' });

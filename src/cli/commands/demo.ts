@@ -3,7 +3,8 @@ import type { Command } from "commander";
 import { DEFAULT_BASE_URL, type WaymarkClient } from "../../client/index.js";
 import { CliInputError } from "../cli-error.js";
 import type { CliContext } from "../context.js";
-import { DEMO_EVENT, DEMO_JOURNEY_NAME, demoDefinition, demoProfiles } from "../demo-journey.js";
+import { DEMO_EVENT, demoDefinition, demoJourneyName, demoProfiles } from "../demo-journey.js";
+import type { DemoPace } from "../demo-journey.js";
 import { resultsTable } from "../format.js";
 import { writeLine } from "../io.js";
 import { parsePositiveInt } from "../read-input.js";
@@ -29,7 +30,8 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
       const client = ctx.client(cmd);
       const { clock } = await client.health();
 
-      const journeyId = await ensureDemoJourney(client, (line) => writeLine(io.stdout, line));
+      const pace: DemoPace = clock === "manual" ? "days" : "seconds";
+      const journeyId = await ensureDemoJourney(client, pace, (line) => writeLine(io.stdout, line));
       const profiles = demoProfiles(count);
       const upserted = await client.upsertProfiles(profiles);
       writeLine(
@@ -67,35 +69,43 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
       if (clock === "manual") {
         writeLine(io.stdout, `move time on with: waymark clock advance 1d${urlFlag}`);
       } else {
-        writeLine(io.stdout, "The server runs on the system clock: profiles now wait 1 day at wait_1d.");
         writeLine(
           io.stdout,
-          "To watch them move through the waits in seconds, restart with `waymark serve --clock manual`,",
+          "The server runs on the system clock, so this demo's days last seconds: profiles wait 10 s,",
         );
-        writeLine(io.stdout, `run the demo again, and use: waymark clock advance 1d${urlFlag}`);
+        writeLine(
+          io.stdout,
+          "get their welcome email, wait 20 s and exit. Watch them move over the next minute.",
+        );
+        writeLine(
+          io.stdout,
+          `For the real 1-day waits: waymark serve --clock manual, then waymark clock advance 1d`,
+        );
       }
       writeLine(io.stdout, `See where profiles are: waymark results ${journeyId}${urlFlag}`);
     });
 }
 
 /** Find the demo journey by name and make sure a version of the demo definition is live; returns its id. */
-async function ensureDemoJourney(client: WaymarkClient, say: (line: string) => void): Promise<string> {
-  const existing = (await client.listJourneys()).find((j) => j.name === DEMO_JOURNEY_NAME);
+async function ensureDemoJourney(
+  client: WaymarkClient,
+  pace: DemoPace,
+  say: (line: string) => void,
+): Promise<string> {
+  const name = demoJourneyName(pace);
+  const existing = (await client.listJourneys()).find((j) => j.name === name);
   if (existing?.activeVersion?.status === "live") {
-    say(
-      `reusing journey ${existing.id} "${DEMO_JOURNEY_NAME}" (version ${existing.activeVersion.number} is live)`,
-    );
+    say(`reusing journey ${existing.id} "${name}" (version ${existing.activeVersion.number} is live)`);
     return existing.id;
   }
   let journeyId: string;
   if (existing) {
     journeyId = existing.id;
-    await client.updateDraft(journeyId, demoDefinition());
+    await client.updateDraft(journeyId, demoDefinition(pace));
   } else {
-    journeyId = (await client.createJourney({ name: DEMO_JOURNEY_NAME, definition: demoDefinition() }))
-      .journey.id;
+    journeyId = (await client.createJourney({ name, definition: demoDefinition(pace) })).journey.id;
   }
   const { version } = await client.publish(journeyId);
-  say(`published journey ${journeyId} "${DEMO_JOURNEY_NAME}", version ${version.number}`);
+  say(`published journey ${journeyId} "${name}", version ${version.number}`);
   return journeyId;
 }
