@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Route } from "./route.js";
 import {
+  ActorSchema,
   ConflictErrorBodySchema,
   ErrorBodySchema,
   ValidationErrorBodySchema,
@@ -90,6 +91,7 @@ function operation(route: Route): OpenApiOperation {
     tags: [route.tag],
     parameters: [
       { $ref: "#/components/parameters/Workspace" },
+      ...(route.method === "GET" ? [] : [{ $ref: "#/components/parameters/Actor" }]),
       ...parameters(route.params, "path"),
       ...parameters(route.query, "query"),
     ],
@@ -147,6 +149,13 @@ export function buildOpenApiDocument(
           required: false,
           description: "The workspace (tenant). @default default",
           schema: jsonSchema(WorkspaceIdSchema, "input"),
+        },
+        Actor: {
+          name: "Waymark-Actor",
+          in: "header",
+          required: false,
+          description: "Who acts, recorded in the audit log with every lifecycle operation. @default api",
+          schema: jsonSchema(ActorSchema, "input"),
         },
       },
     },

@@ -3,13 +3,16 @@ import type { z } from "zod";
 import { ValidationError } from "../core/index.js";
 import type { Engine } from "../runtime/index.js";
 import type { Store } from "../store/index.js";
+import type { LifecycleService } from "./lifecycle-service.js";
 import { issuesFromZod, prefixPath } from "./issues.js";
-import { DEFAULT_WORKSPACE, WorkspaceIdSchema } from "./schemas/common.js";
+import { ActorSchema, DEFAULT_WORKSPACE, WorkspaceIdSchema } from "./schemas/common.js";
 
 /** What every handler may use: passed explicitly, resolved once in `buildServer`. */
 export interface ApiServices {
   readonly store: Store;
   readonly engine: Engine;
+  /** Close, stop, pause, resume, abort, remove from flow, new version, duplicate, delete. */
+  readonly lifecycle: LifecycleService;
   /** Reported by `/v1/health`. */
   readonly storeName: string;
   /** Reported by `/v1/health`. */
@@ -22,6 +25,8 @@ export interface RouteContext<P, Q, B> {
   readonly query: Q;
   readonly body: B;
   readonly workspaceId: string;
+  /** Who acts: the `Waymark-Actor` header, recorded in the audit log. @default "api" */
+  readonly actor: string;
   readonly services: ApiServices;
 }
 
@@ -115,6 +120,22 @@ function parseWorkspace(header: string | string[] | undefined): string {
   ]);
 }
 
+/** The actor when a request sends no `Waymark-Actor` header. */
+export const DEFAULT_ACTOR = "api";
+
+function parseActor(header: string | string[] | undefined): string {
+  if (header === undefined) return DEFAULT_ACTOR;
+  const parsed = ActorSchema.safeParse(header);
+  if (parsed.success) return parsed.data;
+  throw new ValidationError([
+    {
+      path: prefixPath("headers", "waymark-actor"),
+      code: parsed.error.issues[0]?.code ?? "invalid_type",
+      message: "must be one header of 1..200 characters",
+    },
+  ]);
+}
+
 /** Options of `registerRoute`. */
 export interface RegisterOptions {
   readonly services: ApiServices;
@@ -135,6 +156,7 @@ export function registerRoute(app: FastifyInstance, route: Route, options: Regis
     url: route.url,
     handler: async (request, reply) => {
       const workspaceId = parseWorkspace(request.headers["waymark-workspace"]);
+      const actor = parseActor(request.headers["waymark-actor"]);
       const params = parsePart(route.params, request.params, "params");
       const query = parsePart(route.query, request.query, "query");
       const body = parsePart(route.body, request.body ?? {}, "body");
@@ -142,7 +164,7 @@ export function registerRoute(app: FastifyInstance, route: Route, options: Regis
         await services.store.ensureWorkspace(workspaceId, workspaceId, services.engine.clock.now());
         options.ensured.add(workspaceId);
       }
-      const result = await route.handler({ params, query, body, workspaceId, services });
+      const result = await route.handler({ params, query, body, workspaceId, actor, services });
       if (result instanceof CsvAnswer) {
         return reply
           .type("text/csv; charset=utf-8")

@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { Engine } from "../runtime/index.js";
 import type { Store } from "../store/index.js";
+import type { LifecycleService } from "./lifecycle-service.js";
 import { installErrorBoundary } from "./error-boundary.js";
 import { registerRoute, type ApiServices } from "./route.js";
 import { routeTable } from "./routes/index.js";
@@ -13,6 +14,8 @@ export const BODY_LIMIT_BYTES = 16 * 1024 * 1024;
 export interface ServerDeps {
   readonly store: Store;
   readonly engine: Engine;
+  /** The lifecycle operations (the runtime's `createLifecycle`). */
+  readonly lifecycle: LifecycleService;
   /** Request and error log. `false` or absent: no logging. */
   readonly logger?: Logger | false;
   /** Reported by `/v1/health`. @default "sqlite" */
@@ -51,6 +54,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const services: ApiServices = {
     store: deps.store,
     engine: deps.engine,
+    lifecycle: deps.lifecycle,
     storeName: deps.storeName ?? "sqlite",
     version: deps.version ?? "0.0.0",
   };

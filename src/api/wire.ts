@@ -9,9 +9,21 @@ import type {
   Run,
   Version,
 } from "../core/index.js";
-import type { DevEmail, JourneySummary, TimelineEntry } from "../store/index.js";
+import type {
+  AuditEntry,
+  DevEmail,
+  JourneySummary,
+  LifecycleOutcome,
+  Notification,
+  TimelineEntry,
+} from "../store/index.js";
 import type { WireEnrollmentSchema, WireTimelineEntrySchema } from "./schemas/enrollment.js";
 import type { WireJourneySchema, WireJourneySummarySchema, WireVersionSchema } from "./schemas/journey.js";
+import type {
+  LifecycleAnswerSchema,
+  WireAuditEntrySchema,
+  WireNotificationSchema,
+} from "./schemas/lifecycle.js";
 import type { WireProfileSchema } from "./schemas/profile.js";
 import type { WireRunSchema } from "./schemas/run.js";
 import type { WireDevEmailSchema } from "./schemas/system.js";
@@ -155,5 +167,48 @@ export function wireDevEmail(m: DevEmail): z.input<typeof WireDevEmailSchema> {
     html: m.html,
     text: m.text,
     receivedAt: iso(m.receivedAt),
+  };
+}
+
+/** A lifecycle action's answer on the wire. */
+export function wireLifecycleOutcome(o: LifecycleOutcome): z.input<typeof LifecycleAnswerSchema> {
+  return {
+    from: o.from,
+    to: o.to,
+    version: wireVersion(o.version),
+    counts: { ...o.counts },
+    dryRun: o.dryRun,
+    auditId: o.auditId,
+    acknowledgedAt: iso(o.acknowledgedAt),
+  };
+}
+
+/** An audit entry on the wire. */
+export function wireAuditEntry(a: AuditEntry): z.input<typeof WireAuditEntrySchema> {
+  return {
+    id: a.id,
+    at: iso(a.at),
+    actor: a.actor,
+    reason: a.reason,
+    action: a.action,
+    journeyId: a.journeyId,
+    versionId: a.versionId,
+    runId: a.runId,
+    counts: a.counts === null ? null : { ...a.counts },
+    detail: { ...a.detail },
+  };
+}
+
+/** A notification on the wire. */
+export function wireNotification(n: Notification): z.input<typeof WireNotificationSchema> {
+  return {
+    id: n.id,
+    at: iso(n.at),
+    type: n.type,
+    journeyId: n.journeyId,
+    versionId: n.versionId,
+    title: n.title,
+    detail: { ...n.detail },
+    deliveredAt: isoOrNull(n.deliveredAt),
   };
 }

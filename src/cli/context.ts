@@ -8,7 +8,7 @@ const WORKSPACE_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 /** What every command gets: the streams, a client built from the global options, and the exit code. */
 export interface CliContext {
   readonly io: CliIo;
-  /** A client for `--url` / `WAYMARK_URL` and `--workspace` / `WAYMARK_WORKSPACE`. */
+  /** A client for `--url` / `WAYMARK_URL`, `--workspace` / `WAYMARK_WORKSPACE` and `--actor` / `WAYMARK_ACTOR`. */
   client(command: Command): WaymarkClient;
   /** Set the process's exit code (the highest one set wins). */
   fail(exitCode: number): void;
@@ -22,7 +22,7 @@ export function createCliContext(io: CliIo): CliContext {
   return {
     io,
     client(command) {
-      const opts = command.optsWithGlobals<{ url?: string; workspace?: string }>();
+      const opts = command.optsWithGlobals<{ url?: string; workspace?: string; actor?: string }>();
       const baseUrl = opts.url ?? io.env["WAYMARK_URL"] ?? DEFAULT_BASE_URL;
       if (!URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol)) {
         throw new CliInputError(`--url: "${baseUrl}" must be an http(s) URL like ${DEFAULT_BASE_URL}`);
@@ -31,7 +31,9 @@ export function createCliContext(io: CliIo): CliContext {
       if (workspace !== undefined && !WORKSPACE_ID.test(workspace)) {
         throw new CliInputError(`--workspace: "${workspace}" must match ${WORKSPACE_ID.source}`);
       }
-      return createClient({ baseUrl, workspace });
+      const actor = (opts.actor ?? io.env["WAYMARK_ACTOR"] ?? `cli:${io.env["USER"] ?? "unknown"}`).trim();
+      if (actor === "" || actor.length > 200) throw new CliInputError("--actor: must be 1..200 characters");
+      return createClient({ baseUrl, workspace, actor });
     },
     fail(code) {
       exitCode = Math.max(exitCode, code);

@@ -5,6 +5,7 @@ import { registerClockCommands } from "./commands/clock.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerEnrollCommand } from "./commands/enroll.js";
 import { registerEventsCommands } from "./commands/events.js";
+import { registerJournalCommands } from "./commands/journal.js";
 import { registerJourneysCommands } from "./commands/journeys.js";
 import { registerProfilesCommands } from "./commands/profiles.js";
 import { registerResultsCommand } from "./commands/results.js";
@@ -32,6 +33,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .addOption(
       new Option("--workspace <id>", "workspace to act in (env WAYMARK_WORKSPACE) [default: default]"),
     )
+    .addOption(
+      new Option("--actor <name>", "who acts, for the audit log (env WAYMARK_ACTOR) [default: cli:$USER]"),
+    )
     .exitOverride()
     .showHelpAfterError()
     .configureOutput({
@@ -46,6 +50,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerProfilesCommands(program, ctx);
   registerResultsCommand(program, ctx);
   registerRunsCommands(program, ctx);
+  registerJournalCommands(program, ctx);
   registerClockCommands(program, ctx);
   registerDemoCommand(program, ctx);
   registerSchemaCommand(program, ctx);

@@ -9,7 +9,7 @@ import {
   createWebhookChannel,
 } from "../channels/index.js";
 import { createManualClock, systemClock } from "../core/index.js";
-import { createEngine } from "../runtime/index.js";
+import { createEngine, createLifecycle } from "../runtime/index.js";
 import { createSqliteStore } from "../store/index.js";
 import type { ServeConfig } from "./config.js";
 import { writeLine, type CliOutput } from "./io.js";
@@ -52,9 +52,11 @@ export async function startServe(config: ServeConfig, out: ServeOutput): Promise
       : createDevMailboxChannel(store, clock, { from: config.mailFrom });
     const channels = createChannelRegistry([createWebhookChannel(), email]);
     const engine = createEngine({ store, clock, manualClock, channels, logger, leaseMs: config.leaseMs });
+    const lifecycle = createLifecycle({ store, engine, clock });
     const server = await buildServer({
       store,
       engine,
+      lifecycle,
       logger,
       storeName: "sqlite",
       version: packageVersion(),

@@ -1,6 +1,16 @@
 import { apiErrorFromResponse, ClientErrorCode, WaymarkApiError } from "./api-error.js";
 import type {
+  AbortRunResponse,
   AdvanceClockInput,
+  AuditEntry,
+  JournalOptions,
+  LifecycleInput,
+  LifecycleResponse,
+  Notification,
+  RemoveFromFlowInput,
+  RemoveFromFlowResponse,
+  VersionAction,
+  VersionActionInput,
   AdvanceClockResponse,
   ClockResponse,
   CreateJourneyInput,
@@ -33,6 +43,8 @@ export interface ClientOptions {
   readonly baseUrl?: string;
   /** Sent as the `Waymark-Workspace` header. @default the server's default ("default") */
   readonly workspace?: string;
+  /** Sent as the `Waymark-Actor` header: who acts, recorded in the audit log. @default the server's ("api") */
+  readonly actor?: string;
   /** The fetch implementation. @default globalThis.fetch */
   readonly fetch?: typeof fetch;
 }
@@ -96,6 +108,29 @@ export interface WaymarkClient {
   clock(): Promise<ClockResponse>;
   /** Move a manual clock, processing everything due on the way. Rejects with `conflict` on a system clock. */
   advanceClock(input: AdvanceClockInput): Promise<AdvanceClockResponse>;
+  /**
+   * Pause, resume, close or stop the journey's active version. With `dryRun: true`, a preview: the counts
+   * at this instant, nothing changed. An illegal move rejects with `conflict` (`current`, `allowed`).
+   */
+  changeVersion(
+    journeyId: string,
+    action: VersionAction,
+    input: VersionActionInput,
+  ): Promise<LifecycleResponse>;
+  /** Abort an audience run: the brake scoped to its enrollments. */
+  abortRun(runId: string, input: LifecycleInput): Promise<AbortRunResponse>;
+  /** End profiles' enrollments (exit reason `removed`), by ids or by a filter, in one journey or all. */
+  removeFromFlow(input: RemoveFromFlowInput): Promise<RemoveFromFlowResponse>;
+  /** A new draft version copied from the journey's latest version. */
+  newVersion(journeyId: string): Promise<Version>;
+  /** Copy a version (any state) into a new journey. @default name "<name> (copy)" */
+  duplicateVersion(versionId: string, name?: string): Promise<{ journey: Journey; version: Version }>;
+  /** Delete (archive) a draft or finished version. */
+  deleteVersion(versionId: string, reason: string): Promise<Version>;
+  /** Audit entries, newest first. */
+  audit(options?: JournalOptions): Promise<AuditEntry[]>;
+  /** Notifications, newest first. */
+  notifications(options?: JournalOptions): Promise<Notification[]>;
 }
 
 type Query = Record<string, string | number | undefined>;
@@ -106,6 +141,7 @@ export function createClient(options: ClientOptions = {}): WaymarkClient {
   const doFetch = options.fetch ?? globalThis.fetch;
   const headers: Record<string, string> = { accept: "application/json, text/csv" };
   if (options.workspace !== undefined) headers["waymark-workspace"] = options.workspace;
+  if (options.actor !== undefined) headers["waymark-actor"] = options.actor;
 
   async function call(method: string, path: string, body?: unknown, query?: Query): Promise<string> {
     let url = `${baseUrl}/v1${path}`;
@@ -196,6 +232,20 @@ export function createClient(options: ClientOptions = {}): WaymarkClient {
       (await json<{ emails: DevEmail[] }>("GET", "/dev/mailbox", undefined, { limit })).emails,
     clock: () => json("GET", "/clock"),
     advanceClock: (input) => json("POST", "/clock/advance", input),
+    changeVersion: (id, action, input) => json("POST", `/journeys/${seg(id)}/${seg(action)}`, input),
+    abortRun: (id, input) => json("POST", `/runs/${seg(id)}/abort`, input),
+    removeFromFlow: (input) => json("POST", "/remove-from-flow", input),
+    newVersion: async (id) =>
+      (await json<{ version: Version }>("POST", `/journeys/${seg(id)}/versions`, {})).version,
+    duplicateVersion: (id, name) =>
+      json("POST", `/versions/${seg(id)}/duplicate`, name === undefined ? {} : { name }),
+    deleteVersion: async (id, reason) =>
+      (await json<{ version: Version }>("DELETE", `/versions/${seg(id)}`, { reason })).version,
+    audit: async (opts = {}) =>
+      (await json<{ entries: AuditEntry[] }>("GET", "/audit", undefined, { ...opts })).entries,
+    notifications: async (opts = {}) =>
+      (await json<{ notifications: Notification[] }>("GET", "/notifications", undefined, { ...opts }))
+        .notifications,
   };
 }
 

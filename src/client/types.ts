@@ -284,3 +284,109 @@ export interface AdvanceClockResponse {
 
 /** How far to move a manual clock: by a duration (`"1d"`, `"2h30m"`) or to an instant. */
 export type AdvanceClockInput = { readonly by: string } | { readonly to: IsoDateTime };
+
+/** A lifecycle action on a journey's version. */
+export type VersionAction = "pause" | "resume" | "close" | "stop";
+
+/** Counts in an operation's scope at the instant it acted (or, for a preview, answered). */
+export interface LifecycleCounts {
+  /** Profiles in flight: active enrollments. */
+  readonly inFlight: number;
+  /** Queued actions not yet claimed: cancelled by a stop, abort or removal; held by a pause. */
+  readonly pendingActions: number;
+  /** Actions claimed before the acknowledgement, with no result yet: they may still complete. */
+  readonly dispatching: number;
+  /** Actions already sent: not recalled. */
+  readonly dispatched: number;
+}
+
+/** What every lifecycle operation takes. */
+export interface LifecycleInput {
+  /** Why: 1..500 characters, recorded in the audit log. */
+  readonly reason: string;
+  /** Answer with the counts at this instant; change nothing. @default false */
+  readonly dryRun?: boolean;
+}
+
+/** Body of `POST /v1/journeys/:journeyId/{pause|resume|close|stop}`. */
+export interface VersionActionInput extends LifecycleInput {
+  /** @default the journey's active version */
+  readonly versionId?: string;
+  /** Pause only: when the pause ends by itself. */
+  readonly until?: IsoDateTime;
+  /** Pause only: what happens at `until`. @default "resume" */
+  readonly then?: "resume" | "stop";
+  /** Resume only: release held actions at most this many per second. */
+  readonly ratePerSecond?: number;
+  /** Resume only: skip held sends older than this duration, e.g. `6h`. */
+  readonly skipOlderThan?: string;
+}
+
+/** The answer to a version action (or to its preview, with `dryRun: true` and `auditId: null`). */
+export interface LifecycleResponse {
+  readonly from: string;
+  readonly to: string;
+  readonly version: Version;
+  readonly counts: LifecycleCounts;
+  readonly dryRun: boolean;
+  readonly auditId: string | null;
+  readonly acknowledgedAt: IsoDateTime;
+}
+
+/** The answer to `POST /v1/runs/:runId/abort`. */
+export interface AbortRunResponse extends LifecycleResponse {
+  readonly run: Run;
+}
+
+/** Body of `POST /v1/remove-from-flow`: exactly one of `profileIds` or `filter`. */
+export interface RemoveFromFlowInput extends LifecycleInput {
+  readonly profileIds?: readonly string[];
+  /** A condition over profiles, e.g. `{ "field": "profile.attributes.plan", "op": "eq", "value": "pro" }`. */
+  readonly filter?: JsonObject;
+  /** One journey; absent: every journey. */
+  readonly journeyId?: string;
+}
+
+/** The answer to `POST /v1/remove-from-flow`. */
+export interface RemoveFromFlowResponse {
+  /** Enrollments ended (or, for a preview, that would end). */
+  readonly removed: number;
+  readonly counts: LifecycleCounts;
+  readonly dryRun: boolean;
+  readonly auditId: string | null;
+}
+
+/** One audit entry: who did what, when, why, with what counts. */
+export interface AuditEntry {
+  readonly id: string;
+  readonly at: IsoDateTime;
+  readonly actor: string;
+  readonly reason: string;
+  /** e.g. `version:stopped`, `run:aborted`, `profiles:removed`. */
+  readonly action: string;
+  readonly journeyId: string | null;
+  readonly versionId: string | null;
+  readonly runId: string | null;
+  readonly counts: LifecycleCounts | null;
+  readonly detail: JsonObject;
+}
+
+/** A message to people about a journey. */
+export interface Notification {
+  readonly id: string;
+  readonly at: IsoDateTime;
+  /** e.g. `version:published`, `version:stopped`, `guardrail:error_rate`. */
+  readonly type: string;
+  readonly journeyId: string | null;
+  readonly versionId: string | null;
+  readonly title: string;
+  readonly detail: JsonObject;
+  readonly deliveredAt: IsoDateTime | null;
+}
+
+/** Filters of the audit and notification lists. */
+export interface JournalOptions {
+  readonly journeyId?: string;
+  /** 1..500. @default 50 */
+  readonly limit?: number;
+}

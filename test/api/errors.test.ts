@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { buildServer } from "../../src/api/index.js";
 import { createChannelRegistry } from "../../src/channels/index.js";
 import { createManualClock } from "../../src/core/index.js";
-import { createEngine } from "../../src/runtime/index.js";
+import { createEngine, createLifecycle } from "../../src/runtime/index.js";
 import { createSqliteStore } from "../../src/store/index.js";
 import { json, openHarness, type ApiHarness } from "./harness.js";
 
@@ -31,7 +31,12 @@ describe("the error boundary", () => {
         done();
       },
     });
-    const app = await buildServer({ store, engine, logger: pino({ level: "error" }, sink) });
+    const app = await buildServer({
+      store,
+      engine,
+      lifecycle: createLifecycle({ store, engine, clock }),
+      logger: pino({ level: "error" }, sink),
+    });
     try {
       await store.close();
       const res = await app.inject({ method: "GET", url: "/v1/journeys" });

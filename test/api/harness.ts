@@ -6,7 +6,7 @@ import { buildServer } from "../../src/api/index.js";
 import type { ApiIssue } from "../../src/client/index.js";
 import { createChannelRegistry, createDevMailboxChannel } from "../../src/channels/index.js";
 import { createManualClock, systemClock, type ManualClock } from "../../src/core/index.js";
-import { createEngine, type Engine } from "../../src/runtime/index.js";
+import { createEngine, createLifecycle, type Engine } from "../../src/runtime/index.js";
 import { createSqliteStore, type Store } from "../../src/store/index.js";
 
 /** 2026-03-02T09:00:00Z: where test clocks start. */
@@ -43,6 +43,7 @@ export async function openHarness(options: { systemClock?: boolean } = {}): Prom
   const app = await buildServer({
     store,
     engine,
+    lifecycle: createLifecycle({ store, engine, clock }),
     logger: false,
     version: "9.9.9-test",
     validateResponses: true,

@@ -4,11 +4,14 @@ import { devRoutes } from "./dev.js";
 import { enrollmentRoutes } from "./enrollments.js";
 import { eventRoutes } from "./events.js";
 import { healthRoutes } from "./health.js";
+import { journalRoutes } from "./journal.js";
 import { journeyRoutes } from "./journeys.js";
+import { lifecycleRoutes } from "./lifecycle.js";
 import { makeOpenApiRoute, schemaRoute } from "./meta.js";
 import { profileRoutes } from "./profiles.js";
 import { resultRoutes } from "./results.js";
 import { runRoutes } from "./runs.js";
+import { versionCopyRoutes } from "./version-copies.js";
 import { versionRoutes } from "./versions.js";
 
 /** The one route table: every route of the API, the OpenAPI document's own route included. */
@@ -18,6 +21,9 @@ export function routeTable(): readonly Route[] {
     schemaRoute,
     ...journeyRoutes,
     ...versionRoutes,
+    ...versionCopyRoutes,
+    ...lifecycleRoutes,
+    ...journalRoutes,
     ...enrollmentRoutes,
     ...runRoutes,
     ...resultRoutes,

@@ -41,7 +41,7 @@ export const versionRoutes: readonly Route[] = [
     params: JourneyParamsSchema,
     body: PublishBodySchema,
     response: z.object({ version: WireVersionSchema, closed: WireVersionSchema.nullable() }),
-    handler: async ({ params, body, workspaceId, services: { store, engine } }) => {
+    handler: async ({ params, body, workspaceId, actor, services: { store, engine } }) => {
       const journey = await requireJourney(store, workspaceId, params.journeyId);
       let target;
       if (body.versionId !== undefined) {
@@ -59,9 +59,9 @@ export const versionRoutes: readonly Route[] = [
       }
       if (target.status !== "draft") {
         throw new ConflictError(
-          `version ${target.number} is ${target.status}; only a draft can be published`,
+          `version ${target.number} is ${target.status}; only a draft can be published. Create a new version from the latest, or duplicate this one into a new journey`,
           target.status,
-          ["PUT /v1/journeys/:journeyId/draft"],
+          ["POST /v1/journeys/:journeyId/versions", "POST /v1/versions/:versionId/duplicate"],
         );
       }
       try {
@@ -71,7 +71,10 @@ export const versionRoutes: readonly Route[] = [
           throw new ValidationError(err.issues.map(underDefinition), { cause: err });
         throw err;
       }
-      const { version, closed } = await store.publishVersion(workspaceId, target.id, engine.clock.now());
+      const { version, closed } = await store.publishVersion(workspaceId, target.id, engine.clock.now(), {
+        actor,
+        reason: "published",
+      });
       await engine.versionPublished(version);
       engine.notify();
       return { version: wireVersion(version), closed: closed === null ? null : wireVersion(closed) };

@@ -5,6 +5,9 @@ export const WorkspaceIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "must match ^[a-z0-9][a-z0-9_-]{0,62}$");
 
+/** Who acts, as sent in the `Waymark-Actor` header: a user or API key name, 1..200 characters. */
+export const ActorSchema = z.string().trim().min(1).max(200);
+
 /** The workspace used when a request names none. */
 export const DEFAULT_WORKSPACE = "default";
 

@@ -5,8 +5,12 @@ import { printJson, type CliContext } from "../context.js";
 import { journeysTable, versionLabel, versionsTable } from "../format.js";
 import { writeLine } from "../io.js";
 import { readJsonFile } from "../read-input.js";
+import { registerJourneyLifecycleCommands } from "./lifecycle.js";
 
-/** `waymark journeys list|show|create|validate|publish`. */
+/**
+ * `waymark journeys list|show|create|validate|publish`, and the lifecycle:
+ * `close|stop|pause|resume|new-version|duplicate|delete`.
+ */
 export function registerJourneysCommands(program: Command, ctx: CliContext): void {
   const { io } = ctx;
   const journeys = program.command("journeys").description("create, validate, publish and inspect journeys");
@@ -49,13 +53,11 @@ export function registerJourneysCommands(program: Command, ctx: CliContext): voi
     .action(async (opts: { name: string; file: string; owner?: string; json?: boolean }, cmd: Command) => {
       if (opts.name.trim() === "") throw new CliInputError("--name: must not be empty");
       const definition = await readJsonFile(opts.file, "--file");
-      const answer = await ctx
-        .client(cmd)
-        .createJourney({
-          name: opts.name,
-          definition,
-          ...(opts.owner === undefined ? {} : { owner: opts.owner }),
-        });
+      const answer = await ctx.client(cmd).createJourney({
+        name: opts.name,
+        definition,
+        ...(opts.owner === undefined ? {} : { owner: opts.owner }),
+      });
       if (opts.json) return printJson(io, answer);
       writeLine(
         io.stdout,
@@ -104,4 +106,6 @@ export function registerJourneysCommands(program: Command, ctx: CliContext): voi
       writeLine(io.stdout, `published version ${versionLabel(answer.version)} of journey ${journeyId}`);
       if (answer.closed) writeLine(io.stdout, `closed version ${versionLabel(answer.closed)}`);
     });
+
+  registerJourneyLifecycleCommands(journeys, ctx);
 }

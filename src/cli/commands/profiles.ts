@@ -10,8 +10,9 @@ import { openInput } from "../line-reader.js";
 import { csvRows, describeIssues, ImportFormat, ndjsonRows } from "../profile-rows.js";
 import { createProgress } from "../progress.js";
 import { fileSize, parsePositiveInt } from "../read-input.js";
+import { registerRemoveFromFlowCommand } from "./lifecycle.js";
 
-/** `waymark profiles import|show`. */
+/** `waymark profiles import|show|remove-from-flow`. */
 export function registerProfilesCommands(program: Command, ctx: CliContext): void {
   const { io } = ctx;
   const profiles = program.command("profiles").description("import and inspect profiles");
@@ -103,6 +104,8 @@ export function registerProfilesCommands(program: Command, ctx: CliContext): voi
         ),
       );
     });
+
+  registerRemoveFromFlowCommand(profiles, ctx);
 }
 
 function importFormat(file: string, given: string | undefined): ImportFormat {

@@ -2,8 +2,9 @@ import type { Command } from "commander";
 import type { Run } from "../../client/index.js";
 import { printJson, type CliContext } from "../context.js";
 import { writeLine } from "../io.js";
+import { registerRunAbortCommand } from "./lifecycle.js";
 
-/** `waymark runs start <journeyId>` and `waymark runs show <runId>`. */
+/** `waymark runs start <journeyId>`, `waymark runs show <runId>` and `waymark runs abort <runId>`. */
 export function registerRunsCommands(program: Command, ctx: CliContext): void {
   const runs = program.command("runs").description("audience runs");
   runs
@@ -27,6 +28,7 @@ export function registerRunsCommands(program: Command, ctx: CliContext): void {
       if (opts.json) return printJson(ctx.io, { run });
       writeLine(ctx.io.stdout, describeRun(run));
     });
+  registerRunAbortCommand(runs, ctx);
 }
 
 function describeRun(run: Run): string {

@@ -1,0 +1,134 @@
+import { z } from "zod";
+import { ConditionSchema } from "../../core/index.js";
+import { IdSchema, IsoDateTimeSchema, JsonObjectSchema } from "./common.js";
+import { VersionStatusSchema, WireJourneySchema, WireVersionSchema } from "./journey.js";
+import { WireRunSchema } from "./run.js";
+
+/** Why the operation is done: required on every lifecycle operation, 1..500 characters. It goes into the audit log. */
+export const ReasonSchema = z.string().trim().min(1, "give a reason (1..500 characters)").max(500);
+
+/** A duration such as `6h`, `1d12h` or `P1D`; the route parses it. */
+const DurationTextSchema = z.string().min(1).max(50);
+
+/** Body of `POST /v1/journeys/:journeyId/{pause|resume|close|stop}`. */
+export const VersionActionBodySchema = z.object({
+  reason: ReasonSchema,
+  /** Answer with the counts at this instant; change nothing. */
+  dryRun: z.boolean().optional(),
+  /** The version to act on. @default the journey's active (live or paused) version */
+  versionId: IdSchema.optional(),
+  /** Pause only: when the pause ends by itself. */
+  until: IsoDateTimeSchema.optional(),
+  /** Pause only: what happens at `until`. @default "resume" */
+  then: z.enum(["resume", "stop"]).optional(),
+  /** Resume only: release held actions at most this many per second. @default all at once */
+  ratePerSecond: z.number().positive().max(1_000_000).optional(),
+  /** Resume only: cancel held sends older than this duration (e.g. `6h`). @default send them all */
+  skipOlderThan: DurationTextSchema.optional(),
+});
+
+/** Body of `POST /v1/runs/:runId/abort`. */
+export const AbortRunBodySchema = z.object({ reason: ReasonSchema, dryRun: z.boolean().optional() });
+
+/** Body of `POST /v1/remove-from-flow`: exactly one of `profileIds` or `filter`. */
+export const RemoveFromFlowBodySchema = z
+  .object({
+    profileIds: z.array(IdSchema).min(1).max(10_000).optional(),
+    /** Every profile whose attributes match. */
+    filter: ConditionSchema.optional(),
+    /** One journey. Absent: every journey. */
+    journeyId: IdSchema.optional(),
+    reason: ReasonSchema,
+    dryRun: z.boolean().optional(),
+  })
+  .refine((b) => (b.profileIds === undefined) !== (b.filter === undefined), {
+    message: "give exactly one of `profileIds` or `filter`",
+    path: ["profileIds"],
+  });
+
+/** Body of `POST /v1/versions/:versionId/duplicate`. */
+export const DuplicateBodySchema = z.object({
+  /** The new journey's name. @default "<name> (copy)" */
+  name: z.string().trim().min(1).max(200).optional(),
+});
+
+/** Body of `DELETE /v1/versions/:versionId`. */
+export const DeleteVersionBodySchema = z.object({ reason: ReasonSchema });
+
+/** `:versionId` in a URL. */
+export const VersionParamsSchema = z.object({ versionId: IdSchema });
+
+/** Counts in the operation's scope at the instant it acted (or, for a dry run, at the instant it answered). */
+export const LifecycleCountsSchema = z.object({
+  /** Active enrollments. */
+  inFlight: z.number().int().min(0),
+  /** Outbox items not yet claimed: cancelled by a stop, abort or removal; held by a pause. */
+  pendingActions: z.number().int().min(0),
+  /** Items claimed before the acknowledgement, with no result yet: they may still complete. */
+  dispatching: z.number().int().min(0),
+  /** Items already sent: not recalled. */
+  dispatched: z.number().int().min(0),
+});
+
+const RunStatusSchema = z.enum(["running", "completed", "aborted"]);
+
+/** Answer of a version action. */
+export const LifecycleAnswerSchema = z.object({
+  from: z.union([VersionStatusSchema, RunStatusSchema]),
+  to: z.union([VersionStatusSchema, RunStatusSchema]),
+  version: WireVersionSchema,
+  counts: LifecycleCountsSchema,
+  dryRun: z.boolean(),
+  /** The audit entry written; null for a dry run. */
+  auditId: z.string().nullable(),
+  acknowledgedAt: IsoDateTimeSchema,
+});
+
+/** Answer of `POST /v1/runs/:runId/abort`. */
+export const AbortRunAnswerSchema = LifecycleAnswerSchema.extend({ run: WireRunSchema });
+
+/** Answer of `POST /v1/remove-from-flow`. */
+export const RemoveAnswerSchema = z.object({
+  /** Enrollments ended (or, for a dry run, that would end). */
+  removed: z.number().int().min(0),
+  counts: LifecycleCountsSchema,
+  dryRun: z.boolean(),
+  auditId: z.string().nullable(),
+});
+
+/** Answer of `POST /v1/versions/:versionId/duplicate`. */
+export const DuplicateAnswerSchema = z.object({ journey: WireJourneySchema, version: WireVersionSchema });
+
+/** Query of `GET /v1/audit` and `GET /v1/notifications`. */
+export const JournalQuerySchema = z.object({
+  journeyId: IdSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+/** One audit entry on the wire. */
+export const WireAuditEntrySchema = z.object({
+  id: z.string(),
+  at: IsoDateTimeSchema,
+  actor: z.string(),
+  reason: z.string(),
+  /** e.g. `version:stopped`, `run:aborted`, `profiles:removed`, `version:finished`. */
+  action: z.string(),
+  journeyId: z.string().nullable(),
+  versionId: z.string().nullable(),
+  runId: z.string().nullable(),
+  counts: LifecycleCountsSchema.nullable(),
+  detail: JsonObjectSchema,
+});
+
+/** One notification on the wire. */
+export const WireNotificationSchema = z.object({
+  id: z.string(),
+  at: IsoDateTimeSchema,
+  /** e.g. `version:published`, `version:stopped`, `guardrail:error_rate`. */
+  type: z.string(),
+  journeyId: z.string().nullable(),
+  versionId: z.string().nullable(),
+  title: z.string(),
+  detail: JsonObjectSchema,
+  deliveredAt: IsoDateTimeSchema.nullable(),
+});
