@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { actedCounts, previewSentence } from "./lifecycle-text.js";
+
+const counts = { inFlight: 1234, pendingActions: 56, dispatching: 3, dispatched: 7890 };
+
+describe("lifecycle wording", () => {
+  it("says what a stop will and will not do, with thousands separators", () => {
+    expect(previewSentence("stop", counts)).toBe(
+      "1,234 profiles will stop; 56 queued actions will not be sent; 3 actions already dispatched may still complete; 7,890 actions already sent are not recalled.",
+    );
+  });
+
+  it("uses the singular for one", () => {
+    expect(previewSentence("abort", { inFlight: 1, pendingActions: 1, dispatching: 1, dispatched: 1 })).toBe(
+      "1 profile will stop; 1 queued action will not be sent; 1 action already dispatched may still complete; 1 action already sent is not recalled.",
+    );
+  });
+
+  it("words a close, a pause, a resume and a removal differently", () => {
+    expect(previewSentence("close", counts)).toMatch(
+      /^Nobody new will enter; 1,234 profiles already inside go on to the end; 56 queued actions will still be sent\.$/,
+    );
+    expect(previewSentence("pause", counts, { until: "2026-03-03T09:00:00.000Z", then: "stop" })).toContain(
+      "56 queued actions will be held; 3 actions already dispatched may still complete",
+    );
+    expect(previewSentence("pause", counts, { until: "2026-03-03T09:00:00.000Z", then: "stop" })).toContain(
+      "The pause ends at 2026-03-03T09:00:00.000Z with a stop.",
+    );
+    expect(previewSentence("resume", counts, { ratePerSecond: 50, skipOlderThan: "6h" })).toBe(
+      "1,234 profiles will resume; 56 held actions will be released at most 50 per second; held sends older than 6h are skipped.",
+    );
+    expect(previewSentence("remove", counts, { removed: 2 })).toMatch(
+      /^2 enrollments will end \(removed\); 56 queued/,
+    );
+  });
+
+  it("reports the counts at the moment of acting with the action's word for pending items", () => {
+    expect(actedCounts("stop", counts)).toContain("56 queued actions cancelled");
+    expect(actedCounts("pause", counts)).toContain("56 queued actions held");
+    expect(actedCounts("stop", counts)).toContain("7,890 actions already sent");
+  });
+});
