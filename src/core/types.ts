@@ -250,6 +250,10 @@ export interface NodeStats {
   readonly completed: number;
   readonly failed: number;
   readonly cancelled: number;
+  /** Outbox items of this (action) node claimed at least once: dispatched, possibly before a stop. */
+  readonly dispatched: number;
+  /** Outbox items of this node cancelled before any claim (by a stop, an abort, a removal, a skip). */
+  readonly actionsCancelled: number;
 }
 
 /** Re-entry rule of a journey: once ever, every time, or at most once every `everyMs`. */

@@ -2,4 +2,5 @@
  * The store room's public face: the Store port and its adapters.
  */
 export * from "./store.js";
+export type * from "./lifecycle.js";
 export { createSqliteStore, type SqliteStoreOptions } from "./sqlite/index.js";

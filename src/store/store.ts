@@ -18,6 +18,7 @@ import type {
   DispatchPayload,
   RetryPolicy,
 } from "../core/index.js";
+import type { Actor, LifecycleStore } from "./lifecycle.js";
 
 /**
  * The Store port: everything Waymark keeps. One interface, two adapters (SQLite now, PostgreSQL next).
@@ -32,7 +33,7 @@ import type {
  *   close and stop (the brake guarantee).
  * - Outbox claims re-read the version's (and run's) status in the claim transaction.
  */
-export interface Store {
+export interface Store extends LifecycleStore {
   /** Apply numbered migrations. Idempotent. */
   migrate(): Promise<void>;
   /** Release connections and file handles. */
@@ -57,12 +58,14 @@ export interface Store {
   createDraftVersion(workspaceId: string, journeyId: string, definition: JsonObject, now: Millis): Promise<Version>;
   /**
    * Publish a draft: it becomes live, and the journey's previous live or paused version becomes closed
-   * in the same transaction. Fails with `ConflictError` unless the version is a draft.
+   * in the same transaction, with audit entries and notifications (`actor` defaults to `system`).
+   * Fails with `ConflictError` unless the version is a draft.
    */
   publishVersion(
     workspaceId: string,
     versionId: string,
     now: Millis,
+    actor?: Actor,
   ): Promise<{ version: Version; closed: Version | null }>;
   /** Versions that are live or paused, in every workspace: what the matcher and audience scheduler serve. */
   listActiveVersions(): Promise<Version[]>;
@@ -239,10 +242,14 @@ export interface EnrollRequest {
   readonly reentry: ReentryRule;
   /** The version's entry node id. */
   readonly entryNodeId: string;
+  /** What happens to this entry while the version is paused. @default "discard" */
+  readonly pausedEntries?: "discard" | "queue";
 }
 
 export type EnrollOutcome =
   | { readonly status: "enrolled"; readonly enrollmentId: string }
+  /** The version is paused and its `pausedEntries` setting is `queue`: replayed on resume. */
+  | { readonly status: "queued" }
   | { readonly status: "already_active" | "reentry_blocked" | "version_not_live" };
 
 /** One enrollment handed to `advanceDue`'s step, with what it needs to advance. */

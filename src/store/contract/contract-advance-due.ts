@@ -120,8 +120,24 @@ export function describeAdvanceDueContract(ctx: ContractContext): void {
       for (const p of ["p1", "p2", "p3"]) await enrollOne(store, j, p, T0);
       await advanceToWait(store, T0, T0 + 10);
       expect(stats(await store.nodeStats(WS, j.version.id))).toEqual({
-        entry: { entered: 3, waiting: 0, completed: 3, failed: 0, cancelled: 0 },
-        wait: { entered: 3, waiting: 3, completed: 0, failed: 0, cancelled: 0 },
+        entry: {
+          entered: 3,
+          waiting: 0,
+          completed: 3,
+          failed: 0,
+          cancelled: 0,
+          dispatched: 0,
+          actionsCancelled: 0,
+        },
+        wait: {
+          entered: 3,
+          waiting: 3,
+          completed: 0,
+          failed: 0,
+          cancelled: 0,
+          dispatched: 0,
+          actionsCancelled: 0,
+        },
       });
       await store.advanceDue(T0 + 10, 2, (batch) =>
         batch.map((item, i) =>
@@ -136,6 +152,8 @@ export function describeAdvanceDueContract(ctx: ContractContext): void {
         completed: 1,
         failed: 1,
         cancelled: 0,
+        dispatched: 0,
+        actionsCancelled: 0,
       });
       expect(await store.nodeStats(WS, "other-version")).toEqual([]);
     });
@@ -244,8 +262,34 @@ export function describeAdvanceDueContract(ctx: ContractContext): void {
       ).toEqual([[1, "entry", "cancelled", false]]);
       expect(await store.claimOutbox(T0 + 5, 10, 1000, "w1")).toEqual([]);
       expect(stats(await store.nodeStats(WS, target.version.id))).toEqual({
-        entry: { entered: 2, waiting: 0, completed: 1, failed: 0, cancelled: 1 },
-        wait: { entered: 1, waiting: 0, completed: 0, failed: 0, cancelled: 1 },
+        entry: {
+          entered: 2,
+          waiting: 0,
+          completed: 1,
+          failed: 0,
+          cancelled: 1,
+          dispatched: 0,
+          actionsCancelled: 0,
+        },
+        wait: {
+          entered: 1,
+          waiting: 0,
+          completed: 0,
+          failed: 0,
+          cancelled: 1,
+          dispatched: 0,
+          actionsCancelled: 0,
+        },
+        /* The early enrollment's item, written by its own step and cancelled by the removal after it. */
+        action: {
+          entered: 0,
+          waiting: 0,
+          completed: 0,
+          failed: 0,
+          cancelled: 0,
+          dispatched: 0,
+          actionsCancelled: 1,
+        },
       });
     });
 

@@ -3,15 +3,19 @@ import type { DueItem } from "../store.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 import { toActiveEnrollment, toProfile, type DbEnrollment, type DbProfile } from "./sqlite-rows.js";
 import type { SqliteWriteStepResult } from "./sqlite-write-step-result.js";
-import { makeSqliteFlushNodeStats, type NodeStatsDeltas } from "./sqlite-node-stats.js";
+import { makeSqliteFlushDeltas, newBatchDeltas } from "./sqlite-counters.js";
+import type { SqliteEndEnrollments } from "./sqlite-end-enrollments.js";
 
 /**
  * `Store.advanceDue`: claim due enrollments of runnable versions in `dueAt` order, call `step` inside the
  * transaction, write what it returns. A throw from `step` rolls the whole batch back.
+ * Due enrollments of an aborted run never reach `step` (the brake: no step advances); they are ended
+ * (`aborted`) here, in the same transaction, as the sweep would. They count as handled in the result.
  */
 export function makeSqliteAdvanceDue(
   db: SqliteDb,
   writeStepResult: SqliteWriteStepResult,
+  endEnrollments: SqliteEndEnrollments,
 ): (now: Millis, limit: number, step: (batch: readonly DueItem[]) => StepResult[]) => number {
   const runnable = db
     .prepare<[], string>("SELECT id FROM versions WHERE status IN ('live', 'paused', 'closed')")
@@ -26,7 +30,8 @@ export function makeSqliteAdvanceDue(
   const profile = db.prepare<[string, string], DbProfile>(
     "SELECT * FROM profiles WHERE workspace_id = ? AND id = ?",
   );
-  const flushStats = makeSqliteFlushNodeStats(db);
+  const runStatus = db.prepare<[string], string>("SELECT status FROM runs WHERE id = ?").pluck();
+  const flush = makeSqliteFlushDeltas(db);
 
   return immediateTransaction(
     db,
@@ -36,7 +41,25 @@ export function makeSqliteAdvanceDue(
       for (const versionId of runnable.all()) rows.push(...dueOf.all(versionId, now, limit));
       if (rows.length === 0) return 0;
       rows.sort((a, b) => (a.due_at ?? 0) - (b.due_at ?? 0));
-      const claimed = rows.slice(0, limit);
+      const deltas = newBatchDeltas();
+      const statusOfRun = new Map<string, string | undefined>();
+      const aborted: DbEnrollment[] = [];
+      const claimed: DbEnrollment[] = [];
+      for (const row of rows.slice(0, limit)) {
+        if (row.run_id !== null) {
+          if (!statusOfRun.has(row.run_id)) statusOfRun.set(row.run_id, runStatus.get(row.run_id));
+          if (statusOfRun.get(row.run_id) === "aborted") {
+            aborted.push(row);
+            continue;
+          }
+        }
+        claimed.push(row);
+      }
+      endEnrollments(aborted, "aborted", now, deltas);
+      if (claimed.length === 0) {
+        flush(deltas);
+        return aborted.length;
+      }
 
       const profiles = new Map<string, Profile>();
       const before = new Map<string, ActiveEnrollment>();
@@ -57,15 +80,14 @@ export function makeSqliteAdvanceDue(
       }
 
       const results = step(batch);
-      const stats: NodeStatsDeltas = new Map();
       for (const result of results) {
         const previous = before.get(result.enrollment.id);
         if (!previous)
           throw new Error(`step returned enrollment ${result.enrollment.id}, which is not in the batch`);
-        writeStepResult(previous, result, now, stats);
+        writeStepResult(previous, result, now, deltas);
       }
-      flushStats(stats);
-      return claimed.length;
+      flush(deltas);
+      return claimed.length + aborted.length;
     },
   );
 }

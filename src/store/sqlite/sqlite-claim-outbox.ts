@@ -1,6 +1,9 @@
 import type { DispatchPayload, Millis, RetryPolicy } from "../../core/index.js";
 import type { OutboxItem } from "../store.js";
+import { countOutbox, makeSqliteFlushDeltas, newBatchDeltas } from "./sqlite-counters.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
+import { countNodeAction } from "./sqlite-node-stats.js";
+import { makeSqliteNextSeq } from "./sqlite-seq.js";
 
 interface DbClaimable {
   readonly workspace_id: string;
@@ -14,6 +17,7 @@ interface DbClaimable {
   readonly status: "pending" | "claimed";
   readonly attempts: number;
   readonly available_at: number;
+  readonly claimed_at: number | null;
 }
 
 /**
@@ -27,7 +31,7 @@ export function makeSqliteClaimOutbox(
     .prepare<[], string>("SELECT id FROM versions WHERE status IN ('live', 'closed')")
     .pluck();
   const columns = `o.workspace_id, o.id, o.version_id, o.run_id, o.enrollment_id, o.node_id, o.payload, o.retry,
-                   o.status, o.attempts, o.available_at`;
+                   o.status, o.attempts, o.available_at, o.claimed_at`;
   /* Per version, like the due claims: items held by a paused or stopped version are never scanned. */
   const claimableOf = db.prepare<[string, number, string, number, number], DbClaimable>(
     `SELECT * FROM (
@@ -41,19 +45,30 @@ export function makeSqliteClaimOutbox(
      ORDER BY available_at LIMIT ?`,
   );
   const claim = db.prepare(
-    "UPDATE outbox SET status = 'claimed', attempts = ?, lease_until = ?, worker_id = ?, claimed_at = ? WHERE id = ?",
+    `UPDATE outbox SET status = 'claimed', attempts = ?, lease_until = ?, worker_id = ?, claimed_at = ?,
+                       claim_seq = ?
+      WHERE id = ?`,
   );
+  const nextSeq = makeSqliteNextSeq(db);
+  const flush = makeSqliteFlushDeltas(db);
 
   return immediateTransaction(db, (now: Millis, limit: number, leaseMs: number, workerId: string) => {
     if (limit <= 0) return [];
     const rows: DbClaimable[] = [];
     for (const versionId of dispatchable.all())
       rows.push(...claimableOf.all(versionId, now, versionId, now, limit));
+    if (rows.length === 0) return [];
     rows.sort((a, b) => a.available_at - b.available_at);
-    return rows.slice(0, limit).map((row): OutboxItem => {
+    const seq = nextSeq();
+    const deltas = newBatchDeltas();
+    const items = rows.slice(0, limit).map((row): OutboxItem => {
       /* A lost lease means the previous worker may have sent it: that attempt counts. */
       const attempts = row.status === "claimed" ? row.attempts + 1 : row.attempts;
-      claim.run(attempts, now + leaseMs, workerId, now, row.id);
+      claim.run(attempts, now + leaseMs, workerId, now, seq, row.id);
+      countOutbox(deltas, row.version_id, row.run_id, row.status, "claimed");
+      if (row.claimed_at === null) {
+        countNodeAction(deltas.nodes, row.workspace_id, row.version_id, row.node_id, "dispatched");
+      }
       return {
         id: row.id,
         workspaceId: row.workspace_id,
@@ -66,5 +81,7 @@ export function makeSqliteClaimOutbox(
         attempts,
       };
     });
+    flush(deltas);
+    return items;
   });
 }

@@ -1,14 +1,17 @@
 import type { Millis } from "../../core/index.js";
 import type { EnrollOutcome, EnrollRequest } from "../store.js";
+import { countActive, makeSqliteFlushDeltas, newBatchDeltas, type BatchDeltas } from "./sqlite-counters.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 import { timeOrderedId } from "./sqlite-ids.js";
 
 /**
  * Enrollment creation with `Store.enroll`'s rules, for one request, inside the caller's transaction
- * (shared by `enroll` and `matchEvents`). The version status is re-read here, in the transaction, so
- * that a creation serializes with close and stop.
+ * (shared by `enroll`, `matchEvents` and resume's replay). The version status is re-read here, in the
+ * transaction, so that a creation serializes with close and stop. A paused version queues the request
+ * when it asks for it (`pausedEntries: queue`). An audience run that was aborted takes nobody in
+ * (answered `version_not_live`). Gauge changes go to `deltas`, which the caller writes.
  */
-export type SqliteEnrollOne = (request: EnrollRequest, now: Millis) => EnrollOutcome;
+export type SqliteEnrollOne = (request: EnrollRequest, now: Millis, deltas: BatchDeltas) => EnrollOutcome;
 
 /** Prepare the enrollment-creation statements. */
 export function makeSqliteEnrollOne(db: SqliteDb): SqliteEnrollOne {
@@ -34,15 +37,28 @@ export function makeSqliteEnrollOne(db: SqliteDb): SqliteEnrollOne {
     `INSERT INTO profiles (workspace_id, id, created_at, updated_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (workspace_id, id) DO NOTHING`,
   );
+  const runStatus = db
+    .prepare<[string, string], string>("SELECT status FROM runs WHERE workspace_id = ? AND id = ?")
+    .pluck();
+  const enqueue = db.prepare(
+    "INSERT INTO queued_entries (workspace_id, version_id, request, queued_at) VALUES (?, ?, ?, ?)",
+  );
   const insert = db.prepare(
     `INSERT INTO enrollments (workspace_id, id, journey_id, version_id, run_id, profile_id, node_id, seq,
                               entered_at, status, due_at, context)
      VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 'active', ?, ?)`,
   );
 
-  return (r, now) => {
-    if (versionStatus.get(r.workspaceId, r.versionId, r.journeyId) !== "live")
+  return (r, now, deltas) => {
+    const status = versionStatus.get(r.workspaceId, r.versionId, r.journeyId);
+    if (status === "paused" && r.pausedEntries === "queue") {
+      enqueue.run(r.workspaceId, r.versionId, JSON.stringify(r), now);
+      return { status: "queued" };
+    }
+    if (status !== "live") return { status: "version_not_live" };
+    if (r.runId !== null && runStatus.get(r.workspaceId, r.runId) === "aborted") {
       return { status: "version_not_live" };
+    }
     if (hasActive.get(r.workspaceId, r.journeyId, r.profileId) !== undefined)
       return { status: "already_active" };
     if (r.reentry.mode !== "always") {
@@ -66,6 +82,7 @@ export function makeSqliteEnrollOne(db: SqliteDb): SqliteEnrollOne {
       now,
       context,
     );
+    countActive(deltas, r.versionId, r.runId, 1);
     return { status: "enrolled", enrollmentId: id };
   };
 }
@@ -75,7 +92,11 @@ export function makeSqliteEnroll(
   db: SqliteDb,
   enrollOne: SqliteEnrollOne,
 ): (requests: readonly EnrollRequest[], now: Millis) => EnrollOutcome[] {
-  return immediateTransaction(db, (requests: readonly EnrollRequest[], now: Millis) =>
-    requests.map((r) => enrollOne(r, now)),
-  );
+  const flush = makeSqliteFlushDeltas(db);
+  return immediateTransaction(db, (requests: readonly EnrollRequest[], now: Millis) => {
+    const deltas = newBatchDeltas();
+    const outcomes = requests.map((r) => enrollOne(r, now, deltas));
+    flush(deltas);
+    return outcomes;
+  });
 }

@@ -1,5 +1,6 @@
 import type { ActiveEnrollment, Millis, Profile } from "../../core/index.js";
 import { profileKey, type MatchBatch, type MatchPlan } from "../store.js";
+import { makeSqliteFlushDeltas, newBatchDeltas } from "./sqlite-counters.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 import type { SqliteEnrollOne } from "./sqlite-enroll.js";
 import {
@@ -38,6 +39,7 @@ export function makeSqliteMatchEvents(
       WHERE id = ? AND status = 'active' AND awaiting_type = 'event' AND input IS NULL`,
   );
   const moveCursor = db.prepare("UPDATE matcher_cursor SET last_seq = ? WHERE id = 1");
+  const flush = makeSqliteFlushDeltas(db);
 
   return immediateTransaction(db, (now: Millis, limit: number, plan: (batch: MatchBatch) => MatchPlan) => {
     const rows = events.all(cursor.get() ?? 0, limit);
@@ -61,7 +63,9 @@ export function makeSqliteMatchEvents(
       }
     }
     const decided = plan({ events: stored, profiles, awaiting: waiting });
-    for (const request of decided.enroll) enrollOne(request, now);
+    const deltas = newBatchDeltas();
+    for (const request of decided.enroll) enrollOne(request, now, deltas);
+    flush(deltas);
     for (const { enrollmentId, event } of decided.wake) {
       const facts = {
         eventId: event.eventId,

@@ -1,11 +1,33 @@
-import { ConflictError, NotFoundError, type Millis, type Version } from "../../core/index.js";
+import {
+  NotFoundError,
+  planVersionAction,
+  type JsonObject,
+  type Millis,
+  type Version,
+} from "../../core/index.js";
+import type { Actor } from "../lifecycle.js";
+import type { SqliteAnnounce } from "./sqlite-announce.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
-import { toVersion, type DbVersion } from "./sqlite-rows.js";
+import { globalTimeoutMs } from "./sqlite-global-timeout.js";
+import { toLifecycleCounts, toVersion, type DbVersion } from "./sqlite-rows.js";
 
-/** `Store.publishVersion`: draft -> live; the journey's live or paused version -> closed, in one transaction. */
+/** Who publishes when the caller names nobody. */
+const SYSTEM: Actor = { actor: "system", reason: "published" };
+
+/**
+ * `Store.publishVersion`: draft -> live; the journey's live or paused version -> closed, in one
+ * transaction, each with an audit entry and a notification. The version's global timeout is read from
+ * its definition here and kept on its row, for the sweep.
+ */
 export function makeSqlitePublishVersion(
   db: SqliteDb,
-): (workspaceId: string, versionId: string, now: Millis) => { version: Version; closed: Version | null } {
+  announce: SqliteAnnounce,
+): (
+  workspaceId: string,
+  versionId: string,
+  now: Millis,
+  actor?: Actor,
+) => { version: Version; closed: Version | null } {
   const get = db.prepare<[string, string], DbVersion>(
     "SELECT * FROM versions WHERE workspace_id = ? AND id = ?",
   );
@@ -13,26 +35,49 @@ export function makeSqlitePublishVersion(
     "SELECT * FROM versions WHERE journey_id = ? AND status IN ('live', 'paused')",
   );
   /* Closed is not finished: ended_at stays null until the last enrollment ends. */
-  const close = db.prepare("UPDATE versions SET status = 'closed' WHERE id = ?");
-  const publish = db.prepare("UPDATE versions SET status = 'live', published_at = ? WHERE id = ?");
+  const close = db.prepare(
+    "UPDATE versions SET status = 'closed', closed_at = ?, pause_until = NULL, pause_then = NULL WHERE id = ?",
+  );
+  const publish = db.prepare(
+    "UPDATE versions SET status = 'live', published_at = ?, global_timeout_ms = ? WHERE id = ?",
+  );
   const touchJourney = db.prepare("UPDATE journeys SET updated_at = ? WHERE id = ?");
 
-  return immediateTransaction(db, (workspaceId: string, versionId: string, now: Millis) => {
-    const row = get.get(workspaceId, versionId);
-    if (!row) throw new NotFoundError("version", versionId);
-    if (row.status !== "draft") {
-      throw new ConflictError(
-        `version ${row.number} is ${row.status}; only a draft can be published`,
-        row.status,
-      );
-    }
-    const previous = activeOf.get(row.journey_id);
-    if (previous) close.run(previous.id);
-    publish.run(now, versionId);
-    touchJourney.run(now, row.journey_id);
-    const published = get.get(workspaceId, versionId);
-    if (!published) throw new NotFoundError("version", versionId);
-    const closed = previous ? get.get(workspaceId, previous.id) : undefined;
-    return { version: toVersion(published), closed: closed ? toVersion(closed) : null };
-  });
+  return immediateTransaction(
+    db,
+    (workspaceId: string, versionId: string, now: Millis, actor: Actor = SYSTEM) => {
+      const row = get.get(workspaceId, versionId);
+      if (!row) throw new NotFoundError("version", versionId);
+      planVersionAction(row.status, "publish", row.number);
+      const previous = activeOf.get(row.journey_id);
+      if (previous) {
+        close.run(now, previous.id);
+        announce({
+          version: previous,
+          action: "version:closed",
+          actor: actor.actor,
+          reason: actor.reason,
+          counts: toLifecycleCounts(previous),
+          detail: { from: previous.status, to: "closed", number: previous.number, replacedBy: row.number },
+          now,
+        });
+      }
+      const definition = JSON.parse(row.definition) as JsonObject;
+      publish.run(now, globalTimeoutMs(definition), versionId);
+      announce({
+        version: row,
+        action: "version:published",
+        actor: actor.actor,
+        reason: actor.reason,
+        counts: null,
+        detail: { from: row.status, to: "live", number: row.number, replaces: previous?.number ?? null },
+        now,
+      });
+      touchJourney.run(now, row.journey_id);
+      const published = get.get(workspaceId, versionId);
+      if (!published) throw new NotFoundError("version", versionId);
+      const closed = previous ? get.get(workspaceId, previous.id) : undefined;
+      return { version: toVersion(published), closed: closed ? toVersion(closed) : null };
+    },
+  );
 }

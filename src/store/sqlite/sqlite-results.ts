@@ -25,7 +25,7 @@ export interface SqliteResults {
 /** Prepare the result reads. */
 export function makeSqliteResults(db: SqliteDb): SqliteResults {
   const stats = db.prepare<[string, string], DbNodeStats>(
-    `SELECT node_id, entered, waiting, completed, failed, cancelled FROM node_stats
+    `SELECT node_id, entered, waiting, completed, failed, cancelled, dispatched, actions_cancelled FROM node_stats
       WHERE workspace_id = ? AND version_id = ? ORDER BY node_id`,
   );
   const get = db.prepare<[string, string], DbEnrollment>(

@@ -12,6 +12,7 @@ import type {
   Version,
   VersionStatus,
 } from "../../core/index.js";
+import type { LifecycleCounts } from "../lifecycle.js";
 
 /** A `journeys` row. */
 export interface DbJourney {
@@ -34,6 +35,15 @@ export interface DbVersion {
   readonly created_at: number;
   readonly published_at: number | null;
   readonly ended_at: number | null;
+  readonly active_enrollments: number;
+  readonly pending_outbox: number;
+  readonly claimed_outbox: number;
+  readonly done_outbox: number;
+  readonly cancelled_outbox: number;
+  readonly closed_at: number | null;
+  readonly global_timeout_ms: number | null;
+  readonly pause_until: number | null;
+  readonly pause_then: "resume" | "stop" | null;
 }
 
 /** A `profiles` row. */
@@ -96,6 +106,11 @@ export interface DbRun {
   readonly matched: number;
   readonly enrolled: number;
   readonly skipped: number;
+  readonly active_enrollments: number;
+  readonly pending_outbox: number;
+  readonly claimed_outbox: number;
+  readonly done_outbox: number;
+  readonly cancelled_outbox: number;
 }
 
 /** A `node_stats` row. */
@@ -106,6 +121,8 @@ export interface DbNodeStats {
   readonly completed: number;
   readonly failed: number;
   readonly cancelled: number;
+  readonly dispatched: number;
+  readonly actions_cancelled: number;
 }
 
 /** Map a `journeys` row to the domain type. */
@@ -223,6 +240,22 @@ export function toRun(row: DbRun): Run {
   };
 }
 
+/** The gauges of a version or run row, as the lifecycle's counts. */
+export function toLifecycleCounts(row: DbScopeCounters): LifecycleCounts {
+  return {
+    inFlight: row.active_enrollments,
+    pendingActions: row.pending_outbox,
+    dispatching: row.claimed_outbox,
+    dispatched: row.done_outbox,
+  };
+}
+
+/** The counter columns shared by `versions` and `runs` rows. */
+export type DbScopeCounters = Pick<
+  DbVersion,
+  "active_enrollments" | "pending_outbox" | "claimed_outbox" | "done_outbox" | "cancelled_outbox"
+>;
+
 /** Map a `node_stats` row. */
 export function toNodeStats(row: DbNodeStats): NodeStats {
   return {
@@ -232,5 +265,7 @@ export function toNodeStats(row: DbNodeStats): NodeStats {
     completed: row.completed,
     failed: row.failed,
     cancelled: row.cancelled,
+    dispatched: row.dispatched,
+    actionsCancelled: row.actions_cancelled,
   };
 }

@@ -46,7 +46,10 @@ describe("SQLite adapter", () => {
     const db = raw(path);
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     const names = db.prepare("SELECT number, name FROM schema_migrations").all();
-    expect(names).toEqual([{ number: 1, name: "000001_init.sql" }]);
+    expect(names).toEqual([
+      { number: 1, name: "000001_init.sql" },
+      { number: 2, name: "000002_lifecycle.sql" },
+    ]);
   });
 
   it("works in memory", async () => {

@@ -1,20 +1,30 @@
 import type { Store } from "../store.js";
+import { makeSqliteAbortRun } from "./sqlite-abort-run.js";
 import { makeSqliteAdvanceDue } from "./sqlite-advance-due.js";
+import { makeSqliteAnnounce } from "./sqlite-announce.js";
+import { makeSqliteArchiveVersion } from "./sqlite-archive-version.js";
+import { makeSqliteAudit } from "./sqlite-audit.js";
+import { makeSqliteChangeVersionStatus } from "./sqlite-change-version-status.js";
 import { makeSqliteAppendEvents } from "./sqlite-append-events.js";
 import { makeSqliteClaimOutbox } from "./sqlite-claim-outbox.js";
 import { makeSqliteCompleteOutbox } from "./sqlite-complete-outbox.js";
 import { durably, openSqliteDb, type SqliteDb, type SqliteStoreOptions } from "./sqlite-db.js";
 import { makeSqliteDevEmails } from "./sqlite-dev-emails.js";
+import { makeSqliteEndEnrollments } from "./sqlite-end-enrollments.js";
 import { makeSqliteEnroll, makeSqliteEnrollOne } from "./sqlite-enroll.js";
+import { makeSqliteFinishDrained } from "./sqlite-finish-drained.js";
 import { makeSqliteJourneys } from "./sqlite-journeys.js";
+import { makeSqliteLifecycleReads } from "./sqlite-lifecycle-reads.js";
 import { makeSqliteWriteLog } from "./sqlite-log.js";
 import { makeSqliteMatchEvents } from "./sqlite-match-events.js";
 import { migrateSqlite } from "./sqlite-migrate.js";
 import { makeSqliteNextDueAt } from "./sqlite-next-due.js";
 import { makeSqliteProfiles } from "./sqlite-profiles.js";
 import { makeSqlitePublishVersion } from "./sqlite-publish-version.js";
+import { makeSqliteRemoveProfiles } from "./sqlite-remove-profiles.js";
 import { makeSqliteResults } from "./sqlite-results.js";
 import { makeSqliteRuns } from "./sqlite-runs.js";
+import { makeSqliteSweep } from "./sqlite-sweep.js";
 import { makeSqliteVersions } from "./sqlite-versions.js";
 import { makeSqliteEnsureWorkspace } from "./sqlite-workspaces.js";
 import { makeSqliteWriteStepResult } from "./sqlite-write-step-result.js";
@@ -24,22 +34,37 @@ function prepareOperations(db: SqliteDb) {
   const profiles = makeSqliteProfiles(db);
   const enrollOne = makeSqliteEnrollOne(db);
   const writeLog = makeSqliteWriteLog(db);
+  const endEnrollments = makeSqliteEndEnrollments(db, writeLog);
+  const audit = makeSqliteAudit(db);
+  const announce = makeSqliteAnnounce(db, audit);
   return {
     ensureWorkspace: makeSqliteEnsureWorkspace(db),
     journeys: makeSqliteJourneys(db),
     versions: makeSqliteVersions(db),
-    publishVersion: makeSqlitePublishVersion(db),
+    publishVersion: makeSqlitePublishVersion(db, announce),
     profiles,
     appendEvents: makeSqliteAppendEvents(db),
     matchEvents: makeSqliteMatchEvents(db, enrollOne),
     enroll: makeSqliteEnroll(db, enrollOne),
-    advanceDue: makeSqliteAdvanceDue(db, makeSqliteWriteStepResult(db, profiles, writeLog)),
+    advanceDue: makeSqliteAdvanceDue(
+      db,
+      makeSqliteWriteStepResult(db, profiles, writeLog, endEnrollments),
+      endEnrollments,
+    ),
     nextDueAt: makeSqliteNextDueAt(db),
     claimOutbox: makeSqliteClaimOutbox(db),
     completeOutbox: makeSqliteCompleteOutbox(db),
     runs: makeSqliteRuns(db),
     results: makeSqliteResults(db),
     devEmails: makeSqliteDevEmails(db),
+    changeVersionStatus: makeSqliteChangeVersionStatus(db, announce, enrollOne),
+    abortRun: makeSqliteAbortRun(db, announce),
+    removeFromFlow: makeSqliteRemoveProfiles(db, audit, endEnrollments),
+    archiveVersion: makeSqliteArchiveVersion(db, announce),
+    sweep: makeSqliteSweep(db, endEnrollments),
+    finishDrained: makeSqliteFinishDrained(db, announce),
+    lifecycleReads: makeSqliteLifecycleReads(db),
+    audit,
   };
 }
 
@@ -85,8 +110,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       durable(() => ops().versions.updateDraft(workspaceId, versionId, definition, now)),
     createDraftVersion: (workspaceId, journeyId, definition, now) =>
       durable(() => ops().versions.createDraftVersion(workspaceId, journeyId, definition, now)),
-    publishVersion: (workspaceId, versionId, now) =>
-      durable(() => ops().publishVersion(workspaceId, versionId, now)),
+    publishVersion: (workspaceId, versionId, now, actor) =>
+      durable(() => ops().publishVersion(workspaceId, versionId, now, actor)),
     listActiveVersions: () => settle(() => ops().versions.listActiveVersions()),
     upsertProfiles: (workspaceId, profiles, now) =>
       durable(() => ops().profiles.upsertProfiles(workspaceId, profiles, now)),
@@ -117,5 +142,22 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     timeline: (workspaceId, enrollmentId) => settle(() => ops().results.timeline(workspaceId, enrollmentId)),
     saveDevEmail: (email) => settle(() => ops().devEmails.saveDevEmail(email)),
     listDevEmails: (workspaceId, limit) => settle(() => ops().devEmails.listDevEmails(workspaceId, limit)),
+    changeVersionStatus: (command) => durable(() => ops().changeVersionStatus(command)),
+    abortRun: (command) => durable(() => ops().abortRun(command)),
+    removeFromFlow: (command) => durable(() => ops().removeFromFlow(command)),
+    archiveVersion: (command) => durable(() => ops().archiveVersion(command)),
+    sweep: (now, limit) => settle(() => ops().sweep(now, limit)),
+    finishDrained: (now) => durable(() => ops().finishDrained(now)),
+    duePauses: (now) => settle(() => ops().lifecycleReads.duePauses(now)),
+    versionCounts: (workspaceId, versionId) =>
+      settle(() => ops().lifecycleReads.versionCounts(workspaceId, versionId)),
+    listOutbox: (workspaceId, query) => settle(() => ops().lifecycleReads.listOutbox(workspaceId, query)),
+    listAudit: (workspaceId, query) => settle(() => ops().audit.listAudit(workspaceId, query)),
+    listNotifications: (workspaceId, query) =>
+      settle(() => ops().audit.listNotifications(workspaceId, query)),
+    addNotification: (notification) => durable(() => ops().audit.notify(notification)),
+    claimNotifications: (now, limit, leaseMs) =>
+      settle(() => ops().audit.claimNotifications(now, limit, leaseMs)),
+    markNotificationsDelivered: (ids, now) => settle(() => ops().audit.markNotificationsDelivered(ids, now)),
   };
 }

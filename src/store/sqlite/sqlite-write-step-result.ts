@@ -1,16 +1,21 @@
 import type { ActiveEnrollment, Millis, StepResult } from "../../core/index.js";
+import { countActive, countOutbox, type BatchDeltas } from "./sqlite-counters.js";
 import type { SqliteDb } from "./sqlite-db.js";
+import type { SqliteEndEnrollments } from "./sqlite-end-enrollments.js";
 import type { SqliteWriteLog } from "./sqlite-log.js";
-import { countLogEntry, type NodeStatsDeltas } from "./sqlite-node-stats.js";
+import { countLogEntry } from "./sqlite-node-stats.js";
 import type { SqliteProfiles } from "./sqlite-profiles.js";
 import { makeSqliteRemoveFromFlow } from "./sqlite-remove-from-flow.js";
 
-/** Write one step result (enrollment row, effects, log entries, counter changes) inside the batch. */
+/**
+ * Write one step result (enrollment row, effects, log entries) inside the batch, and add its counter
+ * changes (node stats, active and outbox gauges) to `deltas`, which the batch writes once.
+ */
 export type SqliteWriteStepResult = (
   previous: ActiveEnrollment,
   result: StepResult,
   now: Millis,
-  stats: NodeStatsDeltas,
+  deltas: BatchDeltas,
 ) => void;
 
 /** Prepare the statements that write a step result. */
@@ -18,6 +23,7 @@ export function makeSqliteWriteStepResult(
   db: SqliteDb,
   profiles: SqliteProfiles,
   writeLog: SqliteWriteLog,
+  endEnrollments: SqliteEndEnrollments,
 ): SqliteWriteStepResult {
   /* `status = 'active'`: an enrollment removed earlier in the same batch (by another profile's
      remove_from_flow effect) stays removed; its step result is dropped whole. Two statements, because
@@ -43,9 +49,9 @@ export function makeSqliteWriteStepResult(
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
      ON CONFLICT (id) DO NOTHING`,
   );
-  const removeFromFlow = makeSqliteRemoveFromFlow(db, writeLog);
+  const removeFromFlow = makeSqliteRemoveFromFlow(db, endEnrollments);
 
-  return (previous, result, now, stats) => {
+  return (previous, result, now, deltas) => {
     const e = result.enrollment;
     const context = JSON.stringify(e.context);
     const { changes } =
@@ -62,9 +68,10 @@ export function makeSqliteWriteStepResult(
           )
         : updateEnded.run(e.nodeId, e.seq, context, e.endedAt, e.exitReason, previous.id);
     if (changes === 0) return;
+    if (e.status === "ended") countActive(deltas, previous.versionId, previous.runId, -1);
     for (const effect of result.effects) {
       if (effect.type === "dispatch") {
-        insertOutbox.run(
+        const inserted = insertOutbox.run(
           previous.workspaceId,
           effect.outboxId,
           previous.versionId,
@@ -76,6 +83,7 @@ export function makeSqliteWriteStepResult(
           now,
           now,
         );
+        if (inserted.changes > 0) countOutbox(deltas, previous.versionId, previous.runId, null, "pending");
       } else if (effect.type === "update_profile") {
         profiles.mergeAttributes(previous.workspaceId, effect.profileId, effect.set, now);
       } else {
@@ -87,13 +95,13 @@ export function makeSqliteWriteStepResult(
             ownJourneyId: previous.journeyId,
           },
           now,
-          stats,
+          deltas,
         );
       }
     }
     result.log.forEach((entry, i) => {
       writeLog(previous.workspaceId, previous.id, previous.versionId, previous.seq + i + 1, entry);
-      countLogEntry(stats, previous.workspaceId, previous.versionId, entry);
+      countLogEntry(deltas.nodes, previous.workspaceId, previous.versionId, entry);
     });
   };
 }

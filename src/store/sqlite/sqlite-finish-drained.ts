@@ -1,0 +1,35 @@
+import { planVersionAction, type Millis, type Version } from "../../core/index.js";
+import type { SqliteAnnounce } from "./sqlite-announce.js";
+import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
+import { toLifecycleCounts, toVersion, type DbVersion } from "./sqlite-rows.js";
+
+/**
+ * `Store.finishDrained`: closed versions whose active gauge reached 0 become finished, each with an audit
+ * entry and a notification (actor `system`). Found by the counter, never by counting enrollments.
+ */
+export function makeSqliteFinishDrained(db: SqliteDb, announce: SqliteAnnounce): (now: Millis) => Version[] {
+  const drained = db.prepare<[], DbVersion>(
+    "SELECT * FROM versions WHERE status = 'closed' AND active_enrollments = 0 ORDER BY closed_at, id",
+  );
+  const finish = db.prepare("UPDATE versions SET status = 'finished', ended_at = ? WHERE id = ?");
+  const get = db.prepare<[string], DbVersion>("SELECT * FROM versions WHERE id = ?");
+
+  return immediateTransaction(db, (now: Millis) =>
+    drained.all().map((row) => {
+      const to = planVersionAction(row.status, "finish", row.number);
+      finish.run(now, row.id);
+      announce({
+        version: row,
+        action: "version:finished",
+        actor: "system",
+        reason: "the last enrollment ended",
+        counts: toLifecycleCounts(row),
+        detail: { from: row.status, to, number: row.number, closedAt: row.closed_at },
+        now,
+      });
+      const after = get.get(row.id);
+      if (!after) throw new Error(`version ${row.id} vanished while finishing`);
+      return toVersion(after);
+    }),
+  );
+}

@@ -1,0 +1,83 @@
+import { NotFoundError, type ActionResult, type Millis } from "../../core/index.js";
+import type { DuePause, LifecycleCounts, OutboxQuery, OutboxRecord } from "../lifecycle.js";
+import type { SqliteDb } from "./sqlite-db.js";
+import { toLifecycleCounts, type DbScopeCounters } from "./sqlite-rows.js";
+
+interface DbOutboxRecord {
+  readonly id: string;
+  readonly version_id: string;
+  readonly run_id: string | null;
+  readonly enrollment_id: string;
+  readonly node_id: string;
+  readonly status: OutboxRecord["status"];
+  readonly attempts: number;
+  readonly claim_seq: number | null;
+  readonly created_at: number;
+  readonly claimed_at: number | null;
+  readonly completed_at: number | null;
+  readonly result: string | null;
+}
+
+/** The lifecycle's reads: due pauses, a version's counts, outbox items for Results. */
+export interface SqliteLifecycleReads {
+  duePauses(now: Millis): DuePause[];
+  versionCounts(workspaceId: string, versionId: string): LifecycleCounts;
+  listOutbox(workspaceId: string, query: OutboxQuery): OutboxRecord[];
+}
+
+/** Prepare the lifecycle reads. */
+export function makeSqliteLifecycleReads(db: SqliteDb): SqliteLifecycleReads {
+  const duePauses = db.prepare<
+    [number],
+    { workspace_id: string; id: string; pause_then: string; pause_until: number }
+  >(
+    `SELECT workspace_id, id, pause_then, pause_until FROM versions
+      WHERE status = 'paused' AND pause_until IS NOT NULL AND pause_until <= ? ORDER BY pause_until, id`,
+  );
+  const counters = db.prepare<[string, string], DbScopeCounters>(
+    `SELECT active_enrollments, pending_outbox, claimed_outbox, done_outbox, cancelled_outbox
+       FROM versions WHERE workspace_id = ? AND id = ?`,
+  );
+  const outbox = db.prepare<
+    [string, string | null, string | null, string | null, string | null, number],
+    DbOutboxRecord
+  >(
+    `SELECT id, version_id, run_id, enrollment_id, node_id, status, attempts, claim_seq, created_at, claimed_at,
+            completed_at, result
+       FROM outbox WHERE workspace_id = ? AND (? IS NULL OR version_id = ?) AND (? IS NULL OR run_id = ?)
+      ORDER BY created_at, id LIMIT ?`,
+  );
+
+  return {
+    duePauses: (now) =>
+      duePauses.all(now).map((r) => ({
+        workspaceId: r.workspace_id,
+        versionId: r.id,
+        then: r.pause_then === "stop" ? "stop" : "resume",
+        until: r.pause_until,
+      })),
+    versionCounts(workspaceId, versionId) {
+      const row = counters.get(workspaceId, versionId);
+      if (!row) throw new NotFoundError("version", versionId);
+      return toLifecycleCounts(row);
+    },
+    listOutbox(workspaceId, q) {
+      const versionId = q.versionId ?? null;
+      const runId = q.runId ?? null;
+      return outbox.all(workspaceId, versionId, versionId, runId, runId, q.limit ?? 1000).map((r) => ({
+        id: r.id,
+        versionId: r.version_id,
+        runId: r.run_id,
+        enrollmentId: r.enrollment_id,
+        nodeId: r.node_id,
+        status: r.status,
+        attempts: r.attempts,
+        claimSeq: r.claim_seq,
+        createdAt: r.created_at,
+        claimedAt: r.claimed_at,
+        completedAt: r.completed_at,
+        result: r.result === null ? null : (JSON.parse(r.result) as ActionResult),
+      }));
+    },
+  };
+}
