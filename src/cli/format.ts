@@ -38,7 +38,18 @@ export function versionsTable(versions: readonly Version[]): string {
 /** The per-node table of `results <journeyId>`. */
 export function resultsTable(nodes: readonly NodeResult[]): string {
   return formatTable(
-    ["NODE", "KIND", "NAME", "ENTERED", "WAITING", "COMPLETED", "FAILED", "CANCELLED"],
+    [
+      "NODE",
+      "KIND",
+      "NAME",
+      "ENTERED",
+      "WAITING",
+      "COMPLETED",
+      "FAILED",
+      "CANCELLED",
+      "DISPATCHED",
+      "ACTIONS CANCELLED",
+    ],
     nodes.map((n) => [
       n.nodeId,
       n.kind,
@@ -48,6 +59,8 @@ export function resultsTable(nodes: readonly NodeResult[]): string {
       String(n.completed),
       String(n.failed),
       String(n.cancelled),
+      String(n.dispatched),
+      String(n.actionsCancelled),
     ]),
   );
 }

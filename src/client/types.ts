@@ -121,6 +121,10 @@ export interface NodeResult {
   readonly completed: number;
   readonly failed: number;
   readonly cancelled: number;
+  /** Action items claimed for sending (after a stop: dispatched before the stop). */
+  readonly dispatched: number;
+  /** Action items cancelled before any claim (after a stop: cancelled by the stop). */
+  readonly actionsCancelled: number;
 }
 
 /** `GET /v1/journeys/:id/results` answer (JSON). Every node of the definition, zeros included. */

@@ -205,14 +205,18 @@ describe("results", () => {
       completed: 0,
       failed: 0,
       cancelled: 0,
+      dispatched: 0,
+      actionsCancelled: 0,
     });
 
     const csv = await h.request("GET", `/v1/journeys/${journeyId}/results?format=csv`);
     expect(csv.statusCode).toBe(200);
     expect(csv.headers["content-type"]).toMatch(/^text\/csv/);
     const lines = csv.body.split("\r\n");
-    expect(lines[0]).toBe("nodeId,kind,name,entered,waiting,completed,failed,cancelled");
-    expect(lines[3]).toBe('mail,action,"Say ""hi"", friend",0,0,0,0,0');
+    expect(lines[0]).toBe(
+      "nodeId,kind,name,entered,waiting,completed,failed,cancelled,dispatched,actionsCancelled",
+    );
+    expect(lines[3]).toBe('mail,action,"Say ""hi"", friend",0,0,0,0,0,0,0');
     expect(lines).toHaveLength(6);
 
     const bad = await h.request("GET", `/v1/journeys/${journeyId}/results?format=xml`);

@@ -48,6 +48,17 @@ const EVERY_ROUTE = [
   "get /v1/dev/mailbox",
   "get /v1/clock",
   "post /v1/clock/advance",
+  "post /v1/journeys/{journeyId}/pause",
+  "post /v1/journeys/{journeyId}/resume",
+  "post /v1/journeys/{journeyId}/close",
+  "post /v1/journeys/{journeyId}/stop",
+  "post /v1/runs/{runId}/abort",
+  "post /v1/remove-from-flow",
+  "post /v1/journeys/{journeyId}/versions",
+  "post /v1/versions/{versionId}/duplicate",
+  "delete /v1/versions/{versionId}",
+  "get /v1/audit",
+  "get /v1/notifications",
 ];
 
 describe("the OpenAPI document", () => {
@@ -82,6 +93,18 @@ describe("the OpenAPI document", () => {
       "#/components/schemas/JourneyDefinition",
     );
     expect(doc.components.schemas["JourneyDefinition"]).toBeTypeOf("object");
+  });
+
+  it("documents the lifecycle bodies: a required reason, and the actor header on writes", async () => {
+    const doc = json<OpenApiDoc>(await h.request("GET", "/v1/openapi.json"));
+    const stop = doc.paths["/v1/journeys/{journeyId}/stop"]!["post"]!;
+    const body = JSON.stringify(stop.requestBody);
+    expect(body).toContain('"required":["reason"]');
+    expect(body).toContain("dryRun");
+    expect(JSON.stringify(stop.parameters)).toContain("#/components/parameters/Actor");
+    expect(JSON.stringify(doc.paths["/v1/audit"]!["get"]!.parameters)).not.toContain("Actor");
+    expect(stop.responses["200"]!.content["application/json"]!.schema.properties!["counts"]).toBeDefined();
+    expect(JSON.stringify(doc.paths["/v1/remove-from-flow"]!["post"]!.requestBody)).toContain("Condition");
   });
 
   it("serves the journey definition JSON Schema", async () => {

@@ -13,6 +13,8 @@ const RESULT_COLUMNS = [
   "completed",
   "failed",
   "cancelled",
+  "dispatched",
+  "actionsCancelled",
 ] as const;
 
 /** Per-node results of a version: every node of its definition, zeros for nodes never reached. */
@@ -48,6 +50,8 @@ export const resultRoutes: readonly Route[] = [
           completed: s?.completed ?? 0,
           failed: s?.failed ?? 0,
           cancelled: s?.cancelled ?? 0,
+          dispatched: s?.dispatched ?? 0,
+          actionsCancelled: s?.actionsCancelled ?? 0,
         };
       });
       if (query.format === "csv") {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { compileDefinition, ConflictError, ValidationError } from "../../core/index.js";
+import { compileDefinition, ConflictError, planVersionAction, ValidationError } from "../../core/index.js";
 import {
   DefinitionBodySchema,
   JourneyParamsSchema,
@@ -57,13 +57,7 @@ export const versionRoutes: readonly Route[] = [
           );
         }
       }
-      if (target.status !== "draft") {
-        throw new ConflictError(
-          `version ${target.number} is ${target.status}; only a draft can be published. Create a new version from the latest, or duplicate this one into a new journey`,
-          target.status,
-          ["POST /v1/journeys/:journeyId/versions", "POST /v1/versions/:versionId/duplicate"],
-        );
-      }
+      planVersionAction(target.status, "publish", target.number);
       try {
         compileDefinition(target.definition);
       } catch (err) {

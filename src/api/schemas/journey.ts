@@ -91,6 +91,10 @@ export const NodeResultSchema = z.object({
   completed: z.number().int(),
   failed: z.number().int(),
   cancelled: z.number().int(),
+  /** Action items claimed for sending: dispatched (after a stop: "dispatched before stop"). */
+  dispatched: z.number().int(),
+  /** Action items cancelled before any claim (after a stop: "cancelled by stop"). */
+  actionsCancelled: z.number().int(),
 });
 
 /** Query of `GET /v1/journeys/:journeyId/results`. */
