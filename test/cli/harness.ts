@@ -36,20 +36,23 @@ export interface TestServer {
   readonly serveOutput: string;
   /** Run the CLI against this server. */
   cli(...argv: string[]): Promise<CliRun>;
+  /** Run the CLI against this server with `input` on a stdin that claims to be a terminal. */
+  cliAnswering(input: string, ...argv: string[]): Promise<CliRun>;
   /** Write a file in the temp dir; returns its path. */
   file(name: string, content: string): Promise<string>;
   close(): Promise<void>;
 }
 
-/** Run the CLI in-process with captured streams. */
+/** Run the CLI in-process with captured streams. With `tty`, stdin claims to be a terminal (to answer prompts). */
 export async function runCaptured(
   argv: readonly string[],
   env: Record<string, string> = {},
   stdin = "",
+  tty = false,
 ): Promise<CliRun> {
   const stdout = new Capture();
   const stderr = new Capture();
-  const input = new PassThrough();
+  const input = Object.assign(new PassThrough(), { isTTY: tty });
   input.end(stdin);
   const code = await runCli(argv, { stdout, stderr, stdin: input, env });
   return { code, stdout: stdout.text, stderr: stderr.text };
@@ -83,6 +86,7 @@ export async function startTestServer(options: ServeOptionsInput = {}): Promise<
     dir,
     serveOutput: out.text,
     cli: (...argv) => runCaptured(argv, { WAYMARK_URL: running.url }),
+    cliAnswering: (input, ...argv) => runCaptured(argv, { WAYMARK_URL: running.url }, input, true),
     async file(name, content) {
       const path = join(dir, name);
       await writeFile(path, content);
