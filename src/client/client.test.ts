@@ -85,6 +85,47 @@ describe("createClient", () => {
     expect(JSON.parse(seen[8]!.body)).toEqual({ eventId: "e2", profileId: "p1", name: "x" });
   });
 
+  it("maps the lifecycle routes, sending the actor header", async () => {
+    const client = createClient({ baseUrl, actor: "ana@ops" });
+    reply = {
+      status: 200,
+      body: JSON.stringify({ version: { id: "v9" }, entries: [{ id: "a1" }], notifications: [{ id: "n1" }] }),
+    };
+    await client.changeVersion("j1", "pause", {
+      reason: "check",
+      until: "2026-03-03T09:00:00Z",
+      then: "stop",
+    });
+    await client.changeVersion("j1", "stop", { reason: "brake", dryRun: true });
+    await client.abortRun("r1", { reason: "wrong list" });
+    await client.removeFromFlow({ profileIds: ["p1"], journeyId: "j1", reason: "asked" });
+    expect(await client.newVersion("j1")).toEqual({ id: "v9" });
+    await client.duplicateVersion("v1", "Copy");
+    expect(await client.deleteVersion("v2", "tidy")).toEqual({ id: "v9" });
+    expect(await client.audit({ journeyId: "j1", limit: 5 })).toEqual([{ id: "a1" }]);
+    expect(await client.notifications()).toEqual([{ id: "n1" }]);
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+      "POST /v1/journeys/j1/pause",
+      "POST /v1/journeys/j1/stop",
+      "POST /v1/runs/r1/abort",
+      "POST /v1/remove-from-flow",
+      "POST /v1/journeys/j1/versions",
+      "POST /v1/versions/v1/duplicate",
+      "DELETE /v1/versions/v2",
+      "GET /v1/audit?journeyId=j1&limit=5",
+      "GET /v1/notifications",
+    ]);
+    expect(seen.every((s) => s.headers["waymark-actor"] === "ana@ops")).toBe(true);
+    expect(JSON.parse(seen[0]!.body)).toEqual({
+      reason: "check",
+      until: "2026-03-03T09:00:00Z",
+      then: "stop",
+    });
+    expect(JSON.parse(seen[1]!.body)).toEqual({ reason: "brake", dryRun: true });
+    expect(JSON.parse(seen[5]!.body)).toEqual({ name: "Copy" });
+    expect(JSON.parse(seen[6]!.body)).toEqual({ reason: "tidy" });
+  });
+
   it("returns CSV text when asked", async () => {
     const client = createClient({ baseUrl });
     reply = { status: 200, body: "nodeId,entered\nentry,3\n", type: "text/csv" };
