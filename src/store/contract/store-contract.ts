@@ -5,6 +5,14 @@ import { describeEnrollContract } from "./contract-enroll.js";
 import { useFreshStore } from "./contract-fixtures.js";
 import { describeIsolationContract } from "./contract-isolation.js";
 import { describeJourneyContract } from "./contract-journeys.js";
+import { describeCloseContract } from "./contract-lifecycle-close.js";
+import { describeCounterProperty } from "./contract-lifecycle-counters.js";
+import type { StoreInspector } from "./contract-lifecycle-fixtures.js";
+import { describePauseContract } from "./contract-lifecycle-pause.js";
+import { describeRemoveContract } from "./contract-lifecycle-remove.js";
+import { describeRunAbortContract } from "./contract-lifecycle-runs.js";
+import { describeStopContract } from "./contract-lifecycle-stop.js";
+import { describeNotificationContract } from "./contract-notifications.js";
 import { describeMatchEventsContract } from "./contract-match-events.js";
 import { describeOutboxContract } from "./contract-outbox.js";
 import { describeProfileEventContract } from "./contract-profiles-events.js";
@@ -13,16 +21,25 @@ import { describeRunsContract } from "./contract-runs.js";
 /**
  * The Store contract suite: declares vitest `describe`/`it` blocks that every adapter must pass.
  * `makeStore` returns a fresh, migrated, empty store; each test gets its own and closes it.
- * The suite uses only the port, never adapter internals, so that every adapter runs the very same tests.
+ * The suite uses only the port, never adapter internals, so that every adapter runs the very same tests;
+ * the one exception is `inspect`, the adapter's test-only scans that the counter property compares with.
  *
  * @example
- * describeStoreContract("sqlite", async () => {
- *   const store = createSqliteStore({ path: join(dir, `${randomUUID()}.db`) });
- *   await store.migrate();
- *   return store;
- * });
+ * describeStoreContract(
+ *   "sqlite",
+ *   async () => {
+ *     const store = createSqliteStore({ path: join(dir, `${randomUUID()}.db`) });
+ *     await store.migrate();
+ *     return store;
+ *   },
+ *   (store) => inspectSqlite(pathOf(store)),
+ * );
  */
-export function describeStoreContract(adapterName: string, makeStore: () => Promise<Store>): void {
+export function describeStoreContract(
+  adapterName: string,
+  makeStore: () => Promise<Store>,
+  inspect: (store: Store) => StoreInspector,
+): void {
   describe(`Store contract: ${adapterName}`, () => {
     const ctx = useFreshStore(makeStore);
     describeJourneyContract(ctx);
@@ -33,5 +50,12 @@ export function describeStoreContract(adapterName: string, makeStore: () => Prom
     describeOutboxContract(ctx);
     describeRunsContract(ctx);
     describeIsolationContract(ctx);
+    describeStopContract(ctx);
+    describeCloseContract(ctx);
+    describePauseContract(ctx);
+    describeRunAbortContract(ctx);
+    describeRemoveContract(ctx);
+    describeNotificationContract(ctx);
+    describeCounterProperty(makeStore, inspect);
   });
 }

@@ -7,18 +7,26 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { describeStoreContract } from "../contract/store-contract.js";
 import { T0, WS, advanceToAction, enrollOne, liveJourney } from "../contract/contract-fixtures.js";
 import type { Store } from "../store.js";
+import { inspectSqlite } from "./sqlite-inspector.js";
 import { createSqliteStore } from "./sqlite-store.js";
 
 const dir = mkdtempSync(join(tmpdir(), "waymark-sqlite-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+const paths = new WeakMap<Store, string>();
+
 async function freshStore(path = join(dir, `${randomUUID()}.db`)): Promise<Store> {
   const store = createSqliteStore({ path });
   await store.migrate();
+  paths.set(store, path);
   return store;
 }
 
-describeStoreContract("sqlite", () => freshStore());
+describeStoreContract(
+  "sqlite",
+  () => freshStore(),
+  (store) => inspectSqlite(paths.get(store) ?? ""),
+);
 
 describe("SQLite adapter", () => {
   const open: { close(): unknown }[] = [];

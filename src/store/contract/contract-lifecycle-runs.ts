@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import {
+  T0,
+  WS,
+  advanceToAction,
+  advanceToWait,
+  enrollOne,
+  enrollRequest,
+  liveJourney,
+  type ContractContext,
+} from "./contract-fixtures.js";
+import { OPS, rejection } from "./contract-lifecycle-fixtures.js";
+
+/** `abortRun`: the brake scoped to one run. */
+export function describeRunAbortContract(ctx: ContractContext): void {
+  describe("lifecycle: abort a run", () => {
+    it("stops the run's enrollments only: other runs and event entries go on; the version stays live", async () => {
+      const store = ctx.store();
+      const j = await liveJourney(store);
+      const newRun = () =>
+        store.createRun(
+          { workspaceId: WS, journeyId: j.journey.id, versionId: j.version.id, trigger: "now" },
+          T0,
+        );
+      const run = await newRun();
+      const otherRun = await newRun();
+      await enrollOne(store, j, "r1", T0, { runId: run.id });
+      await enrollOne(store, j, "r2", T0, { runId: run.id });
+      await enrollOne(store, j, "o1", T0, { runId: otherRun.id });
+      await enrollOne(store, j, "e1", T0);
+      await advanceToAction(store, T0);
+      await enrollOne(store, j, "r3", T0 + 1, { runId: run.id });
+      const command = { ...OPS, workspaceId: WS, runId: run.id, now: T0 + 2 };
+
+      const preview = await store.abortRun({ ...command, dryRun: true });
+      expect(preview).toMatchObject({ from: "running", to: "aborted", dryRun: true, auditId: null });
+      expect(preview.run.status).toBe("running");
+      const outcome = await store.abortRun(command);
+      expect(outcome.counts).toEqual({ inFlight: 3, pendingActions: 2, dispatching: 0, dispatched: 0 });
+      expect(outcome.counts).toEqual(preview.counts);
+      expect(outcome.run).toMatchObject({ status: "aborted", endedAt: T0 + 2 });
+      expect(outcome.version.status).toBe("live");
+
+      const claimed = await store.claimOutbox(T0 + 3, 10, 1000, "w1");
+      expect(claimed.map((c) => c.runId).sort()).toEqual([null, otherRun.id].sort());
+      const stepped: string[] = [];
+      expect(
+        await store.advanceDue(T0 + 3, 10, (batch) => {
+          stepped.push(...batch.map((i) => i.profile.id));
+          return [];
+        }),
+      ).toBe(1);
+      expect(stepped).toEqual([]);
+      const r3 = (await store.listEnrollments(WS, { profileId: "r3" }))[0];
+      expect(r3).toMatchObject({ status: "ended", exitReason: "aborted" });
+      expect(await store.enroll([enrollRequest(j, "r4", { runId: run.id })], T0 + 3)).toEqual([
+        { status: "version_not_live" },
+      ]);
+
+      expect(await store.sweep(T0 + 4, 100)).toBe(2);
+      for (const p of ["r1", "r2"]) {
+        expect((await store.listEnrollments(WS, { profileId: p }))[0]).toMatchObject({
+          exitReason: "aborted",
+        });
+      }
+      for (const p of ["o1", "e1"]) {
+        expect((await store.listEnrollments(WS, { profileId: p }))[0]).toMatchObject({ status: "active" });
+      }
+      const again = await rejection(store.abortRun({ ...command, now: T0 + 5 }));
+      expect(again).toMatchObject({ current: "aborted" });
+      const [audit] = await store.listAudit(WS, { journeyId: j.journey.id });
+      expect(audit).toMatchObject({ action: "run:aborted", runId: run.id, counts: outcome.counts });
+      const [notification] = await store.listNotifications(WS, {});
+      expect(notification?.type).toBe("run:aborted");
+      expect(await advanceToWait(store, T0 + 6, T0 + 100)).toHaveLength(0);
+    });
+  });
+}
