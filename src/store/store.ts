@@ -55,7 +55,12 @@ export interface Store extends LifecycleStore {
   /** Replace a draft's definition. Fails with `ConflictError` unless the version is a draft. */
   updateDraft(workspaceId: string, versionId: string, definition: JsonObject, now: Millis): Promise<Version>;
   /** Add a draft version to a journey. Fails with `ConflictError` if the journey already has a draft. */
-  createDraftVersion(workspaceId: string, journeyId: string, definition: JsonObject, now: Millis): Promise<Version>;
+  createDraftVersion(
+    workspaceId: string,
+    journeyId: string,
+    definition: JsonObject,
+    now: Millis,
+  ): Promise<Version>;
   /**
    * Publish a draft: it becomes live, and the journey's previous live or paused version becomes closed
    * in the same transaction, with audit entries and notifications (`actor` defaults to `system`).
