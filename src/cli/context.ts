@@ -31,7 +31,11 @@ export function createCliContext(io: CliIo): CliContext {
       if (workspace !== undefined && !WORKSPACE_ID.test(workspace)) {
         throw new CliInputError(`--workspace: "${workspace}" must match ${WORKSPACE_ID.source}`);
       }
-      const actor = (opts.actor ?? io.env["WAYMARK_ACTOR"] ?? (io.env["USER"] ? `cli:${io.env["USER"]}` : "cli")).trim();
+      const actor = (
+        opts.actor ??
+        io.env["WAYMARK_ACTOR"] ??
+        (io.env["USER"] ? `cli:${io.env["USER"]}` : "cli")
+      ).trim();
       if (actor === "" || actor.length > 200) throw new CliInputError("--actor: must be 1..200 characters");
       return createClient({ baseUrl, workspace, actor });
     },

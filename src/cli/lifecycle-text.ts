@@ -33,8 +33,6 @@ export interface PreviewExtras {
   /** Resume: release rate per second, and the age past which held sends are skipped. */
   readonly ratePerSecond?: number;
   readonly skipOlderThan?: string;
-  /** Remove: how many enrollments would end. */
-  readonly removed?: number;
 }
 
 /**
@@ -52,7 +50,7 @@ export function previewSentence(verb: LifecycleVerb, c: LifecycleCounts, extras:
     case "abort":
       return `${count(inFlight, "profile")} will stop; ${count(pending, "queued action")} will not be sent; ${mayComplete}; ${notRecalled}.`;
     case "remove":
-      return `${count(extras.removed ?? inFlight, "enrollment")} will end (removed); ${count(pending, "queued action")} will not be sent; ${mayComplete}; ${notRecalled}.`;
+      return `${count(inFlight, "enrollment")} will end (removed); ${count(pending, "queued action")} will not be sent; ${mayComplete}; ${notRecalled}.`;
     case "close":
       return `Nobody new will enter; ${count(inFlight, "profile")} already inside go on to the end; ${count(pending, "queued action")} will still be sent.`;
     case "pause": {

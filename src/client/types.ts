@@ -353,7 +353,7 @@ export interface RemoveFromFlowInput extends LifecycleInput {
 
 /** The answer to `POST /v1/remove-from-flow`. */
 export interface RemoveFromFlowResponse {
-  /** Enrollments ended (or, for a preview, that would end). */
+  /** Enrollments ended; 0 for a preview, whose `counts.inFlight` says how many would end. */
   readonly removed: number;
   readonly counts: LifecycleCounts;
   readonly dryRun: boolean;

@@ -74,7 +74,8 @@ describe("stop, the emergency brake, over HTTP", () => {
     expect(p).toMatchObject({ from: "live", to: "stopped", dryRun: true, auditId: null });
     expect(p.counts).toEqual({ inFlight: 3, pendingActions: 0, dispatching: 0, dispatched: 3 });
     expect(await versionStatus(h, journeyId, versionId)).toBe("live");
-    expect(json<{ entries: AuditEntry[] }>(await h.request("GET", "/v1/audit")).entries).toEqual([]);
+    const before = json<{ entries: AuditEntry[] }>(await h.request("GET", "/v1/audit")).entries;
+    expect(before.map((e) => e.action)).toEqual(["version:published"]);
 
     const stop = await post(h, `/v1/journeys/${journeyId}/stop`, { reason: "wrong coupon" }, "ana@ops");
     expect(stop.statusCode).toBe(200);
@@ -295,7 +296,13 @@ describe("abort a run, remove from flow", () => {
       dryRun: true,
     });
     expect(preview.statusCode).toBe(200);
-    expect(json<RemoveFromFlowResponse>(preview)).toMatchObject({ removed: 1, dryRun: true, auditId: null });
+    expect(json<RemoveFromFlowResponse>(preview)).toMatchObject({ removed: 0, dryRun: true, auditId: null });
+    expect(json<RemoveFromFlowResponse>(preview).counts).toEqual({
+      inFlight: 1,
+      pendingActions: 0,
+      dispatching: 0,
+      dispatched: 1,
+    });
     expect(
       json<{ enrollments: { status: string }[] }>(await h.request("GET", "/v1/profiles/ada")).enrollments[0]
         ?.status,

@@ -89,7 +89,7 @@ export const AbortRunAnswerSchema = LifecycleAnswerSchema.extend({ run: WireRunS
 
 /** Answer of `POST /v1/remove-from-flow`. */
 export const RemoveAnswerSchema = z.object({
-  /** Enrollments ended (or, for a dry run, that would end). */
+  /** Enrollments ended; 0 for a dry run, whose `counts.inFlight` says how many would end. */
   removed: z.number().int().min(0),
   counts: LifecycleCountsSchema,
   dryRun: z.boolean(),

@@ -250,7 +250,6 @@ export function registerRemoveFromFlowCommand(profiles: Command, ctx: CliContext
     await runConfirmed<RemoveFromFlowResponse>(ctx, opts, {
       verb: "remove",
       describe: () => `remove ${who} from ${scope}`,
-      extras: (p) => ({ removed: p.removed }),
       call: (dryRun) =>
         client.removeFromFlow({
           reason,
