@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -101,6 +101,32 @@ describe("SQLite adapter", () => {
       { number: 1, name: "000001_init.sql" },
       { number: 2, name: "000002_lifecycle.sql" },
     ]);
+  });
+
+  it("upgrades a database written before the lifecycle: counters start from the stored rows", async () => {
+    const path = join(dir, `${randomUUID()}.db`);
+    const old = raw(path);
+    old.exec(readFileSync(new URL("./migrations/000001_init.sql", import.meta.url), "utf8"));
+    old.exec(`CREATE TABLE schema_migrations (number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL);
+      INSERT INTO schema_migrations VALUES (1, '000001_init.sql', 0);
+      INSERT INTO journeys VALUES ('${WS}', 'j1', 'old', NULL, 0, 0);
+      INSERT INTO versions (workspace_id, id, journey_id, number, status, definition, created_at)
+        VALUES ('${WS}', 'v1', 'j1', 1, 'closed', '{}', 0);
+      INSERT INTO enrollments (workspace_id, id, journey_id, version_id, profile_id, node_id, seq, entered_at, status, context)
+        VALUES ('${WS}', 'e1', 'j1', 'v1', 'p1', 'a', 1, 0, 'active', '{}'),
+               ('${WS}', 'e2', 'j1', 'v1', 'p2', 'a', 1, 0, 'ended', '{}');
+      INSERT INTO outbox (workspace_id, id, version_id, enrollment_id, node_id, payload, retry, status, available_at, created_at)
+        VALUES ('${WS}', 'o1', 'v1', 'e1', 'a', '{}', '{}', 'pending', 0, 0),
+               ('${WS}', 'o2', 'v1', 'e2', 'a', '{}', '{}', 'done', 0, 0);`);
+    const store = await storeAt(path);
+    expect(await store.versionCounts(WS, "v1")).toEqual({
+      inFlight: 1,
+      pendingActions: 1,
+      dispatching: 0,
+      dispatched: 1,
+    });
+    expect(await store.sweep(T0, 10)).toBe(0);
+    expect(await store.finishDrained(T0)).toEqual([]);
   });
 
   it("works in memory", async () => {
