@@ -9,10 +9,9 @@
  */
 import { parentPort } from "node:worker_threads";
 import { createWebhookChannel } from "../src/channels/index.js";
-import { nextRetryAt } from "../src/channels/index.js";
-import type { ActionResult } from "../src/core/index.js";
 import { createSqliteStore } from "../src/store/index.js";
-import type { EnrollRequest, OutboxCompletion, Store } from "../src/store/index.js";
+import type { EnrollRequest, Store } from "../src/store/index.js";
+import { runDispatchLoop } from "./dispatch-loop.js";
 
 interface OpenMessage {
   readonly type: "open";
@@ -74,44 +73,17 @@ async function enrollLoop(message: EnrollMessage): Promise<Counts> {
 
 async function loop(open: OpenMessage): Promise<Counts> {
   const store: Store = createSqliteStore({ path: open.dbPath, busyTimeoutMs: 30_000 });
-  let claimed = 0;
-  let sent = 0;
   try {
-    while (!stopping) {
-      const items = await store.claimOutbox(Date.now(), open.concurrency, 30_000, open.workerId);
-      claimed += items.length;
-      if (items.length === 0) {
-        await new Promise((resolve) => setTimeout(resolve, 1));
-        continue;
-      }
-      const outcomes = await Promise.all(
-        items.map((item) =>
-          channel.send({ idempotencyKey: item.id, workspaceId: item.workspaceId, payload: item.payload }),
-        ),
-      );
-      sent += items.length;
-      const now = Date.now();
-      const completions: OutboxCompletion[] = items.map((item, i) => {
-        const outcome = outcomes[i]!;
-        const attempts = item.attempts + 1;
-        if (outcome.ok) {
-          const result: ActionResult = { ok: true, at: now, status: outcome.status, attempts };
-          return { outboxId: item.id, kind: "done", result };
-        }
-        const retryAt = outcome.retryable ? nextRetryAt(item.retry, attempts, now) : null;
-        if (retryAt !== null) return { outboxId: item.id, kind: "retry", retryAt, error: outcome.error };
-        return {
-          outboxId: item.id,
-          kind: "done",
-          result: { ok: false, at: now, error: outcome.error, attempts },
-        };
-      });
-      await store.completeOutbox(open.workerId, completions, now);
-    }
+    const counts = await runDispatchLoop(store, {
+      workerId: open.workerId,
+      concurrency: open.concurrency,
+      shouldStop: () => stopping,
+      channel,
+    });
+    return { ...counts, calls: [] };
   } finally {
     await store.close();
   }
-  return { claimed, sent, calls: [] };
 }
 
 port.on("message", (message: Message) => {

@@ -14,7 +14,9 @@ export function benchJourney(sinkUrl: string): JsonObject {
       {
         id: "check",
         kind: "condition",
-        branches: [{ name: "pro", when: { field: "profile.attributes.plan", op: "eq", value: "pro" }, next: "hook" }],
+        branches: [
+          { name: "pro", when: { field: "profile.attributes.plan", op: "eq", value: "pro" }, next: "hook" },
+        ],
         else: "hook",
       },
       {
@@ -53,7 +55,10 @@ export interface JourneyBenchResult {
  * Run the journey workload on a manual clock. Set-up (profiles, events) is not timed; the clock starts
  * when the entry events are stored and stops when every profile has exited.
  */
-export async function runJourneyBench(profiles: number, log: (line: string) => void): Promise<JourneyBenchResult> {
+export async function runJourneyBench(
+  profiles: number,
+  log: (line: string) => void,
+): Promise<JourneyBenchResult> {
   const sink = await startSinkProcess();
   const bench = await openEmbedded();
   try {

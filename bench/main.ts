@@ -5,6 +5,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import { runIngestBench } from "./ingest.js";
 import { runJourneyBench } from "./journey.js";
+import { runStopBench } from "./stop.js";
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -36,6 +37,19 @@ program
   .option("--json", "print one JSON line", false)
   .action(async (opts: { events: number; batch: number; json: boolean }) => {
     emit(opts.json, await runIngestBench(opts.events, opts.batch));
+  });
+
+program
+  .command("stop")
+  .description(
+    "acknowledgement latency of stop, close and abort with profiles in flight and busy dispatchers",
+  )
+  .option("--sizes <list>", "profiles in flight, comma-separated", "1000,100000,1000000")
+  .option("--trials <n>", "trials of each operation at each size", positiveInt, 20)
+  .option("--json", "print one JSON line", false)
+  .action(async (opts: { sizes: string; trials: number; json: boolean }) => {
+    const sizes = opts.sizes.split(",").map((s) => positiveInt(s.trim()));
+    emit(opts.json, await runStopBench(sizes, opts.trials, log));
   });
 
 await program.parseAsync(process.argv);

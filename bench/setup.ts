@@ -3,7 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createManualClock } from "../src/core/index.js";
 import type { ManualClock } from "../src/core/index.js";
-import { createChannelRegistry, createDevMailboxChannel, createWebhookChannel } from "../src/channels/index.js";
+import {
+  createChannelRegistry,
+  createDevMailboxChannel,
+  createWebhookChannel,
+} from "../src/channels/index.js";
 import { createEngine } from "../src/runtime/index.js";
 import type { Engine } from "../src/runtime/index.js";
 import { createSqliteStore } from "../src/store/index.js";
@@ -22,7 +26,9 @@ export interface EmbeddedBench {
 }
 
 /** Open a fresh embedded store and engine. */
-export async function openEmbedded(options: { batchSize?: number; dispatchConcurrency?: number } = {}): Promise<EmbeddedBench> {
+export async function openEmbedded(
+  options: { batchSize?: number; dispatchConcurrency?: number } = {},
+): Promise<EmbeddedBench> {
   const dir = mkdtempSync(join(tmpdir(), "waymark-bench-"));
   const store = createSqliteStore({ path: join(dir, "waymark.db") });
   await store.migrate();
