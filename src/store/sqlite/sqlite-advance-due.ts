@@ -63,6 +63,7 @@ export function makeSqliteAdvanceDue(
 
       const profiles = new Map<string, Profile>();
       const before = new Map<string, ActiveEnrollment>();
+      const contextText = new Map<string, string>();
       const batch: DueItem[] = [];
       for (const row of claimed) {
         const key = `${row.workspace_id}\u0000${row.profile_id}`;
@@ -75,6 +76,7 @@ export function makeSqliteAdvanceDue(
         }
         const enrollment = toActiveEnrollment(row);
         before.set(enrollment.id, enrollment);
+        contextText.set(enrollment.id, row.context);
         const input: StepInput = row.input === null ? { type: "due" } : (JSON.parse(row.input) as StepInput);
         batch.push({ enrollment, profile: p, input });
       }
@@ -84,7 +86,7 @@ export function makeSqliteAdvanceDue(
         const previous = before.get(result.enrollment.id);
         if (!previous)
           throw new Error(`step returned enrollment ${result.enrollment.id}, which is not in the batch`);
-        writeStepResult(previous, result, now, deltas);
+        writeStepResult(previous, result, now, deltas, contextText.get(previous.id));
       }
       flush(deltas);
       return claimed.length + aborted.length;

@@ -16,6 +16,8 @@ export type SqliteWriteStepResult = (
   result: StepResult,
   now: Millis,
   deltas: BatchDeltas,
+  /** The stored JSON of `previous.context`: reused when the step left the context object as it was. */
+  previousContextText?: string,
 ) => void;
 
 /** Prepare the statements that write a step result. */
@@ -51,9 +53,13 @@ export function makeSqliteWriteStepResult(
   );
   const removeFromFlow = makeSqliteRemoveFromFlow(db, endEnrollments);
 
-  return (previous, result, now, deltas) => {
+  return (previous, result, now, deltas, previousContextText) => {
     const e = result.enrollment;
-    const context = JSON.stringify(e.context);
+    /* Most steps (waits, conditions) keep the context object: skip re-serialising it. */
+    const context =
+      previousContextText !== undefined && e.context === previous.context
+        ? previousContextText
+        : JSON.stringify(e.context);
     const { changes } =
       e.status === "active"
         ? updateActive.run(
