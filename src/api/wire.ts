@@ -187,6 +187,7 @@ export function wireLifecycleOutcome(o: LifecycleOutcome): z.input<typeof Lifecy
 export function wireAuditEntry(a: AuditEntry): z.input<typeof WireAuditEntrySchema> {
   return {
     id: a.id,
+    seq: a.seq,
     at: iso(a.at),
     actor: a.actor,
     reason: a.reason,

@@ -4,6 +4,8 @@ import type {
   AdvanceClockInput,
   AuditEntry,
   JournalOptions,
+  OutboxOptions,
+  OutboxResponse,
   LifecycleInput,
   LifecycleResponse,
   Notification,
@@ -127,6 +129,9 @@ export interface WaymarkClient {
   duplicateVersion(versionId: string, name?: string): Promise<{ journey: Journey; version: Version }>;
   /** Delete (archive) a draft or finished version. */
   deleteVersion(versionId: string, reason: string): Promise<Version>;
+  /** A version's actions, oldest first, labelled e.g. `dispatched before stop`, `cancelled by stop`. */
+  outbox(journeyId: string, options: OutboxOptions & { readonly format: "csv" }): Promise<string>;
+  outbox(journeyId: string, options?: OutboxOptions & { readonly format?: "json" }): Promise<OutboxResponse>;
   /** Audit entries, newest first. */
   audit(options?: JournalOptions): Promise<AuditEntry[]>;
   /** Notifications, newest first. */
@@ -203,6 +208,12 @@ export function createClient(options: ClientOptions = {}): WaymarkClient {
     return answer.entries;
   }
 
+  async function outbox(journeyId: string, opts: OutboxOptions & { format?: "json" | "csv" } = {}) {
+    const query = { versionId: opts.versionId, limit: opts.limit, format: opts.format };
+    if (opts.format === "csv") return call("GET", `/journeys/${seg(journeyId)}/outbox`, undefined, query);
+    return json<OutboxResponse>("GET", `/journeys/${seg(journeyId)}/outbox`, undefined, query);
+  }
+
   return {
     baseUrl,
     health: () => json("GET", "/health"),
@@ -241,6 +252,7 @@ export function createClient(options: ClientOptions = {}): WaymarkClient {
       json("POST", `/versions/${seg(id)}/duplicate`, name === undefined ? {} : { name }),
     deleteVersion: async (id, reason) =>
       (await json<{ version: Version }>("DELETE", `/versions/${seg(id)}`, { reason })).version,
+    outbox: outbox as WaymarkClient["outbox"],
     audit: async (opts = {}) =>
       (await json<{ entries: AuditEntry[] }>("GET", "/audit", undefined, { ...opts })).entries,
     notifications: async (opts = {}) =>

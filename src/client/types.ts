@@ -363,6 +363,8 @@ export interface RemoveFromFlowResponse {
 /** One audit entry: who did what, when, why, with what counts. */
 export interface AuditEntry {
   readonly id: string;
+  /** The acknowledgement's place in the store's sequence: an outbox claim with a higher number came after it. */
+  readonly seq: number;
   readonly at: IsoDateTime;
   readonly actor: string;
   readonly reason: string;
@@ -386,6 +388,46 @@ export interface Notification {
   readonly title: string;
   readonly detail: JsonObject;
   readonly deliveredAt: IsoDateTime | null;
+}
+
+/** What became of an outbox item, in the words Results use. */
+export type OutboxLabel =
+  | "pending"
+  | "dispatching"
+  | "dispatched"
+  | "cancelled"
+  | "dispatched before stop"
+  | "cancelled by stop"
+  | "dispatched before abort"
+  | "cancelled by abort";
+
+/** One action of a version: an outbox item and what became of it. */
+export interface OutboxItem {
+  readonly id: string;
+  readonly versionId: string;
+  readonly runId: string | null;
+  readonly enrollmentId: string;
+  readonly nodeId: string;
+  readonly status: "pending" | "claimed" | "done" | "cancelled";
+  readonly label: OutboxLabel;
+  readonly attempts: number;
+  readonly createdAt: IsoDateTime;
+  readonly claimedAt: IsoDateTime | null;
+  readonly completedAt: IsoDateTime | null;
+}
+
+/** `GET /v1/journeys/:id/outbox` answer (JSON). */
+export interface OutboxResponse {
+  readonly versionId: string;
+  readonly items: readonly OutboxItem[];
+}
+
+/** Options of the outbox call. */
+export interface OutboxOptions {
+  /** @default the active version, else the latest */
+  readonly versionId?: string;
+  /** 1..10,000. @default 1000 */
+  readonly limit?: number;
 }
 
 /** Filters of the audit and notification lists. */

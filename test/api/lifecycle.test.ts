@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type {
   AbortRunResponse,
+  OutboxResponse,
   AuditEntry,
   Journey,
   LifecycleResponse,
@@ -111,6 +112,12 @@ describe("stop, the emergency brake, over HTTP", () => {
       (n) => n.nodeId === "mail",
     );
     expect(mail?.dispatched).toBe(3);
+    const outbox = json<OutboxResponse>(await h.request("GET", `/v1/journeys/${journeyId}/outbox`));
+    expect(outbox.items.map((i) => i.label)).toEqual([
+      "dispatched before stop",
+      "dispatched before stop",
+      "dispatched before stop",
+    ]);
   });
 
   it("refuses illegal moves with 409 naming the state and what is allowed instead", async () => {
@@ -164,6 +171,65 @@ async function firstVersion(harness: ApiHarness, journeyId: string): Promise<Ver
   if (first === undefined) throw new Error("no version");
   return first;
 }
+
+/** Wait an hour, then email: enrolled profiles reach the action only after the clock moves. */
+const waitThenMail = {
+  nodes: [
+    { id: "start", kind: "entry", trigger: { type: "api" }, next: "wait" },
+    { id: "wait", kind: "wait", mode: "duration", duration: "1h", next: "mail" },
+    { id: "mail", kind: "action", action: { type: "email", subject: "Hi", text: "Hello" }, next: "done" },
+    { id: "done", kind: "exit" },
+  ],
+};
+
+describe("a stop during a pause", () => {
+  it("cancels the held actions: the answer counts them, the outbox and the results say cancelled by stop", async () => {
+    h = await openHarness();
+    const created = await h.request("POST", "/v1/journeys", { name: "Held", definition: waitThenMail });
+    const { journey, version } = json<{ journey: Journey; version: Version }>(created);
+    await h.request("POST", `/v1/journeys/${journey.id}/publish`, {});
+    await h.request("POST", "/v1/profiles/batch", {
+      profiles: ["p1", "p2"].map((id) => ({ id, email: `${id}@example.com` })),
+    });
+    await h.request("POST", `/v1/journeys/${journey.id}/enroll`, { profileIds: ["p1", "p2"] });
+    expect((await post(h, `/v1/journeys/${journey.id}/pause`, { reason: "check copy" })).statusCode).toBe(
+      200,
+    );
+    await h.request("POST", "/v1/clock/advance", { by: "2h" });
+
+    const held = json<OutboxResponse>(await h.request("GET", `/v1/journeys/${journey.id}/outbox`));
+    expect(held.items.map((i) => i.label)).toEqual(["pending", "pending"]);
+
+    const stop = await post(h, `/v1/journeys/${journey.id}/stop`, { reason: "copy is wrong" });
+    expect(stop.statusCode).toBe(200);
+    expect(json<LifecycleResponse>(stop)).toMatchObject({ from: "paused", to: "stopped" });
+    expect(json<LifecycleResponse>(stop).counts).toEqual({
+      inFlight: 2,
+      pendingActions: 2,
+      dispatching: 0,
+      dispatched: 0,
+    });
+    await h.request("POST", "/v1/clock/advance", { by: "1m" });
+    const mailbox = json<{ emails: unknown[] }>(await h.request("GET", "/v1/dev/mailbox"));
+    expect(mailbox.emails).toEqual([]);
+
+    const outbox = json<OutboxResponse>(
+      await h.request("GET", `/v1/journeys/${journey.id}/outbox?versionId=${version.id}`),
+    );
+    expect(outbox.items.map((i) => i.label)).toEqual(["cancelled by stop", "cancelled by stop"]);
+    const csv = await h.request("GET", `/v1/journeys/${journey.id}/outbox?format=csv`);
+    expect(csv.headers["content-type"]).toMatch(/^text\/csv/);
+    expect(csv.body.split("\r\n")[0]).toBe(
+      "id,nodeId,enrollmentId,runId,status,label,attempts,createdAt,claimedAt,completedAt",
+    );
+    expect(csv.body).toMatch(/,(pending|cancelled),cancelled by stop,/);
+    const results = await h.request("GET", `/v1/journeys/${journey.id}/results?versionId=${version.id}`);
+    const mail = json<{ nodes: { nodeId: string; dispatched: number; actionsCancelled: number }[] }>(
+      results,
+    ).nodes.find((n) => n.nodeId === "mail");
+    expect(mail).toMatchObject({ dispatched: 0, actionsCancelled: 2 });
+  });
+});
 
 describe("pause, resume and close", () => {
   it("pauses with an end and a follow-up, resumes at a rate, then closes", async () => {

@@ -59,6 +59,7 @@ const EVERY_ROUTE = [
   "delete /v1/versions/{versionId}",
   "get /v1/audit",
   "get /v1/notifications",
+  "get /v1/journeys/{journeyId}/outbox",
 ];
 
 describe("the OpenAPI document", () => {

@@ -8,6 +8,7 @@ import { journalRoutes } from "./journal.js";
 import { journeyRoutes } from "./journeys.js";
 import { lifecycleRoutes } from "./lifecycle.js";
 import { makeOpenApiRoute, schemaRoute } from "./meta.js";
+import { outboxRoutes } from "./outbox.js";
 import { profileRoutes } from "./profiles.js";
 import { resultRoutes } from "./results.js";
 import { runRoutes } from "./runs.js";
@@ -27,6 +28,7 @@ export function routeTable(): readonly Route[] {
     ...enrollmentRoutes,
     ...runRoutes,
     ...resultRoutes,
+    ...outboxRoutes,
     ...profileRoutes,
     ...eventRoutes,
     ...devRoutes,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ConditionSchema } from "../../core/index.js";
-import { IdSchema, IsoDateTimeSchema, JsonObjectSchema } from "./common.js";
+import { FormatSchema, IdSchema, IsoDateTimeSchema, JsonObjectSchema } from "./common.js";
 import { VersionStatusSchema, WireJourneySchema, WireVersionSchema } from "./journey.js";
 import { WireRunSchema } from "./run.js";
 
@@ -108,6 +108,8 @@ export const JournalQuerySchema = z.object({
 /** One audit entry on the wire. */
 export const WireAuditEntrySchema = z.object({
   id: z.string(),
+  /** The acknowledgement's place in the store's sequence, shared with outbox claims. */
+  seq: z.number().int(),
   at: IsoDateTimeSchema,
   actor: z.string(),
   reason: z.string(),
@@ -131,4 +133,39 @@ export const WireNotificationSchema = z.object({
   title: z.string(),
   detail: JsonObjectSchema,
   deliveredAt: IsoDateTimeSchema.nullable(),
+});
+
+/** Query of `GET /v1/journeys/:journeyId/outbox`. */
+export const OutboxQuerySchema = z.object({
+  /** @default the active version, else the latest */
+  versionId: IdSchema.optional(),
+  format: FormatSchema,
+  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+});
+
+/** What became of an outbox item, in the words Results use. */
+export const OutboxLabelSchema = z.enum([
+  "pending",
+  "dispatching",
+  "dispatched",
+  "cancelled",
+  "dispatched before stop",
+  "cancelled by stop",
+  "dispatched before abort",
+  "cancelled by abort",
+]);
+
+/** One outbox item on the wire. */
+export const WireOutboxItemSchema = z.object({
+  id: z.string(),
+  versionId: z.string(),
+  runId: z.string().nullable(),
+  enrollmentId: z.string(),
+  nodeId: z.string(),
+  status: z.enum(["pending", "claimed", "done", "cancelled"]),
+  label: OutboxLabelSchema,
+  attempts: z.number().int(),
+  createdAt: IsoDateTimeSchema,
+  claimedAt: IsoDateTimeSchema.nullable(),
+  completedAt: IsoDateTimeSchema.nullable(),
 });

@@ -1,0 +1,78 @@
+import { z } from "zod";
+import { toCsv } from "../csv.js";
+import { JourneyParamsSchema } from "../schemas/journey.js";
+import { OutboxQuerySchema, WireOutboxItemSchema } from "../schemas/lifecycle.js";
+import { CsvAnswer, defineRoute, type Route } from "../route.js";
+import { brakesOf, outboxLabel } from "../outbox-label.js";
+import { iso } from "../wire.js";
+import { requireJourney, requireVersion } from "./lookups.js";
+
+const OUTBOX_COLUMNS = [
+  "id",
+  "nodeId",
+  "enrollmentId",
+  "runId",
+  "status",
+  "label",
+  "attempts",
+  "createdAt",
+  "claimedAt",
+  "completedAt",
+] as const;
+
+/* Brakes are rare; this many of a journey's newest audit entries always include them in practice. */
+const AUDIT_SCAN = 500;
+
+/** A version's outbox items, each labelled "dispatched before stop", "cancelled by stop" and so on. */
+export const outboxRoutes: readonly Route[] = [
+  defineRoute({
+    method: "GET",
+    url: "/v1/journeys/:journeyId/outbox",
+    summary:
+      "A version's actions (default: the active version, else the latest), oldest first, labelled e.g. `dispatched before stop` or `cancelled by stop`; JSON or CSV",
+    tag: "results",
+    params: JourneyParamsSchema,
+    query: OutboxQuerySchema,
+    response: z.object({ versionId: z.string(), items: z.array(WireOutboxItemSchema) }),
+    csv: true,
+    handler: async ({ params, query, workspaceId, services: { store } }) => {
+      const journey = await requireJourney(store, workspaceId, params.journeyId);
+      let version;
+      if (query.versionId !== undefined) {
+        version = await requireVersion(store, workspaceId, journey.id, query.versionId);
+      } else {
+        const versions = await store.listVersions(workspaceId, journey.id);
+        version = versions.find((v) => v.status === "live" || v.status === "paused") ?? versions.at(-1);
+        if (version === undefined) throw new Error(`journey ${journey.id} has no version`);
+      }
+      const [records, audit] = await Promise.all([
+        store.listOutbox(workspaceId, { versionId: version.id, limit: query.limit }),
+        store.listAudit(workspaceId, { journeyId: journey.id, limit: AUDIT_SCAN }),
+      ]);
+      const { stop, aborts } = brakesOf(audit, version.id);
+      const items = records.map((r) => ({
+        id: r.id,
+        versionId: r.versionId,
+        runId: r.runId,
+        enrollmentId: r.enrollmentId,
+        nodeId: r.nodeId,
+        status: r.status,
+        label: outboxLabel(r, stop ?? (r.runId === null ? null : (aborts.get(r.runId) ?? null))),
+        attempts: r.attempts,
+        createdAt: iso(r.createdAt),
+        claimedAt: r.claimedAt === null ? null : iso(r.claimedAt),
+        completedAt: r.completedAt === null ? null : iso(r.completedAt),
+      }));
+      if (query.format === "csv") {
+        return new CsvAnswer(
+          `${journey.id}-v${version.number}-outbox.csv`,
+          toCsv(
+            OUTBOX_COLUMNS,
+            items.map((i) => OUTBOX_COLUMNS.map((c) => i[c])),
+          ),
+        );
+      }
+      return { versionId: version.id, items };
+    },
+  }),
+];
