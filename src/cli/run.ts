@@ -7,6 +7,7 @@ import { registerEnrollCommand } from "./commands/enroll.js";
 import { registerEventsCommands } from "./commands/events.js";
 import { registerJournalCommands } from "./commands/journal.js";
 import { registerJourneysCommands } from "./commands/journeys.js";
+import { registerOutboxCommand } from "./commands/outbox.js";
 import { registerProfilesCommands } from "./commands/profiles.js";
 import { registerResultsCommand } from "./commands/results.js";
 import { registerRunsCommands } from "./commands/runs.js";
@@ -49,6 +50,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerEventsCommands(program, ctx);
   registerProfilesCommands(program, ctx);
   registerResultsCommand(program, ctx);
+  registerOutboxCommand(program, ctx);
   registerRunsCommands(program, ctx);
   registerJournalCommands(program, ctx);
   registerClockCommands(program, ctx);

@@ -102,6 +102,10 @@ describe("waymark journeys stop: preview, confirmation, act", () => {
     expect(notes.code).toBe(0);
     expect(notes.stdout).toContain("version:stopped");
 
+    const outbox = await server.cli("outbox", journeyId);
+    expect(outbox.code).toBe(0);
+    expect(outbox.stdout.match(/dispatched before stop/g)).toHaveLength(2);
+
     const resume = await server.cli("journeys", "resume", journeyId, "--reason", "undo", "--yes");
     expect(resume.code).toBe(1);
     expect(resume.stderr).toContain("current state: stopped");
