@@ -2,6 +2,7 @@ import type { ActionResult, Clock } from "../core/index.js";
 import { nextRetryAt } from "../channels/index.js";
 import type { ChannelRegistry, ChannelResult } from "../channels/index.js";
 import type { OutboxCompletion, OutboxItem, Store } from "../store/index.js";
+import type { EndedScopes } from "./ended-scopes.js";
 
 /** What the dispatcher needs. */
 export interface DispatcherDeps {
@@ -13,23 +14,42 @@ export interface DispatcherDeps {
   readonly concurrency: number;
   /** How long a claim is held before another worker may take the item back. */
   readonly leaseMs: number;
+  /** Scopes ended (stop, abort, removal) that this process heard of; checked right before sending. */
+  readonly endedScopes: EndedScopes;
+}
+
+/** What one dispatch round did. */
+export interface DispatchReport {
+  /** Items claimed. */
+  readonly claimed: number;
+  /** Claimed items dropped before their send because their scope ended meanwhile. */
+  readonly dropped: number;
+  /** Versions with items completed in this round (for the guardrails). */
+  readonly versions: ReadonlySet<string>;
 }
 
 /**
  * Claim what can be sent at once, send it through its channel with the item id as idempotency key,
  * and record the outcomes in one transaction. A retryable failure goes back to the outbox at the time
  * the item's retry policy gives; an exhausted or permanent one becomes the action's failed result.
- * Returns how many items were claimed.
+ * A claimed item whose scope ended (stop, abort, removal) before its send is not sent: it completes as
+ * a skipped failure ("cancelled by stop").
  */
-export async function dispatchOnce(deps: DispatcherDeps): Promise<number> {
+export async function dispatchOnce(deps: DispatcherDeps): Promise<DispatchReport> {
   const { store, clock } = deps;
+  const since = deps.endedScopes.epoch();
   const items = await store.claimOutbox(clock.now(), deps.concurrency, deps.leaseMs, deps.workerId);
-  if (items.length === 0) return 0;
-  const outcomes = await Promise.all(items.map((item) => send(deps, item)));
+  if (items.length === 0) return { claimed: 0, dropped: 0, versions: new Set() };
+  const { send: toSend, drop } = await deps.endedScopes.screen(items, since);
+  const outcomes = await Promise.all(toSend.map((item) => send(deps, item)));
   const now = clock.now();
-  const completions = items.map((item, i) => toCompletion(item, outcomes[i]!, now));
+  const completions = toSend.map((item, i) => toCompletion(item, outcomes[i]!, now));
+  for (const { item, error } of drop) {
+    const result: ActionResult = { ok: false, at: now, error, attempts: item.attempts, skipped: true };
+    completions.push({ outboxId: item.id, kind: "done", result });
+  }
   await store.completeOutbox(deps.workerId, completions, now);
-  return items.length;
+  return { claimed: items.length, dropped: drop.length, versions: new Set(toSend.map((item) => item.versionId)) };
 }
 
 async function send(deps: DispatcherDeps, item: OutboxItem): Promise<ChannelResult> {

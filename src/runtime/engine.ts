@@ -7,6 +7,9 @@ import type { ChannelRegistry } from "../channels/index.js";
 import type { EnrollOutcome, Store } from "../store/index.js";
 import { executeRun } from "./audience.js";
 import { dispatchOnce } from "./dispatcher.js";
+import { createEndedScopes, type EndedScope } from "./ended-scopes.js";
+import { housekeepOnce } from "./housekeeping.js";
+import { deliverNotificationsOnce, type NotifyOptions } from "./notifier.js";
 import { createJourneyCache } from "./journey-cache.js";
 import { matchEventsOnce } from "./matcher.js";
 import { advanceDueOnce } from "./scheduler.js";
@@ -17,8 +20,12 @@ export interface DrainReport {
   readonly events: number;
   /** Enrollments advanced by the scheduler (each may take several transitions). */
   readonly advanced: number;
-  /** Outbox items claimed and sent. */
+  /** Outbox items claimed and sent (or dropped because their scope ended). */
   readonly dispatched: number;
+  /** Enrollments swept to their final state after a stop, an abort or a global timeout. */
+  readonly swept: number;
+  /** Notifications delivered to subscribers. */
+  readonly notified: number;
   /** Rounds of matcher, scheduler and dispatcher. */
   readonly rounds: number;
 }
@@ -41,7 +48,16 @@ export interface Engine {
    * way, so that a 30-day journey runs in order in well under a second.
    */
   advanceClockTo(to: Millis): Promise<DrainReport>;
-  /** API entry: enroll profiles into the journey's live version. */
+  /**
+   * Tell the engine a scope ended (a stop, a run abort, a removal), right after the store acknowledged
+   * it: the dispatcher drops claimed items of that scope not yet handed to a channel, and the loops
+   * wake to sweep at once.
+   */
+  scopeEnded(scope: EndedScope): void;
+  /**
+   * API entry: enroll profiles into the journey's live version. While it is paused, entries are queued
+   * or discarded (`version_not_live`) by its `pausedEntries` setting.
+   */
   enroll(workspaceId: string, journeyId: string, profileIds: readonly string[]): Promise<EnrollOutcome[]>;
   /** Start an audience run of the journey's live version. It proceeds in the background; `drain` awaits it. */
   startRun(workspaceId: string, journeyId: string, trigger?: Run["trigger"]): Promise<Run>;
@@ -67,6 +83,8 @@ export interface EngineOptions {
   readonly pollIntervalMs?: number;
   /** How long an outbox claim is held before another worker may take the item back. @default 30000 */
   readonly leaseMs?: number;
+  /** Where notifications are delivered. @default { webhooks: [], ownerEmail: true } */
+  readonly notify?: Partial<NotifyOptions>;
 }
 
 /** Build an engine. Nothing runs until `start()` or `drain()`. */
@@ -80,7 +98,16 @@ export function createEngine(options: EngineOptions): Engine {
   const leaseMs = options.leaseMs ?? 30_000;
   const cache = createJourneyCache(store);
   const runs = new Set<Promise<void>>();
-  const dispatcherDeps = { store, channels, clock, workerId, concurrency, leaseMs };
+  const endedScopes = createEndedScopes(store);
+  const dispatcherDeps = { store, channels, clock, workerId, concurrency, leaseMs, endedScopes };
+  const notifierDeps = {
+    store,
+    channels,
+    clock,
+    leaseMs,
+    logger,
+    notify: { webhooks: options.notify?.webhooks ?? [], ownerEmail: options.notify?.ownerEmail ?? true },
+  };
 
   let running = false;
   let loop: Promise<void> | null = null;
@@ -91,7 +118,7 @@ export function createEngine(options: EngineOptions): Engine {
     const due = await store.dueSchedules(now);
     for (const schedule of due) {
       const version = await store.getVersion(schedule.workspaceId, schedule.versionId);
-      if (!version || version.status !== "live") {
+      if (!version || (version.status !== "live" && version.status !== "paused")) {
         await store.setScheduleNext(schedule.workspaceId, schedule.versionId, null);
         continue;
       }
@@ -99,6 +126,8 @@ export function createEngine(options: EngineOptions): Engine {
       const trigger = journey.entry.trigger;
       const next = trigger.type === "audience" ? nextScheduleFire(trigger.schedule, now) : null;
       await store.setScheduleNext(schedule.workspaceId, schedule.versionId, next);
+      /* A paused version skips this firing and keeps its schedule for after the resume. */
+      if (version.status === "paused") continue;
       const kind = trigger.type === "audience" && trigger.schedule.type === "cron" ? "cron" : "at";
       await beginRun(version, kind);
     }
@@ -121,33 +150,54 @@ export function createEngine(options: EngineOptions): Engine {
     return run;
   }
 
+  interface RoundReport {
+    readonly events: number;
+    readonly advanced: number;
+    readonly dispatched: number;
+    readonly swept: number;
+    readonly notified: number;
+    /** Anything else that changed state: schedules fired, pauses ended, versions finished. */
+    readonly other: number;
+  }
+
+  const busy = (r: RoundReport): boolean =>
+    r.events + r.advanced + r.dispatched + r.swept + r.notified + r.other > 0;
+
   /** One round of every role at the current time. */
-  async function round(): Promise<{ events: number; advanced: number; dispatched: number; schedules: number }> {
+  async function round(): Promise<RoundReport> {
+    const house = await housekeepOnce({ store, clock, endedScopes, logger });
     await cache.refreshActive();
     const now = clock.now();
     const schedules = await fireSchedules(now);
     const events = await matchEventsOnce(store, cache, now, batchSize);
     const advanced = await advanceDueOnce(store, cache, clock.now(), batchSize);
-    const dispatched = await dispatchOnce(dispatcherDeps);
-    return { events, advanced, dispatched, schedules };
+    const dispatch = await dispatchOnce(dispatcherDeps);
+    const notified = await deliverNotificationsOnce(notifierDeps);
+    return {
+      events,
+      advanced,
+      dispatched: dispatch.claimed,
+      swept: house.swept,
+      notified,
+      other: schedules + house.finished + house.pausesEnded,
+    };
   }
 
   async function drain(): Promise<DrainReport> {
-    let events = 0;
-    let advanced = 0;
-    let dispatched = 0;
-    let rounds = 0;
+    const totals = { events: 0, advanced: 0, dispatched: 0, swept: 0, notified: 0, rounds: 0 };
     for (;;) {
       const r = await round();
-      rounds++;
-      events += r.events;
-      advanced += r.advanced;
-      dispatched += r.dispatched;
-      if (r.events + r.advanced + r.dispatched + r.schedules > 0) continue;
+      totals.rounds++;
+      totals.events += r.events;
+      totals.advanced += r.advanced;
+      totals.dispatched += r.dispatched;
+      totals.swept += r.swept;
+      totals.notified += r.notified;
+      if (busy(r)) continue;
       if (runs.size === 0) break;
       await Promise.all([...runs]);
     }
-    return { events, advanced, dispatched, rounds };
+    return totals;
   }
 
   function poke(): void {
@@ -176,7 +226,7 @@ export function createEngine(options: EngineOptions): Engine {
     while (running) {
       try {
         const r = await round();
-        if (r.events + r.advanced + r.dispatched + r.schedules > 0) continue;
+        if (busy(r)) continue;
         const next = await store.nextDueAt();
         const untilDue = next === null || manualClock ? pollIntervalMs : Math.max(0, next - clock.now());
         await sleep(Math.min(pollIntervalMs, untilDue));
@@ -187,18 +237,25 @@ export function createEngine(options: EngineOptions): Engine {
     }
   }
 
-  /** The earliest time at or before `to` when an enrollment, an outbox item or a schedule comes due. */
+  /**
+   * The earliest time at or before `to` when an enrollment, an outbox item, a schedule or the end of a
+   * timed pause comes due.
+   */
   async function nextWakeBefore(to: Millis): Promise<Millis | null> {
-    const times = [await store.nextDueAt(), ...(await store.dueSchedules(to)).map((s) => s.nextAt)];
+    const times = [
+      await store.nextDueAt(),
+      ...(await store.dueSchedules(to)).map((s) => s.nextAt),
+      ...(await store.duePauses(to)).map((p) => p.until),
+    ];
     const due = times.filter((t): t is Millis => t !== null && t <= to);
     return due.length > 0 ? Math.min(...due) : null;
   }
 
-  async function liveVersion(workspaceId: string, journeyId: string): Promise<Version> {
+  async function liveVersion(workspaceId: string, journeyId: string, orPaused = false): Promise<Version> {
     const journey = await store.getJourney(workspaceId, journeyId);
     if (!journey) throw new NotFoundError("journey", journeyId);
     const versions = await store.listVersions(workspaceId, journeyId);
-    const live = versions.find((v) => v.status === "live");
+    const live = versions.find((v) => v.status === "live" || (orPaused && v.status === "paused"));
     if (!live) {
       const latest = versions[versions.length - 1];
       throw new ConflictError(
@@ -233,11 +290,13 @@ export function createEngine(options: EngineOptions): Engine {
           "serve --clock manual",
         ]);
       }
-      const totals = { events: 0, advanced: 0, dispatched: 0, rounds: 0 };
+      const totals = { events: 0, advanced: 0, dispatched: 0, swept: 0, notified: 0, rounds: 0 };
       const add = (r: DrainReport): void => {
         totals.events += r.events;
         totals.advanced += r.advanced;
         totals.dispatched += r.dispatched;
+        totals.swept += r.swept;
+        totals.notified += r.notified;
         totals.rounds += r.rounds;
       };
       add(await drain());
@@ -249,14 +308,18 @@ export function createEngine(options: EngineOptions): Engine {
         const r = await drain();
         add(r);
         /* Something claims to be due now, yet nothing could process it: stop rather than spin. */
-        if (stalled && r.events + r.advanced + r.dispatched === 0) break;
+        if (stalled && r.events + r.advanced + r.dispatched + r.swept === 0) break;
       }
       if (to > manualClock.now()) manualClock.set(to);
       add(await drain());
       return totals;
     },
+    scopeEnded(scope) {
+      endedScopes.end(scope);
+      poke();
+    },
     async enroll(workspaceId, journeyId, profileIds) {
-      const version = await liveVersion(workspaceId, journeyId);
+      const version = await liveVersion(workspaceId, journeyId, true);
       const journey = cache.put(version);
       const outcomes = await store.enroll(
         profileIds.map((profileId) => ({
@@ -268,6 +331,7 @@ export function createEngine(options: EngineOptions): Engine {
           event: null,
           reentry: journey.reentry,
           entryNodeId: journey.entryNodeId,
+          pausedEntries: journey.pausedEntries,
         })),
         clock.now(),
       );

@@ -1,3 +1,13 @@
 /** The runtime: drives the pure core over the store and the channels. */
 export { createEngine } from "./engine.js";
 export type { DrainReport, Engine, EngineOptions } from "./engine.js";
+export type { EndedScope } from "./ended-scopes.js";
+export type { NotifyOptions } from "./notifier.js";
+export { createLifecycle } from "./lifecycle.js";
+export type {
+  ChangeVersionOptions,
+  Lifecycle,
+  LifecycleActor,
+  LifecycleOptions,
+  RemoveFromFlowOptions,
+} from "./lifecycle.js";

@@ -26,7 +26,8 @@ type EventEntries = ReadonlyMap<string, readonly ActiveJourney[]>;
 function indexEventEntries(active: readonly ActiveJourney[]): EventEntries {
   const index = new Map<string, ActiveJourney[]>();
   for (const entry of active) {
-    if (entry.version.status !== "live") continue;
+    /* Paused versions stay in: the store queues or discards their entries by `pausedEntries`. */
+    if (entry.version.status !== "live" && entry.version.status !== "paused") continue;
     const trigger = entry.journey.entry.trigger;
     if (trigger.type !== "event") continue;
     const key = `${entry.version.workspaceId}\u0000${trigger.event}`;
@@ -73,6 +74,7 @@ export function planMatches(batch: MatchBatch, byEvent: EventEntries): MatchPlan
         event: facts,
         reentry: journey.reentry,
         entryNodeId: journey.entryNodeId,
+        pausedEntries: journey.pausedEntries,
       });
     }
   }
