@@ -49,13 +49,21 @@ export async function dispatchOnce(deps: DispatcherDeps): Promise<DispatchReport
     completions.push({ outboxId: item.id, kind: "done", result });
   }
   await store.completeOutbox(deps.workerId, completions, now);
-  return { claimed: items.length, dropped: drop.length, versions: new Set(toSend.map((item) => item.versionId)) };
+  return {
+    claimed: items.length,
+    dropped: drop.length,
+    versions: new Set(toSend.map((item) => item.versionId)),
+  };
 }
 
 async function send(deps: DispatcherDeps, item: OutboxItem): Promise<ChannelResult> {
   try {
     const channel = deps.channels.get(item.payload.channel);
-    return await channel.send({ idempotencyKey: item.id, workspaceId: item.workspaceId, payload: item.payload });
+    return await channel.send({
+      idempotencyKey: item.id,
+      workspaceId: item.workspaceId,
+      payload: item.payload,
+    });
   } catch (error) {
     /* A channel must not throw for delivery problems; anything thrown is a bug or a missing adapter,
        which no retry would fix. */

@@ -56,9 +56,12 @@ export function createEndedScopes(store: Store, keep = 1024): EndedScopes {
       const drop: DroppedItem[] = [];
       for (const item of items) {
         if (versions.has(item.versionId)) drop.push({ item, error: "cancelled by stop" });
-        else if (item.runId !== null && runs.has(item.runId)) drop.push({ item, error: "cancelled by abort" });
-        /* A removal names profiles, not items: the enrollment row says whether this one ended. */
-        else if (removals && (await store.getEnrollment(item.workspaceId, item.enrollmentId))?.status !== "active") {
+        else if (item.runId !== null && runs.has(item.runId))
+          drop.push({ item, error: "cancelled by abort" });
+        /* A removal names profiles, not items: the enrollment row says whether this one ended. */ else if (
+          removals &&
+          (await store.getEnrollment(item.workspaceId, item.enrollmentId))?.status !== "active"
+        ) {
           drop.push({ item, error: "cancelled by removal" });
         } else send.push(item);
       }

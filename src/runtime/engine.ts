@@ -286,9 +286,11 @@ export function createEngine(options: EngineOptions): Engine {
     drain,
     async advanceClockTo(to) {
       if (!manualClock) {
-        throw new ConflictError("the clock is the system clock; start the server with --clock manual", "system", [
-          "serve --clock manual",
-        ]);
+        throw new ConflictError(
+          "the clock is the system clock; start the server with --clock manual",
+          "system",
+          ["serve --clock manual"],
+        );
       }
       const totals = { events: 0, advanced: 0, dispatched: 0, swept: 0, notified: 0, rounds: 0 };
       const add = (r: DrainReport): void => {
@@ -357,7 +359,12 @@ export function createEngine(options: EngineOptions): Engine {
       const trigger = journey.entry.trigger;
       if (trigger.type === "audience") {
         if (trigger.schedule.type === "now") await beginRun(version, "now");
-        else await store.setScheduleNext(version.workspaceId, version.id, nextScheduleFire(trigger.schedule, clock.now()));
+        else
+          await store.setScheduleNext(
+            version.workspaceId,
+            version.id,
+            nextScheduleFire(trigger.schedule, clock.now()),
+          );
       }
       poke();
     },

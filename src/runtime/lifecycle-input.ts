@@ -2,7 +2,10 @@ import { ConditionSchema, ValidationError } from "../core/index.js";
 import type { Condition, Issue, Millis } from "../core/index.js";
 
 /** Who acts and why: both required, neither blank. */
-export function checkActorReason(input: { readonly actor: string; readonly reason: string }, issues: Issue[]): void {
+export function checkActorReason(
+  input: { readonly actor: string; readonly reason: string },
+  issues: Issue[],
+): void {
   if (typeof input.actor !== "string" || input.actor.trim() === "") {
     issues.push({ path: "actor", code: "required", message: "say who acts (a user or API key name)" });
   }
@@ -41,7 +44,11 @@ export function checkResume(
   if (resume === undefined) return;
   const { ratePerSecond, skipOlderThanMs } = resume;
   if (ratePerSecond !== null && !(Number.isFinite(ratePerSecond) && ratePerSecond > 0)) {
-    issues.push({ path: "ratePerSecond", code: "not_positive", message: "the release rate must be above zero" });
+    issues.push({
+      path: "ratePerSecond",
+      code: "not_positive",
+      message: "the release rate must be above zero",
+    });
   }
   if (skipOlderThanMs !== null && !(Number.isFinite(skipOlderThanMs) && skipOlderThanMs > 0)) {
     issues.push({ path: "skipOlderThan", code: "not_positive", message: "the skip age must be above zero" });
@@ -73,7 +80,11 @@ export function checkRemoval(
       }
     });
   } else if (!ConditionSchema.safeParse(input.filter).success) {
-    issues.push({ path: "filter", code: "invalid_condition", message: "the filter is not a valid condition" });
+    issues.push({
+      path: "filter",
+      code: "invalid_condition",
+      message: "the filter is not a valid condition",
+    });
   }
 }
 

@@ -1,7 +1,13 @@
 import type { Logger } from "pino";
 import { ConflictError, NotFoundError, evaluateCondition, planVersionAction } from "../core/index.js";
 import type { Clock, Condition, Issue, Journey, Millis, Profile, Run, Version } from "../core/index.js";
-import type { LifecycleCounts, LifecycleOutcome, RemoveOutcome, Store, VersionAction } from "../store/index.js";
+import type {
+  LifecycleCounts,
+  LifecycleOutcome,
+  RemoveOutcome,
+  Store,
+  VersionAction,
+} from "../store/index.js";
 import type { Engine } from "./engine.js";
 import {
   checkActor,
@@ -58,7 +64,11 @@ export interface Lifecycle {
     options: ChangeVersionOptions,
   ): Promise<LifecycleOutcome>;
   /** Abort one audience run: the brake scoped to its enrollments; the version stays live. */
-  abortRun(workspaceId: string, runId: string, options: LifecycleActor): Promise<LifecycleOutcome & { run: Run }>;
+  abortRun(
+    workspaceId: string,
+    runId: string,
+    options: LifecycleActor,
+  ): Promise<LifecycleOutcome & { run: Run }>;
   /**
    * End profiles' enrollments (exit reason `removed`) in one journey or all: by ids, or by a profile
    * filter (profiles scanned in pages; each batch of up to 1,000 is one acknowledged removal with its
@@ -204,9 +214,7 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
           const page = await store.scanProfiles(workspaceId, after, REMOVE_BATCH);
           if (page.length === 0) break;
           after = page[page.length - 1]!.id;
-          const ids = page
-            .filter((profile) => evaluateFilter(filter, profile))
-            .map((profile) => profile.id);
+          const ids = page.filter((profile) => evaluateFilter(filter, profile)).map((profile) => profile.id);
           if (ids.length > 0) outcomes.push(await removeBatch(workspaceId, ids, o));
           if (page.length < REMOVE_BATCH) break;
         }
@@ -250,7 +258,13 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
       const issues: Issue[] = [];
       checkActorReason(o, issues);
       throwIfIssues(issues);
-      return store.archiveVersion({ workspaceId, versionId, actor: o.actor, reason: o.reason, now: clock.now() });
+      return store.archiveVersion({
+        workspaceId,
+        versionId,
+        actor: o.actor,
+        reason: o.reason,
+        now: clock.now(),
+      });
     },
   };
 }

@@ -59,7 +59,12 @@ export function planMatches(batch: MatchBatch, byEvent: EventEntries): MatchPlan
       }
     }
     if (!profile) continue;
-    const facts = { eventId: event.eventId, name: event.name, payload: event.payload, occurredAt: event.occurredAt };
+    const facts = {
+      eventId: event.eventId,
+      name: event.name,
+      payload: event.payload,
+      occurredAt: event.occurredAt,
+    };
     for (const { version, journey } of byEvent.get(`${event.workspaceId}\u0000${event.name}`) ?? []) {
       const trigger = journey.entry.trigger;
       if (trigger.type === "event" && trigger.filter) {
@@ -82,7 +87,12 @@ export function planMatches(batch: MatchBatch, byEvent: EventEntries): MatchPlan
     enroll,
     wake: wake.map(({ enrollmentId, event }) => ({
       enrollmentId,
-      event: { eventId: event.eventId, name: event.name, payload: event.payload, occurredAt: event.occurredAt },
+      event: {
+        eventId: event.eventId,
+        name: event.name,
+        payload: event.payload,
+        occurredAt: event.occurredAt,
+      },
     })),
   };
 }

@@ -44,7 +44,11 @@ export async function deliverNotificationsOnce(deps: NotifierDeps): Promise<numb
     ]);
     const retry = results.some((r) => r !== null && !r.ok && r.retryable);
     for (const r of results) {
-      if (r !== null && !r.ok) deps.logger?.warn({ notificationId: notification.id, error: r.error }, "notification delivery failed");
+      if (r !== null && !r.ok)
+        deps.logger?.warn(
+          { notificationId: notification.id, error: r.error },
+          "notification delivery failed",
+        );
     }
     if (!retry) delivered.push(notification.id);
   }
@@ -52,7 +56,11 @@ export async function deliverNotificationsOnce(deps: NotifierDeps): Promise<numb
   return delivered.length;
 }
 
-async function toWebhook(deps: NotifierDeps, notification: Notification, url: string): Promise<ChannelResult> {
+async function toWebhook(
+  deps: NotifierDeps,
+  notification: Notification,
+  url: string,
+): Promise<ChannelResult> {
   return send(deps, notification, {
     channel: "webhook",
     request: {

@@ -37,7 +37,10 @@ function stepBatch(batch: readonly DueItem[], cache: JourneyCache, now: Millis):
   const missing = new Map<string, { workspaceId: string; versionId: string }>();
   for (const { enrollment } of batch) {
     if (!cache.get(enrollment.versionId)) {
-      missing.set(enrollment.versionId, { workspaceId: enrollment.workspaceId, versionId: enrollment.versionId });
+      missing.set(enrollment.versionId, {
+        workspaceId: enrollment.workspaceId,
+        versionId: enrollment.versionId,
+      });
     }
   }
   if (missing.size > 0) throw new VersionsMissing([...missing.values()]);

@@ -11,8 +11,8 @@ import {
   createWebhookChannel,
 } from "../../src/channels/index.js";
 import type { Channel } from "../../src/channels/index.js";
-import { createEngine } from "../../src/runtime/index.js";
-import type { Engine, EngineOptions } from "../../src/runtime/index.js";
+import { createEngine, createLifecycle } from "../../src/runtime/index.js";
+import type { Engine, EngineOptions, Lifecycle } from "../../src/runtime/index.js";
 
 /** 2026-01-05T00:00:00Z, a Monday: the manual clock's start in engine tests. */
 export const T0 = Date.UTC(2026, 0, 5);
@@ -25,8 +25,10 @@ export interface Harness {
   readonly store: Store;
   readonly clock: ManualClock;
   readonly engine: Engine;
-  /** Create a journey and publish its first version. */
-  publish(name: string, definition: JsonObject): Promise<Version>;
+  /** The lifecycle service over the same store and engine. */
+  readonly lifecycle: Lifecycle;
+  /** Create a journey (with `owner`, if given) and publish its first version. */
+  publish(name: string, definition: JsonObject, options?: { owner?: string }): Promise<Version>;
   close(): Promise<void>;
 }
 
@@ -40,7 +42,10 @@ export async function createHarness(
   await store.ensureWorkspace(WS, "Default", T0);
   const clock = createManualClock(T0);
   const byName = new Map<string, Channel>();
-  for (const c of [createWebhookChannel(), createDevMailboxChannel(store, clock, { from: "waymark@localhost" })]) {
+  for (const c of [
+    createWebhookChannel(),
+    createDevMailboxChannel(store, clock, { from: "waymark@localhost" }),
+  ]) {
     byName.set(c.name, c);
   }
   for (const c of options.channels ?? []) byName.set(c.name, c);
@@ -53,14 +58,16 @@ export async function createHarness(
     workerId: "test-worker",
     ...options.engine,
   });
+  const lifecycle = createLifecycle({ store, engine, clock });
   return {
     dir,
     store,
     clock,
     engine,
-    async publish(name, definition) {
+    lifecycle,
+    async publish(name, definition, publishOptions = {}) {
       const { version } = await store.createJourney(
-        { workspaceId: WS, name, owner: null, definition },
+        { workspaceId: WS, name, owner: publishOptions.owner ?? null, definition },
         clock.now(),
       );
       const published = await store.publishVersion(WS, version.id, clock.now());
