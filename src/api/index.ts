@@ -3,12 +3,6 @@
  * check input locally. Clients use `src/client/`, which does not depend on this folder.
  */
 export { buildServer, BODY_LIMIT_BYTES, type ServerDeps } from "./server.js";
-export type {
-  LifecycleService,
-  ActorReason,
-  ChangeVersionOptions,
-  RemoveFromFlowOptions,
-} from "./lifecycle-service.js";
 export { DEFAULT_ACTOR } from "./route.js";
 export { ProfileInputSchema, ProfileFieldsSchema, TimeZoneSchema } from "./schemas/profile.js";
 export { EventInputSchema, EventBatchSchema, EventNameSchema } from "./schemas/event.js";

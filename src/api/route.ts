@@ -1,9 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import type { z } from "zod";
 import { ValidationError } from "../core/index.js";
-import type { Engine } from "../runtime/index.js";
+import type { Engine, Lifecycle } from "../runtime/index.js";
 import type { Store } from "../store/index.js";
-import type { LifecycleService } from "./lifecycle-service.js";
 import { issuesFromZod, prefixPath } from "./issues.js";
 import { ActorSchema, DEFAULT_WORKSPACE, WorkspaceIdSchema } from "./schemas/common.js";
 
@@ -12,7 +11,7 @@ export interface ApiServices {
   readonly store: Store;
   readonly engine: Engine;
   /** Close, stop, pause, resume, abort, remove from flow, new version, duplicate, delete. */
-  readonly lifecycle: LifecycleService;
+  readonly lifecycle: Lifecycle;
   /** Reported by `/v1/health`. */
   readonly storeName: string;
   /** Reported by `/v1/health`. */

@@ -1,8 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
-import type { Engine } from "../runtime/index.js";
+import type { Engine, Lifecycle } from "../runtime/index.js";
 import type { Store } from "../store/index.js";
-import type { LifecycleService } from "./lifecycle-service.js";
 import { installErrorBoundary } from "./error-boundary.js";
 import { registerRoute, type ApiServices } from "./route.js";
 import { routeTable } from "./routes/index.js";
@@ -15,7 +14,7 @@ export interface ServerDeps {
   readonly store: Store;
   readonly engine: Engine;
   /** The lifecycle operations (the runtime's `createLifecycle`). */
-  readonly lifecycle: LifecycleService;
+  readonly lifecycle: Lifecycle;
   /** Request and error log. `false` or absent: no logging. */
   readonly logger?: Logger | false;
   /** Reported by `/v1/health`. @default "sqlite" */

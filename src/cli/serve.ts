@@ -52,7 +52,7 @@ export async function startServe(config: ServeConfig, out: ServeOutput): Promise
       : createDevMailboxChannel(store, clock, { from: config.mailFrom });
     const channels = createChannelRegistry([createWebhookChannel(), email]);
     const engine = createEngine({ store, clock, manualClock, channels, logger, leaseMs: config.leaseMs });
-    const lifecycle = createLifecycle({ store, engine, clock });
+    const lifecycle = createLifecycle({ store, engine, clock, logger });
     const server = await buildServer({
       store,
       engine,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { parseDuration, ValidationError, type Issue } from "../../core/index.js";
 import type { VersionAction } from "../../store/index.js";
-import type { ChangeVersionOptions } from "../lifecycle-service.js";
+import type { ChangeVersionOptions } from "../../runtime/index.js";
 import { IdSchema } from "../schemas/common.js";
 import { JourneyParamsSchema } from "../schemas/journey.js";
 import {
