@@ -31,12 +31,21 @@ describe("remove from flow", () => {
     for (const v of [one, two]) await h.engine.enroll(WS, v.journeyId, ["ada", "bob"]);
     await h.engine.drain();
 
-    const preview = await h.lifecycle.removeFromFlow(WS, { ...ops, profileIds: ["ada"], journeyId: one.journeyId, dryRun: true });
+    const preview = await h.lifecycle.removeFromFlow(WS, {
+      ...ops,
+      profileIds: ["ada"],
+      journeyId: one.journeyId,
+      dryRun: true,
+    });
     expect(preview).toMatchObject({ removed: 0, dryRun: true, auditId: null });
     expect(preview.counts.inFlight).toBe(1);
     expect(await statusIn(one.journeyId, "ada")).toBe("active");
 
-    const removed = await h.lifecycle.removeFromFlow(WS, { ...ops, profileIds: ["ada"], journeyId: one.journeyId });
+    const removed = await h.lifecycle.removeFromFlow(WS, {
+      ...ops,
+      profileIds: ["ada"],
+      journeyId: one.journeyId,
+    });
     expect(removed).toMatchObject({ removed: 1, dryRun: false });
     expect(removed.auditId).toEqual(expect.any(String));
     sink.requests.length = 0;
@@ -85,7 +94,11 @@ describe("remove from flow", () => {
       issues: [{ path: "profileIds" }],
     });
     await expect(
-      h.lifecycle.removeFromFlow(WS, { ...ops, journeyId: null, filter: { field: "x", op: "nope" } as never }),
+      h.lifecycle.removeFromFlow(WS, {
+        ...ops,
+        journeyId: null,
+        filter: { field: "x", op: "nope" } as never,
+      }),
     ).rejects.toMatchObject({ issues: [{ path: "filter" }] });
     await expect(
       h.lifecycle.removeFromFlow(WS, { actor: "a", reason: "", profileIds: ["x"], journeyId: null }),
@@ -104,7 +117,12 @@ describe("versions", () => {
     await h.lifecycle.changeVersion(WS, v1.journeyId, "stop", { actor: "ana", reason: "brake" });
 
     const draft = await h.lifecycle.newVersion(WS, v1.journeyId, { actor: "ana" });
-    expect(draft).toMatchObject({ journeyId: v1.journeyId, number: 2, status: "draft", definition: v1.definition });
+    expect(draft).toMatchObject({
+      journeyId: v1.journeyId,
+      number: 2,
+      status: "draft",
+      definition: v1.definition,
+    });
     const deleted = await h.lifecycle.deleteVersion(WS, draft.id, { actor: "ana", reason: "not needed" });
     expect(deleted.status).toBe("archived");
 
@@ -126,7 +144,9 @@ describe("versions", () => {
   it("409s: resume a stopped version, delete a closed one, publish a stopped one", async () => {
     const v1 = await h.publish("sale", threeHooks(sink.url));
     await h.lifecycle.changeVersion(WS, v1.journeyId, "close", { actor: "ana", reason: "over" });
-    await expect(h.lifecycle.deleteVersion(WS, v1.id, { actor: "ana", reason: "tidy" })).rejects.toMatchObject({
+    await expect(
+      h.lifecycle.deleteVersion(WS, v1.id, { actor: "ana", reason: "tidy" }),
+    ).rejects.toMatchObject({
       code: "conflict",
       current: "closed",
     });
@@ -139,7 +159,9 @@ describe("versions", () => {
       code: "conflict",
       current: "stopped",
     });
-    await expect(h.lifecycle.changeVersion(WS, "nope", "stop", { actor: "a", reason: "r" })).rejects.toMatchObject({
+    await expect(
+      h.lifecycle.changeVersion(WS, "nope", "stop", { actor: "a", reason: "r" }),
+    ).rejects.toMatchObject({
       code: "not_found",
     });
   });

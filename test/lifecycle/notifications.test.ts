@@ -1,0 +1,62 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createHarness, WS } from "../support/engine-harness.js";
+import type { Harness } from "../support/engine-harness.js";
+import { startHttpSink } from "../support/sinks.js";
+import type { HttpSink } from "../support/sinks.js";
+import { threeHooks } from "./journeys.js";
+
+let h: Harness;
+let sink: HttpSink;
+let subscriber: HttpSink;
+
+beforeEach(async () => {
+  sink = await startHttpSink();
+  subscriber = await startHttpSink();
+  h = await createHarness({
+    engine: { notify: { webhooks: [`${subscriber.url}/alerts`], ownerEmail: true } },
+  });
+});
+afterEach(async () => {
+  await h.close();
+  await sink.close();
+  await subscriber.close();
+});
+
+describe("notifications", () => {
+  it("go to every webhook subscriber (id as Idempotency-Key) and by email to the journey's owner", async () => {
+    const version = await h.publish("sale", threeHooks(sink.url), { owner: "owner@example.test" });
+    await h.lifecycle.changeVersion(WS, version.journeyId, "stop", { actor: "ana", reason: "wrong coupon" });
+    await h.engine.drain();
+
+    const notes = await h.store.listNotifications(WS, { journeyId: version.journeyId });
+    expect(notes.map((n) => n.type).sort()).toEqual(["version:published", "version:stopped"]);
+    expect(notes.every((n) => n.deliveredAt !== null)).toBe(true);
+
+    expect(subscriber.requests.map((r) => r.url)).toEqual(["/alerts", "/alerts"]);
+    const keys = subscriber.requests.map((r) => r.headers["idempotency-key"]).sort();
+    expect(keys).toEqual(notes.map((n) => n.id).sort());
+    const stopped = subscriber.requests
+      .map((r) => JSON.parse(r.body) as { notification: { type: string; detail: unknown } })
+      .find((b) => b.notification.type === "version:stopped");
+    expect(stopped?.notification).toMatchObject({ type: "version:stopped" });
+
+    const mails = await h.store.listDevEmails(WS, 10);
+    expect(mails.map((m) => m.to)).toEqual(["owner@example.test", "owner@example.test"]);
+    expect(mails.map((m) => m.subject).some((s) => s.startsWith("[Waymark] sale:"))).toBe(true);
+
+    await h.engine.drain();
+    expect(subscriber.requests).toHaveLength(2);
+  });
+
+  it("a subscriber that fails with a retryable error gets the notification again later, with the same key", async () => {
+    subscriber.respond = (_req, index) => (index === 0 ? { status: 503 } : { status: 200, body: {} });
+    const version = await h.publish("sale", threeHooks(sink.url));
+    await h.engine.drain();
+    const [note] = await h.store.listNotifications(WS, { journeyId: version.journeyId });
+    expect(note?.deliveredAt).toBeNull();
+    await h.engine.advanceClockTo(h.clock.now() + 60_000);
+    const [again] = await h.store.listNotifications(WS, { journeyId: version.journeyId });
+    expect(again?.deliveredAt).not.toBeNull();
+    expect(subscriber.requests.map((r) => r.headers["idempotency-key"])).toEqual([note?.id, note?.id]);
+  });
+});
