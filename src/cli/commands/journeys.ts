@@ -13,7 +13,11 @@ import { registerJourneyLifecycleCommands } from "./lifecycle.js";
  */
 export function registerJourneysCommands(program: Command, ctx: CliContext): void {
   const { io } = ctx;
-  const journeys = program.command("journeys").description("create, validate, publish and inspect journeys");
+  const journeys = program
+    .command("journeys")
+    .description(
+      "create, validate, publish and inspect journeys; close, stop, pause, resume, copy and delete versions",
+    );
 
   journeys
     .command("list")
