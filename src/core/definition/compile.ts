@@ -173,5 +173,12 @@ export function compileDefinition(json: unknown): CompiledJourney {
     pausedEntries: definition.settings.pausedEntries,
     globalTimeoutMs: parseDuration(definition.settings.globalTimeout),
     awaitedEventNames: [...awaited].sort(),
+    guardrails: (definition.settings.guardrails ?? []).map((g) => ({
+      nodeId: g.node ?? null,
+      errorRate: g.errorRate,
+      windowMs: parseDuration(g.window),
+      minAttempts: g.minAttempts,
+      action: g.action,
+    })),
   });
 }

@@ -113,4 +113,16 @@ export interface CompiledJourney {
   readonly globalTimeoutMs: number;
   /** Event names that wait-for-event nodes await, sorted, without repeats. */
   readonly awaitedEventNames: readonly string[];
+  /** Error-rate guardrails on actions; empty when the journey sets none. */
+  readonly guardrails: readonly CompiledGuardrail[];
+}
+
+/** A guardrail with its window in milliseconds. */
+export interface CompiledGuardrail {
+  /** The action node watched, or null for all action nodes together. */
+  readonly nodeId: string | null;
+  readonly errorRate: number;
+  readonly windowMs: number;
+  readonly minAttempts: number;
+  readonly action: "notify" | "pause" | "stop";
 }

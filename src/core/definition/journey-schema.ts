@@ -1,6 +1,24 @@
 import { z } from "zod";
-import { DurationSchema } from "./fields.js";
+import { DurationSchema, NodeIdSchema } from "./fields.js";
 import { NodeSchema, type EntryTriggerSchema } from "./node-schema.js";
+
+/**
+ * A guardrail: when an action's failure rate within `window` reaches `errorRate` (over at least
+ * `minAttempts` completed attempts), raise a `guardrail:error_rate` notification, and with `pause` or
+ * `stop` apply that lifecycle action automatically (actor `guardrail`).
+ */
+export const GuardrailSchema = z
+  .strictObject({
+    node: NodeIdSchema.optional().meta({ description: "The action node watched. @default every action node together" }),
+    errorRate: z.number().gt(0).max(1).meta({ description: "Failed share of completed attempts, from 0 (exclusive) to 1." }),
+    window: DurationSchema.meta({ description: "How far back completions count, e.g. 10m." }),
+    minAttempts: z.int().min(1).default(20).meta({ description: "Completions needed before the rate counts. @default 20" }),
+    action: z
+      .enum(["notify", "pause", "stop"])
+      .default("notify")
+      .meta({ description: "What happens over the threshold besides the notification. @default notify" }),
+  })
+  .meta({ id: "Guardrail" });
 
 /** Journey-wide settings. */
 export const SettingsSchema = z
@@ -20,6 +38,10 @@ export const SettingsSchema = z
     globalTimeout: DurationSchema.default("91d").meta({
       description: "An enrollment still active this long after it entered ends as expired. @default 91d",
     }),
+    guardrails: z
+      .array(GuardrailSchema)
+      .optional()
+      .meta({ description: "Error-rate alerts on actions, with an optional automatic pause or stop." }),
   })
   .meta({ id: "Settings" });
 
