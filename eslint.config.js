@@ -9,7 +9,7 @@ const nodeIo = ["fs", "net", "http", "https", "child_process", "dgram", "tls", "
 );
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", "scripts/**", "console/dist/**"] },
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", "scripts/**", "eslint.config.js"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
