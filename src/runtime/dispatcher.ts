@@ -18,14 +18,22 @@ export interface DispatcherDeps {
   readonly endedScopes: EndedScopes;
 }
 
+/** One sent item's final result: what the guardrails count. */
+export interface ActionOutcome {
+  readonly workspaceId: string;
+  readonly versionId: string;
+  readonly nodeId: string;
+  readonly ok: boolean;
+}
+
 /** What one dispatch round did. */
 export interface DispatchReport {
   /** Items claimed. */
   readonly claimed: number;
   /** Claimed items dropped before their send because their scope ended meanwhile. */
   readonly dropped: number;
-  /** Versions with items completed in this round (for the guardrails). */
-  readonly versions: ReadonlySet<string>;
+  /** Final results of the items sent (retries aside), for the guardrails. */
+  readonly outcomes: readonly ActionOutcome[];
 }
 
 /**
@@ -39,11 +47,23 @@ export async function dispatchOnce(deps: DispatcherDeps): Promise<DispatchReport
   const { store, clock } = deps;
   const since = deps.endedScopes.epoch();
   const items = await store.claimOutbox(clock.now(), deps.concurrency, deps.leaseMs, deps.workerId);
-  if (items.length === 0) return { claimed: 0, dropped: 0, versions: new Set() };
+  if (items.length === 0) return { claimed: 0, dropped: 0, outcomes: [] };
   const { send: toSend, drop } = await deps.endedScopes.screen(items, since);
-  const outcomes = await Promise.all(toSend.map((item) => send(deps, item)));
+  const results = await Promise.all(toSend.map((item) => send(deps, item)));
   const now = clock.now();
-  const completions = toSend.map((item, i) => toCompletion(item, outcomes[i]!, now));
+  const completions = toSend.map((item, i) => toCompletion(item, results[i]!, now));
+  const outcomes: ActionOutcome[] = [];
+  toSend.forEach((item, i) => {
+    const c = completions[i]!;
+    if (c.kind === "done") {
+      outcomes.push({
+        workspaceId: item.workspaceId,
+        versionId: item.versionId,
+        nodeId: item.nodeId,
+        ok: c.result.ok,
+      });
+    }
+  });
   for (const { item, error } of drop) {
     const result: ActionResult = { ok: false, at: now, error, attempts: item.attempts, skipped: true };
     completions.push({ outboxId: item.id, kind: "done", result });
@@ -52,7 +72,7 @@ export async function dispatchOnce(deps: DispatcherDeps): Promise<DispatchReport
   return {
     claimed: items.length,
     dropped: drop.length,
-    versions: new Set(toSend.map((item) => item.versionId)),
+    outcomes,
   };
 }
 

@@ -8,6 +8,7 @@ import type { EnrollOutcome, Store } from "../store/index.js";
 import { executeRun } from "./audience.js";
 import { dispatchOnce } from "./dispatcher.js";
 import { createEndedScopes, type EndedScope } from "./ended-scopes.js";
+import { createGuardrails } from "./guardrails.js";
 import { housekeepOnce } from "./housekeeping.js";
 import { deliverNotificationsOnce, type NotifyOptions } from "./notifier.js";
 import { createJourneyCache } from "./journey-cache.js";
@@ -100,6 +101,7 @@ export function createEngine(options: EngineOptions): Engine {
   const runs = new Set<Promise<void>>();
   const endedScopes = createEndedScopes(store);
   const dispatcherDeps = { store, channels, clock, workerId, concurrency, leaseMs, endedScopes };
+  const guardrails = createGuardrails({ store, journeyOf: (id) => cache.get(id), endedScopes, logger });
   const notifierDeps = {
     store,
     channels,
@@ -172,6 +174,8 @@ export function createEngine(options: EngineOptions): Engine {
     const events = await matchEventsOnce(store, cache, now, batchSize);
     const advanced = await advanceDueOnce(store, cache, clock.now(), batchSize);
     const dispatch = await dispatchOnce(dispatcherDeps);
+    guardrails.record(dispatch.outcomes, clock.now());
+    const fired = await guardrails.check(clock.now());
     const notified = await deliverNotificationsOnce(notifierDeps);
     return {
       events,
@@ -179,7 +183,7 @@ export function createEngine(options: EngineOptions): Engine {
       dispatched: dispatch.claimed,
       swept: house.swept,
       notified,
-      other: schedules + house.finished + house.pausesEnded,
+      other: schedules + house.finished + house.pausesEnded + fired,
     };
   }
 
