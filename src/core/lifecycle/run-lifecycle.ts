@@ -1,7 +1,11 @@
 import { ConflictError } from "../errors.js";
 import { RunStatus } from "../types.js";
 
-/** What can happen to an audience run: it completes by itself, or an operator aborts it. */
+/**
+ * What can happen to an audience run: it completes by itself when it has enrolled everyone, or an
+ * operator aborts it. A completed run's enrollments are still in flight, so it can still be aborted:
+ * that is the point of Marketo's "Abort Campaign" on a batch that has already gone out.
+ */
 export const RunLifecycleAction = { complete: "complete", abort: "abort" } as const;
 export type RunLifecycleAction = (typeof RunLifecycleAction)[keyof typeof RunLifecycleAction];
 
@@ -10,29 +14,23 @@ export const RUN_TRANSITIONS: {
   readonly [S in RunStatus]: Readonly<Partial<Record<RunLifecycleAction, RunStatus>>>;
 } = {
   running: { complete: "completed", abort: "aborted" },
-  completed: {},
+  completed: { abort: "aborted" },
   aborted: {},
 };
 
 /**
  * Plan an action on a run: the state it leads to, or a `ConflictError` naming the current state.
- * A completed run's enrollments are still in flight: the version can be stopped, or the profiles
- * removed from flow.
- * @throws ConflictError when the run is not running.
- * @example planRunAction("running", "abort") // "aborted"
+ * @throws ConflictError for an aborted run, and for completing a run that is not running.
+ * @example planRunAction("completed", "abort") // "aborted"
  */
 export function planRunAction(status: RunStatus, action: RunLifecycleAction, runId?: string): RunStatus {
   const target = RUN_TRANSITIONS[status][action];
   if (target !== undefined) return target;
   const name = runId === undefined ? "the run" : `run ${runId}`;
-  const allowed = status === RunStatus.completed ? ["stop-version", "remove-from-flow"] : [];
-  const instead =
-    status === RunStatus.completed
-      ? "To halt its enrollments, stop the version or remove the profiles from flow."
-      : "Nothing else can be done to it.";
-  throw new ConflictError(
-    `${name} is ${status}: only a running run can ${action === "abort" ? "be aborted" : "complete"}. ${instead}`,
-    status,
-    allowed,
-  );
+  const allowed = status === RunStatus.completed ? ["abort"] : [];
+  const what =
+    action === "abort"
+      ? "an aborted run stays aborted; its enrollments are already being ended"
+      : "only a running run completes";
+  throw new ConflictError(`${name} is ${status}: ${what}.`, status, allowed);
 }

@@ -74,5 +74,30 @@ export function describeRunAbortContract(ctx: ContractContext): void {
       expect(notification?.type).toBe("run:aborted");
       expect(await advanceToWait(store, T0 + 6, T0 + 100)).toHaveLength(0);
     });
+
+    it("aborts a run that has completed (everyone enrolled) while its enrollments are in flight", async () => {
+      const store = ctx.store();
+      const j = await liveJourney(store);
+      const run = await store.createRun(
+        { workspaceId: WS, journeyId: j.journey.id, versionId: j.version.id, trigger: "now" },
+        T0,
+      );
+      await enrollOne(store, j, "c1", T0, { runId: run.id });
+      await enrollOne(store, j, "c2", T0, { runId: run.id });
+      await advanceToAction(store, T0);
+      await store.completeRun(run.id, T0 + 1);
+      expect((await store.getRun(WS, run.id))?.status).toBe("completed");
+
+      const outcome = await store.abortRun({ ...OPS, workspaceId: WS, runId: run.id, now: T0 + 2 });
+      expect(outcome).toMatchObject({ from: "completed", to: "aborted" });
+      expect(outcome.counts).toEqual({ inFlight: 2, pendingActions: 2, dispatching: 0, dispatched: 0 });
+      expect(await store.claimOutbox(T0 + 3, 10, 1000, "w1")).toEqual([]);
+      expect(await store.sweep(T0 + 4, 100)).toBeGreaterThanOrEqual(2);
+      for (const p of ["c1", "c2"]) {
+        expect((await store.listEnrollments(WS, { profileId: p }))[0]).toMatchObject({
+          exitReason: "aborted",
+        });
+      }
+    });
   });
 }
