@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { WebhookRequest } from "../../core/index.js";
 import type { ChannelItem } from "../channel.js";
@@ -225,18 +225,87 @@ describe("webhook channel", () => {
     expect(result).toMatchObject({ ok: false, retryable: false });
   });
 
-  it("uses the fetch it is given", async () => {
-    const calls: string[] = [];
-    const fakeFetch: typeof fetch = (input) => {
-      calls.push(input instanceof URL ? input.href : typeof input === "string" ? input : input.url);
-      return Promise.resolve(
-        new Response('{"via":"injected"}', { status: 200, headers: { "content-type": "application/json" } }),
-      );
-    };
-    const result = await createWebhookChannel({ fetch: fakeFetch }).send(
-      item({ url: "https://example.invalid/x" }),
-    );
-    expect(result).toEqual({ ok: true, status: 200, body: { via: "injected" } });
-    expect(calls).toEqual(["https://example.invalid/x"]);
+  it("refuses a header value with a line break and a connection header permanently, without sending", async () => {
+    const { url, received } = await serve(answer(200, "{}"));
+    const channel = createWebhookChannel();
+
+    const split = await channel.send(item({ url, headers: { "X-Evil": "a\r\nX-Injected: 1" } }));
+    const framing = await channel.send(item({ url, headers: { "Transfer-Encoding": "chunked" } }));
+
+    expect(split).toMatchObject({ ok: false, retryable: false });
+    expect(!split.ok && split.error).toContain("invalid webhook header");
+    expect(framing).toMatchObject({ ok: false, retryable: false });
+    expect(!framing.ok && framing.error).toContain("Transfer-Encoding");
+    expect(received).toHaveLength(0);
+    await channel.close();
+  });
+
+  it("sends its own Content-Length, whatever the request says", async () => {
+    const { url, received } = await serve(answer(200, "{}"));
+    const channel = createWebhookChannel();
+    const result = await channel.send(item({ url, body: "héllo", headers: { "Content-Length": "1" } }));
+
+    expect(result).toMatchObject({ ok: true, status: 200 });
+    expect(received[0]!.headers["content-length"]).toBe("6");
+    expect(received[0]!.body).toBe("héllo");
+    await channel.close();
+  });
+
+  it("retries a success whose body never arrives in full", async () => {
+    const { url } = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain", "content-length": "100" });
+      res.write("only part", () => res.socket?.destroy());
+    });
+    const result = await createWebhookChannel().send(item({ url }));
+    expect(result).toMatchObject({ ok: false, retryable: true, status: 200 });
+  });
+
+  it("reuses its connections between calls", async () => {
+    const { url, received } = await serve(answer(200, "{}"));
+    let connections = 0;
+    server!.on("connection", () => connections++);
+    const channel = createWebhookChannel();
+
+    for (let i = 0; i < 20; i++) {
+      expect(await channel.send(item({ url }, `enr_1:${i}`))).toMatchObject({ ok: true });
+    }
+
+    expect(received).toHaveLength(20);
+    expect(connections).toBeLessThanOrEqual(2);
+    await channel.close();
+  });
+
+  it("sends again on a fresh connection when a pooled one was closed by the receiver", async () => {
+    const seen = new Map<object, number>();
+    const { url, received } = await serve((req, res) => {
+      const count = (seen.get(req.socket) ?? 0) + 1;
+      seen.set(req.socket, count);
+      /* Each connection serves one answer, then drops its next request unanswered. */
+      if (count === 2) req.socket.destroy();
+      else answer(200, '{"n":1}')(req, res);
+    });
+    const channel = createWebhookChannel();
+
+    expect(await channel.send(item({ url }))).toMatchObject({ ok: true });
+    expect(await channel.send(item({ url }))).toEqual({ ok: true, status: 200, body: { n: 1 } });
+    expect(received.map((r) => r.headers["idempotency-key"])).toEqual(["enr_1:3", "enr_1:3", "enr_1:3"]);
+    expect(seen.size).toBe(2);
+    await channel.close();
+  });
+
+  it("closes its idle connections on close()", async () => {
+    const { url } = await serve(answer(200, "{}"));
+    server!.keepAliveTimeout = 60_000;
+    const closed: Promise<void>[] = [];
+    server!.on("connection", (socket: Socket) => {
+      closed.push(new Promise((resolve) => socket.once("close", () => resolve())));
+    });
+    const channel = createWebhookChannel();
+    expect(await channel.send(item({ url }))).toMatchObject({ ok: true });
+    expect(closed).toHaveLength(1);
+
+    await channel.close();
+    /* Without close() the idle connection would stay open for the minute of keepAliveTimeout. */
+    await Promise.all(closed);
   });
 });
