@@ -72,7 +72,7 @@ const RUNNING: ReadonlySet<VersionStatus> = new Set(["draft", "live", "paused"])
  * The key facts of the lifecycle, written out by hand (not taken from the core's table), checked on
  * every observed change of a version's status.
  */
-function checkMove(versionId: string, from: VersionStatus | undefined, to: VersionStatus): void {
+export function checkMove(versionId: string, from: VersionStatus | undefined, to: VersionStatus): void {
   const what = `version ${versionId}: ${from ?? "new"} -> ${to}`;
   if (from === undefined) {
     expect(to, what).toBe("draft");
