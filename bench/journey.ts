@@ -49,6 +49,8 @@ export interface JourneyBenchResult {
   readonly webhookRequests: number;
   readonly emails: number;
   readonly peakRssMb: number;
+  /** Set when the run stopped early (`--until-waiting`): every profile waits at the 1-day wait. */
+  readonly stoppedWhen?: "all waiting";
 }
 
 /**
@@ -96,6 +98,26 @@ export async function runJourneyBench(
     const started = performance.now();
     await engine.drain();
     log(`entered and waiting: ${((performance.now() - started) / 1000).toFixed(1)} s, rss ${peakRssMb()} MB`);
+    if (untilWaiting) {
+      const seconds = (performance.now() - started) / 1000;
+      const stats = await store.nodeStats(WORKSPACE, version.id);
+      const waiting = stats.find((s) => s.nodeId === "wait1")?.waiting ?? 0;
+      if (waiting !== profiles) throw new Error(`only ${waiting} of ${profiles} profiles are waiting`);
+      const transitions = stats.reduce((sum, s) => sum + s.entered, 0);
+      await sink.stop();
+      return {
+        workload: "journey",
+        store: "sqlite",
+        profiles,
+        transitions,
+        seconds: Number(seconds.toFixed(2)),
+        transitionsPerSecond: Math.round(transitions / seconds),
+        webhookRequests: 0,
+        emails: 0,
+        peakRssMb: peakRssMb(),
+        stoppedWhen: "all waiting",
+      };
+    }
     await engine.advanceClockTo(BENCH_T0 + DAY);
     log(`webhooks sent: ${((performance.now() - started) / 1000).toFixed(1)} s`);
     await engine.advanceClockTo(BENCH_T0 + 3 * DAY);

@@ -25,9 +25,10 @@ program
   .command("journey")
   .description("7-node journey (event entry, waits, condition, webhook, email) on a manual clock")
   .option("--profiles <n>", "profiles to run through the journey", positiveInt, 100_000)
+  .option("--until-waiting", "stop once every profile waits at the 1-day wait (memory with N waiting)", false)
   .option("--json", "print one JSON line", false)
-  .action(async (opts: { profiles: number; json: boolean }) => {
-    emit(opts.json, await runJourneyBench(opts.profiles, log));
+  .action(async (opts: { profiles: number; json: boolean; untilWaiting: boolean }) => {
+    emit(opts.json, await runJourneyBench(opts.profiles, log, opts.untilWaiting));
   });
 program
   .command("ingest")

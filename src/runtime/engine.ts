@@ -171,9 +171,12 @@ export function createEngine(options: EngineOptions): Engine {
     await cache.refreshActive();
     const now = clock.now();
     const schedules = await fireSchedules(now);
+    /* The dispatcher's claim commits at once; while its sends are on the network, the matcher and the
+       scheduler use the store. */
+    const dispatching = dispatchOnce(dispatcherDeps);
     const events = await matchEventsOnce(store, cache, now, batchSize);
     const advanced = await advanceDueOnce(store, cache, clock.now(), batchSize);
-    const dispatch = await dispatchOnce(dispatcherDeps);
+    const dispatch = await dispatching;
     guardrails.record(dispatch.outcomes, clock.now());
     const fired = await guardrails.check(clock.now());
     const notified = await deliverNotificationsOnce(notifierDeps);

@@ -1,4 +1,4 @@
-import type { Store } from "../store.js";
+import type { DevEmail, Store } from "../store.js";
 import { makeSqliteAbortRun } from "./sqlite-abort-run.js";
 import { makeSqliteAdvanceDue } from "./sqlite-advance-due.js";
 import { makeSqliteAnnounce } from "./sqlite-announce.js";
@@ -93,6 +93,28 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   /* Acknowledged writes commit with FULL; the engine's own progress with the configured level. */
   const durable = <T>(operation: () => T) => settle(() => durably(db, options, operation));
 
+  /* Emails sent together (a dispatcher sends its claimed items at once) are saved in one transaction:
+     one commit per dispatch round instead of one per email. */
+  let pendingEmails: { email: DevEmail; resolve: () => void; reject: (error: Error) => void }[] = [];
+  const flushEmails = (): void => {
+    const batch = pendingEmails;
+    pendingEmails = [];
+    try {
+      db.transaction(() => {
+        for (const { email } of batch) ops().devEmails.saveDevEmail(email);
+      })();
+      for (const { resolve } of batch) resolve();
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      for (const { reject } of batch) reject(failure);
+    }
+  };
+  const saveDevEmail = (email: DevEmail): Promise<void> =>
+    new Promise((resolve, reject) => {
+      pendingEmails.push({ email, resolve, reject });
+      if (pendingEmails.length === 1) setImmediate(flushEmails);
+    });
+
   return {
     migrate: () => settle(() => migrateSqlite(db)),
     close: () =>
@@ -140,7 +162,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       settle(() => ops().results.getEnrollment(workspaceId, enrollmentId)),
     listEnrollments: (workspaceId, query) => settle(() => ops().results.listEnrollments(workspaceId, query)),
     timeline: (workspaceId, enrollmentId) => settle(() => ops().results.timeline(workspaceId, enrollmentId)),
-    saveDevEmail: (email) => settle(() => ops().devEmails.saveDevEmail(email)),
+    saveDevEmail: (email) => saveDevEmail(email),
     listDevEmails: (workspaceId, limit) => settle(() => ops().devEmails.listDevEmails(workspaceId, limit)),
     changeVersionStatus: (command) => durable(() => ops().changeVersionStatus(command)),
     abortRun: (command) => durable(() => ops().abortRun(command)),
