@@ -55,11 +55,13 @@ export interface JourneyBenchResult {
 
 /**
  * Run the journey workload on a manual clock. Set-up (profiles, events) is not timed; the clock starts
- * when the entry events are stored and stops when every profile has exited.
+ * when the entry events are stored and stops when every profile has exited (or, with `untilWaiting`,
+ * when every profile waits at the 1-day wait).
  */
 export async function runJourneyBench(
   profiles: number,
   log: (line: string) => void,
+  untilWaiting = false,
 ): Promise<JourneyBenchResult> {
   const sink = await startSinkProcess();
   const bench = await openEmbedded();
