@@ -16,8 +16,20 @@ describe("compileServeConfig", () => {
       worker: true,
       logLevel: "warn",
       leaseMs: 30_000,
+      notifyWebhooks: [],
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("reads notification webhooks from the flag or WAYMARK_NOTIFY_WEBHOOKS and refuses non-http URLs", () => {
+    expect(
+      compileServeConfig({}, { WAYMARK_NOTIFY_WEBHOOKS: "http://a.test/n, https://b.test/n" }).notifyWebhooks,
+    ).toEqual(["http://a.test/n", "https://b.test/n"]);
+    expect(compileServeConfig({ notifyWebhooks: "http://c.test/x" }, {}).notifyWebhooks).toEqual([
+      "http://c.test/x",
+    ]);
+    expect(() => compileServeConfig({ notifyWebhooks: "ftp://c.test/x" }, {})).toThrow(/--notify-webhook/);
+    expect(() => compileServeConfig({ notifyWebhooks: "not a url" }, {})).toThrow(/--notify-webhook/);
   });
 
   it("reads the claim lease from WAYMARK_LEASE_MS and refuses nonsense", () => {

@@ -29,6 +29,8 @@ export interface ServeOptionsInput {
   readonly worker?: boolean;
   readonly logLevel?: string;
   readonly leaseMs?: string | number;
+  /** Comma-separated webhook URLs that receive every notification. */
+  readonly notifyWebhooks?: string;
 }
 
 /** The validated, defaulted and frozen configuration of one `serve` process. */
@@ -54,6 +56,11 @@ export interface ServeConfig {
    * it. Keep it above the longest channel timeout. @default 30000 (env WAYMARK_LEASE_MS)
    */
   readonly leaseMs: number;
+  /**
+   * URLs that receive every notification (lifecycle transitions, guardrail alerts) as a JSON POST.
+   * @default [] (env WAYMARK_NOTIFY_WEBHOOKS, comma-separated)
+   */
+  readonly notifyWebhooks: readonly string[];
 }
 
 /** Default `serve` port. */
@@ -99,6 +106,11 @@ export function compileServeConfig(
       `WAYMARK_LEASE_MS: "${leaseText}" must be an integer from 1000 to 3600000 (milliseconds)`,
     );
   }
+  const notifyWebhooks = (input.notifyWebhooks ?? env["WAYMARK_NOTIFY_WEBHOOKS"] ?? "")
+    .split(",")
+    .map((url) => url.trim())
+    .filter((url) => url !== "");
+  for (const url of notifyWebhooks) checkHttpUrl(url);
   return Object.freeze({
     port,
     host,
@@ -109,7 +121,20 @@ export function compileServeConfig(
     worker: input.worker ?? true,
     logLevel,
     leaseMs,
+    notifyWebhooks: Object.freeze(notifyWebhooks),
   });
+}
+
+function checkHttpUrl(url: string): void {
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    throw new CliInputError(`--notify-webhook: "${url}" is not a URL`);
+  }
+  if (protocol !== "http:" && protocol !== "https:") {
+    throw new CliInputError(`--notify-webhook: "${url}" must start with http:// or https://`);
+  }
 }
 
 function checkSmtpUrl(url: string): void {

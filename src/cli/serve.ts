@@ -51,7 +51,15 @@ export async function startServe(config: ServeConfig, out: ServeOutput): Promise
       ? createSmtpChannel({ url: config.smtpUrl, from: config.mailFrom })
       : createDevMailboxChannel(store, clock, { from: config.mailFrom });
     const channels = createChannelRegistry([createWebhookChannel(), email]);
-    const engine = createEngine({ store, clock, manualClock, channels, logger, leaseMs: config.leaseMs });
+    const engine = createEngine({
+      store,
+      clock,
+      manualClock,
+      channels,
+      logger,
+      leaseMs: config.leaseMs,
+      notify: { webhooks: config.notifyWebhooks },
+    });
     const lifecycle = createLifecycle({ store, engine, clock, logger });
     const server = await buildServer({
       store,

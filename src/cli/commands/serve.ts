@@ -13,6 +13,7 @@ interface ServeFlags {
   mailFrom?: string;
   worker: boolean;
   logLevel?: string;
+  notifyWebhook?: string;
 }
 
 /** `waymark serve`: the HTTP API and the worker in one process, on SQLite; stops on SIGINT/SIGTERM. */
@@ -30,9 +31,13 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
     )
     .option("--mail-from <address>", "sender of email actions [default: Waymark <waymark@localhost>]")
     .option("--no-worker", "serve the API only; journeys advance in other processes")
+    .option(
+      "--notify-webhook <urls>",
+      "comma-separated URLs that receive every notification as JSON (env WAYMARK_NOTIFY_WEBHOOKS)",
+    )
     .option("--log-level <level>", "fatal, error, warn, info, debug, trace or silent [default: warn]")
     .action(async (flags: ServeFlags) => {
-      const config = compileServeConfig(flags, ctx.io.env);
+      const config = compileServeConfig({ ...flags, notifyWebhooks: flags.notifyWebhook }, ctx.io.env);
       const running = await startServe(config, ctx.io);
       await new Promise<void>((resolve) => {
         const stop = (signal: NodeJS.Signals) => {
