@@ -68,6 +68,9 @@ function prepareOperations(db: SqliteDb) {
   };
 }
 
+/** Longest stretch of engine commits without an fsync, in milliseconds of real time. */
+const SYNC_EVERY_MS = 100;
+
 /** Run a synchronous operation as the port's promise: a throw becomes a rejection. */
 function settle<T>(operation: () => T): Promise<T> {
   try {
@@ -91,7 +94,18 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   let prepared: ReturnType<typeof prepareOperations> | undefined;
   const ops = () => (prepared ??= prepareOperations(db));
   /* Acknowledged writes commit with FULL; the engine's own progress with the configured level. */
-  const durable = <T>(operation: () => T) => settle(() => durably(db, options, operation));
+  let lastDurableAt = performance.now();
+  const durable = <T>(operation: () => T) =>
+    settle(() => {
+      const result = durably(db, options, operation);
+      lastDurableAt = performance.now();
+      return result;
+    });
+  /* Engine progress skips the fsync, but not for long: at most every SYNC_EVERY_MS one of its commits
+     waits for the disk. Otherwise the next acknowledged write (a stop) would pay for syncing all the
+     engine's writes since the last one. Real time on purpose: this paces I/O, not the journey clock. */
+  const progress = <T>(operation: () => T) =>
+    performance.now() - lastDurableAt > SYNC_EVERY_MS ? durable(operation) : settle(operation);
 
   /* Emails sent together (a dispatcher sends its claimed items at once) are saved in one transaction:
      one commit per dispatch round instead of one per email. */
@@ -141,14 +155,14 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     scanProfiles: (workspaceId, afterId, limit) =>
       settle(() => ops().profiles.scanProfiles(workspaceId, afterId, limit)),
     appendEvents: (workspaceId, events, now) => durable(() => ops().appendEvents(workspaceId, events, now)),
-    matchEvents: (now, limit, plan) => settle(() => ops().matchEvents(now, limit, plan)),
+    matchEvents: (now, limit, plan) => progress(() => ops().matchEvents(now, limit, plan)),
     enroll: (requests, now) => durable(() => ops().enroll(requests, now)),
-    advanceDue: (now, limit, step) => settle(() => ops().advanceDue(now, limit, step)),
+    advanceDue: (now, limit, step) => progress(() => ops().advanceDue(now, limit, step)),
     nextDueAt: () => settle(() => ops().nextDueAt()),
     claimOutbox: (now, limit, leaseMs, workerId) =>
-      settle(() => ops().claimOutbox(now, limit, leaseMs, workerId)),
+      progress(() => ops().claimOutbox(now, limit, leaseMs, workerId)),
     completeOutbox: (workerId, completions, now) =>
-      settle(() => ops().completeOutbox(workerId, completions, now)),
+      progress(() => ops().completeOutbox(workerId, completions, now)),
     createRun: (input, now) => durable(() => ops().runs.createRun(input, now)),
     getRun: (workspaceId, runId) => settle(() => ops().runs.getRun(workspaceId, runId)),
     listRuns: (workspaceId, versionId) => settle(() => ops().runs.listRuns(workspaceId, versionId)),
