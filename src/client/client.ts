@@ -124,9 +124,14 @@ export interface WaymarkClient {
   /** End profiles' enrollments (exit reason `removed`), by ids or by a filter, in one journey or all. */
   removeFromFlow(input: RemoveFromFlowInput): Promise<RemoveFromFlowResponse>;
   /** A new draft version copied from the journey's latest version. */
-  newVersion(journeyId: string): Promise<Version>;
+  /** Create a draft from the journey's latest version; `reason` goes to the audit log. */
+  newVersion(journeyId: string, reason?: string): Promise<Version>;
   /** Copy a version (any state) into a new journey. @default name "<name> (copy)" */
-  duplicateVersion(versionId: string, name?: string): Promise<{ journey: Journey; version: Version }>;
+  duplicateVersion(
+    versionId: string,
+    name?: string,
+    reason?: string,
+  ): Promise<{ journey: Journey; version: Version }>;
   /** Delete (archive) a draft or finished version. */
   deleteVersion(versionId: string, reason: string): Promise<Version>;
   /** A version's actions, oldest first, labelled e.g. `dispatched before stop`, `cancelled by stop`. */
@@ -246,10 +251,19 @@ export function createClient(options: ClientOptions = {}): WaymarkClient {
     changeVersion: (id, action, input) => json("POST", `/journeys/${seg(id)}/${seg(action)}`, input),
     abortRun: (id, input) => json("POST", `/runs/${seg(id)}/abort`, input),
     removeFromFlow: (input) => json("POST", "/remove-from-flow", input),
-    newVersion: async (id) =>
-      (await json<{ version: Version }>("POST", `/journeys/${seg(id)}/versions`, {})).version,
-    duplicateVersion: (id, name) =>
-      json("POST", `/versions/${seg(id)}/duplicate`, name === undefined ? {} : { name }),
+    newVersion: async (id, reason) =>
+      (
+        await json<{ version: Version }>(
+          "POST",
+          `/journeys/${seg(id)}/versions`,
+          reason === undefined ? {} : { reason },
+        )
+      ).version,
+    duplicateVersion: (id, name, reason) =>
+      json("POST", `/versions/${seg(id)}/duplicate`, {
+        ...(name === undefined ? {} : { name }),
+        ...(reason === undefined ? {} : { reason }),
+      }),
     deleteVersion: async (id, reason) =>
       (await json<{ version: Version }>("DELETE", `/versions/${seg(id)}`, { reason })).version,
     outbox: outbox as WaymarkClient["outbox"],

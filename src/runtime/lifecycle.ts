@@ -75,13 +75,23 @@ export interface Lifecycle {
    * own audit entry). The answer sums the batches; `auditId` is the last batch's.
    */
   removeFromFlow(workspaceId: string, options: RemoveFromFlowOptions): Promise<RemoveOutcome>;
-  /** "Create new version": copy the latest version's definition into a new draft. */
-  newVersion(workspaceId: string, journeyId: string, options: { readonly actor: string }): Promise<Version>;
-  /** "Duplicate": copy any version (closed, stopped, finished included) into a new journey, as its draft v1. */
+  /**
+   * "Create new version": copy the latest version's definition into a new draft. Audited as
+   * `version:created`. @default reason "new version from version N"
+   */
+  newVersion(
+    workspaceId: string,
+    journeyId: string,
+    options: { readonly actor: string; readonly reason?: string },
+  ): Promise<Version>;
+  /**
+   * "Duplicate": copy any version (closed, stopped, finished included) into a new journey, as its draft
+   * v1. Audited as `journey:duplicated` on the new journey. @default reason "duplicate of version N"
+   */
   duplicate(
     workspaceId: string,
     versionId: string,
-    options: { readonly name?: string; readonly actor: string },
+    options: { readonly name?: string; readonly actor: string; readonly reason?: string },
   ): Promise<{ journey: Journey; version: Version }>;
   /** Delete (archive) a draft or finished version; others are refused (`ConflictError`). */
   deleteVersion(
@@ -230,7 +240,20 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
       const versions = await store.listVersions(workspaceId, journeyId);
       const latest = versions.filter((v) => v.status !== "archived").at(-1) ?? versions.at(-1);
       if (!latest) throw new NotFoundError("version of journey", journeyId);
-      return store.createDraftVersion(workspaceId, journeyId, latest.definition, clock.now());
+      const draft = await store.createDraftVersion(workspaceId, journeyId, latest.definition, clock.now());
+      await store.recordAudit({
+        workspaceId,
+        at: clock.now(),
+        actor: o.actor,
+        reason: o.reason?.trim() || `new version from version ${latest.number}`,
+        action: "version:created",
+        journeyId,
+        versionId: draft.id,
+        runId: null,
+        counts: null,
+        detail: { fromVersionId: latest.id, fromVersion: latest.number, number: draft.number },
+      });
+      return draft;
     },
 
     async duplicate(workspaceId, versionId, o) {
@@ -243,7 +266,7 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
       const version = await store.getVersion(workspaceId, versionId);
       if (!version) throw new NotFoundError("version", versionId);
       const source = await journeyOrThrow(workspaceId, version.journeyId);
-      return store.createJourney(
+      const copy = await store.createJourney(
         {
           workspaceId,
           name: o.name ?? `${source.name} (copy of version ${version.number})`,
@@ -252,6 +275,24 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
         },
         clock.now(),
       );
+      await store.recordAudit({
+        workspaceId,
+        at: clock.now(),
+        actor: o.actor,
+        reason: o.reason?.trim() || `duplicate of version ${version.number} of journey ${source.id}`,
+        action: "journey:duplicated",
+        journeyId: copy.journey.id,
+        versionId: copy.version.id,
+        runId: null,
+        counts: null,
+        detail: {
+          fromJourneyId: source.id,
+          fromVersionId: version.id,
+          fromVersion: version.number,
+          fromStatus: version.status,
+        },
+      });
+      return copy;
     },
 
     async deleteVersion(workspaceId, versionId, o) {

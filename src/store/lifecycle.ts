@@ -63,6 +63,12 @@ export interface LifecycleStore {
   /** The counters of a version at this instant (O(1)). */
   versionCounts(workspaceId: string, versionId: string): Promise<LifecycleCounts>;
 
+  /**
+   * Record an audit entry for an operation that is not a state change of its own: a new version made
+   * from the latest one, a version duplicated into a new journey. Returns the stored entry.
+   */
+  recordAudit(entry: NewAuditEntry): Promise<AuditEntry>;
+
   /** Audit entries, newest first. */
   listAudit(workspaceId: string, query: AuditQuery): Promise<AuditEntry[]>;
 
@@ -198,6 +204,9 @@ export interface AuditEntry {
   /** Extra facts: from/to states, pause end, profile ids (capped). */
   readonly detail: { readonly [key: string]: unknown };
 }
+
+/** An audit entry to record; the store gives it its id and sequence number. */
+export type NewAuditEntry = Omit<AuditEntry, "id" | "seq">;
 
 export interface AuditQuery {
   readonly journeyId?: string;

@@ -171,10 +171,15 @@ describe("waymark journeys pause|resume|new-version|duplicate|delete", () => {
 
   it("creates a new version, deletes it, duplicates the first into a new journey", async () => {
     const { journeyId, versionId } = await liveJourney(["e1"]);
-    const next = await server.cli("journeys", "new-version", journeyId, "--json");
+    const blank = await server.cli("journeys", "new-version", journeyId, "--reason", " ");
+    expect(blank).toMatchObject({ code: 1, stderr: "error: --reason: must not be empty\n" });
+    const next = await server.cli("journeys", "new-version", journeyId, "--reason", "copy edits", "--json");
     const draft = (JSON.parse(next.stdout) as { version: { id: string; number: number; status: string } })
       .version;
     expect(draft).toMatchObject({ number: 2, status: "draft" });
+    const audit = await server.cli("audit", "--journey", journeyId, "--json");
+    expect(audit.stdout).toContain('"reason": "copy edits"');
+    expect(audit.stdout).toContain('"action": "version:created"');
 
     const noReason = await server.cli("journeys", "delete", draft.id, "--yes");
     expect(noReason.stderr).toMatch(/^error: --reason: required/);

@@ -116,12 +116,20 @@ describe("versions", () => {
     await h.engine.drain();
     await h.lifecycle.changeVersion(WS, v1.journeyId, "stop", { actor: "ana", reason: "brake" });
 
-    const draft = await h.lifecycle.newVersion(WS, v1.journeyId, { actor: "ana" });
+    const draft = await h.lifecycle.newVersion(WS, v1.journeyId, { actor: "ana", reason: "fix the copy" });
     expect(draft).toMatchObject({
       journeyId: v1.journeyId,
       number: 2,
       status: "draft",
       definition: v1.definition,
+    });
+    const [created] = await h.store.listAudit(WS, { journeyId: v1.journeyId, limit: 1 });
+    expect(created).toMatchObject({
+      action: "version:created",
+      actor: "ana",
+      reason: "fix the copy",
+      versionId: draft.id,
+      detail: { fromVersionId: v1.id, fromVersion: 1, number: 2 },
     });
     const deleted = await h.lifecycle.deleteVersion(WS, draft.id, { actor: "ana", reason: "not needed" });
     expect(deleted.status).toBe("archived");
@@ -130,6 +138,14 @@ describe("versions", () => {
     expect(copy.journey.id).not.toBe(v1.journeyId);
     expect(copy.journey.name).toBe("sale again");
     expect(copy.version).toMatchObject({ number: 1, status: "draft", definition: v1.definition });
+    const [duplicated] = await h.store.listAudit(WS, { journeyId: copy.journey.id, limit: 1 });
+    expect(duplicated).toMatchObject({
+      action: "journey:duplicated",
+      actor: "ana",
+      reason: `duplicate of version 1 of journey ${v1.journeyId}`,
+      versionId: copy.version.id,
+      detail: { fromVersionId: v1.id, fromStatus: "stopped" },
+    });
 
     const published = await h.store.publishVersion(WS, copy.version.id, h.clock.now());
     await h.lifecycle.changeVersion(WS, copy.journey.id, "close", { actor: "ana", reason: "done" });

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { EmptyBodySchema } from "../schemas/common.js";
 import { JourneyParamsSchema, WireVersionSchema } from "../schemas/journey.js";
 import {
   DeleteVersionBodySchema,
   DuplicateAnswerSchema,
   DuplicateBodySchema,
+  NewVersionBodySchema,
   VersionParamsSchema,
 } from "../schemas/lifecycle.js";
 import { defineRoute, type Route } from "../route.js";
@@ -20,11 +20,16 @@ export const versionCopyRoutes: readonly Route[] = [
     summary: "Create a draft version copied from the journey's latest version",
     tag: "versions",
     params: JourneyParamsSchema,
-    body: EmptyBodySchema,
+    body: NewVersionBodySchema,
     status: 201,
     response: VersionAnswerSchema,
-    handler: async ({ params, workspaceId, actor, services: { lifecycle } }) => ({
-      version: wireVersion(await lifecycle.newVersion(workspaceId, params.journeyId, { actor })),
+    handler: async ({ params, body, workspaceId, actor, services: { lifecycle } }) => ({
+      version: wireVersion(
+        await lifecycle.newVersion(workspaceId, params.journeyId, {
+          actor,
+          ...(body.reason === undefined ? {} : { reason: body.reason }),
+        }),
+      ),
     }),
   }),
   defineRoute({
@@ -40,6 +45,7 @@ export const versionCopyRoutes: readonly Route[] = [
       const { journey, version } = await lifecycle.duplicate(workspaceId, params.versionId, {
         actor,
         ...(body.name === undefined ? {} : { name: body.name }),
+        ...(body.reason === undefined ? {} : { reason: body.reason }),
       });
       return { journey: wireJourney(journey), version: wireVersion(version) };
     },

@@ -50,6 +50,14 @@ export const RemoveFromFlowBodySchema = z
 export const DuplicateBodySchema = z.object({
   /** The new journey's name. @default "<name> (copy)" */
   name: z.string().trim().min(1).max(200).optional(),
+  /** Why, for the audit log. @default "duplicate of version N of journey J" */
+  reason: ReasonSchema.optional(),
+});
+
+/** Body of `POST /v1/journeys/:journeyId/versions`. */
+export const NewVersionBodySchema = z.object({
+  /** Why, for the audit log. @default "new version from version N" */
+  reason: ReasonSchema.optional(),
 });
 
 /** Body of `DELETE /v1/versions/:versionId`. */

@@ -139,9 +139,12 @@ export function registerJourneyLifecycleCommands(journeys: Command, ctx: CliCont
     .command("new-version")
     .description("create a draft version copied from the journey's latest version")
     .argument("<journeyId>")
+    .option("--reason <text>", "why, for the audit log [default: new version from version N]")
     .option("--json", "print JSON")
-    .action(async (journeyId: string, opts: { json?: boolean }, cmd: Command) => {
-      const version = await ctx.client(cmd).newVersion(journeyId);
+    .action(async (journeyId: string, opts: { json?: boolean; reason?: string }, cmd: Command) => {
+      if (opts.reason !== undefined && opts.reason.trim() === "")
+        throw new CliInputError("--reason: must not be empty");
+      const version = await ctx.client(cmd).newVersion(journeyId, opts.reason);
       if (opts.json) return printJson(io, { version });
       writeLine(io.stdout, `created draft version ${version.number} (${version.id}) of journey ${journeyId}`);
       writeLine(
@@ -155,17 +158,22 @@ export function registerJourneyLifecycleCommands(journeys: Command, ctx: CliCont
     .description("copy a version (closed, stopped and finished ones too) into a new journey")
     .argument("<versionId>")
     .option("--name <name>", "the new journey's name [default: <name> (copy)]")
+    .option("--reason <text>", "why, for the audit log [default: duplicate of version N]")
     .option("--json", "print JSON")
-    .action(async (versionId: string, opts: { name?: string; json?: boolean }, cmd: Command) => {
-      if (opts.name !== undefined && opts.name.trim() === "")
-        throw new CliInputError("--name: must not be empty");
-      const answer = await ctx.client(cmd).duplicateVersion(versionId, opts.name);
-      if (opts.json) return printJson(io, answer);
-      writeLine(
-        io.stdout,
-        `duplicated version ${versionId} into journey ${answer.journey.id} "${answer.journey.name}", version 1 (draft ${answer.version.id})`,
-      );
-    });
+    .action(
+      async (versionId: string, opts: { name?: string; json?: boolean; reason?: string }, cmd: Command) => {
+        if (opts.name !== undefined && opts.name.trim() === "")
+          throw new CliInputError("--name: must not be empty");
+        if (opts.reason !== undefined && opts.reason.trim() === "")
+          throw new CliInputError("--reason: must not be empty");
+        const answer = await ctx.client(cmd).duplicateVersion(versionId, opts.name, opts.reason);
+        if (opts.json) return printJson(io, answer);
+        writeLine(
+          io.stdout,
+          `duplicated version ${versionId} into journey ${answer.journey.id} "${answer.journey.name}", version 1 (draft ${answer.version.id})`,
+        );
+      },
+    );
 
   addConfirmOptions(
     journeys

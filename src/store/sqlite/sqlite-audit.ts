@@ -39,7 +39,9 @@ interface DbNotification {
 }
 
 /** An audit entry to write; `id` and `seq` are assigned. */
-export type NewAuditEntry = Omit<AuditEntry, "id" | "seq">;
+import type { NewAuditEntry } from "../lifecycle.js";
+
+export type { NewAuditEntry };
 
 /** The audit log and notifications. `record` and `notify` run inside the caller's transaction. */
 export interface SqliteAudit {

@@ -188,6 +188,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     versionCounts: (workspaceId, versionId) =>
       settle(() => ops().lifecycleReads.versionCounts(workspaceId, versionId)),
     listOutbox: (workspaceId, query) => settle(() => ops().lifecycleReads.listOutbox(workspaceId, query)),
+    recordAudit: (entry) =>
+      durable(() => {
+        const { id, seq } = ops().audit.record(entry);
+        return { ...entry, id, seq };
+      }),
     listAudit: (workspaceId, query) => settle(() => ops().audit.listAudit(workspaceId, query)),
     listNotifications: (workspaceId, query) =>
       settle(() => ops().audit.listNotifications(workspaceId, query)),
