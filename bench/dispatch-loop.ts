@@ -1,7 +1,7 @@
-import { createWebhookChannel, nextRetryAt } from "../src/channels/index.js";
+import { createWebhookChannel } from "../src/channels/index.js";
 import type { Channel } from "../src/channels/index.js";
-import type { ActionResult } from "../src/core/index.js";
-import type { OutboxCompletion, Store } from "../src/store/index.js";
+import { toCompletion } from "../src/runtime/index.js";
+import type { Store } from "../src/store/index.js";
 
 /**
  * A dispatcher loop for the brake tests and benchmarks: claim up to `concurrency` items, send them
@@ -30,21 +30,7 @@ export async function runDispatchLoop(
     );
     sent += items.length;
     const now = Date.now();
-    const completions: OutboxCompletion[] = items.map((item, i) => {
-      const outcome = outcomes[i]!;
-      const attempts = item.attempts + 1;
-      if (outcome.ok) {
-        const result: ActionResult = { ok: true, at: now, status: outcome.status, attempts };
-        return { outboxId: item.id, kind: "done", result };
-      }
-      const retryAt = outcome.retryable ? nextRetryAt(item.retry, attempts, now) : null;
-      if (retryAt !== null) return { outboxId: item.id, kind: "retry", retryAt, error: outcome.error };
-      return {
-        outboxId: item.id,
-        kind: "done",
-        result: { ok: false, at: now, error: outcome.error, attempts },
-      };
-    });
+    const completions = items.map((item, i) => toCompletion(item, outcomes[i]!, now));
     await store.completeOutbox(options.workerId, completions, now);
   }
   return { claimed, sent };

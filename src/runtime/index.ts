@@ -4,6 +4,7 @@ export type { DrainReport, Engine, EngineOptions } from "./engine.js";
 export type { EndedScope } from "./ended-scopes.js";
 export type { NotifyOptions } from "./notifier.js";
 export { createLifecycle } from "./lifecycle.js";
+export { toCompletion } from "./dispatcher.js";
 export type {
   ChangeVersionOptions,
   Lifecycle,
