@@ -27,6 +27,26 @@ export async function requireVersion(
   return version;
 }
 
+/**
+ * The version a results query means: the one named, else the journey's live or paused version, else
+ * its latest. `NotFoundError` for an unknown journey or a version of another journey.
+ */
+export async function resolveResultsVersion(
+  store: Store,
+  workspaceId: string,
+  journeyId: string,
+  versionId: string | undefined,
+): Promise<{ journey: Journey; version: Version }> {
+  const journey = await requireJourney(store, workspaceId, journeyId);
+  if (versionId !== undefined) {
+    return { journey, version: await requireVersion(store, workspaceId, journey.id, versionId) };
+  }
+  const versions = await store.listVersions(workspaceId, journey.id);
+  const version = versions.find((v) => v.status === "live" || v.status === "paused") ?? versions.at(-1);
+  if (version === undefined) throw new NotFoundError("version of journey", journey.id);
+  return { journey, version };
+}
+
 /** One node as the results list names it. */
 export interface NodeHead {
   readonly id: string;

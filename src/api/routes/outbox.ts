@@ -5,7 +5,7 @@ import { OutboxQuerySchema, WireOutboxItemSchema } from "../schemas/lifecycle.js
 import { CsvAnswer, defineRoute, type Route } from "../route.js";
 import { brakesOf, outboxLabel } from "../outbox-label.js";
 import { iso } from "../wire.js";
-import { requireJourney, requireVersion } from "./lookups.js";
+import { resolveResultsVersion } from "./lookups.js";
 
 const OUTBOX_COLUMNS = [
   "id",
@@ -36,15 +36,12 @@ export const outboxRoutes: readonly Route[] = [
     response: z.object({ versionId: z.string(), items: z.array(WireOutboxItemSchema) }),
     csv: true,
     handler: async ({ params, query, workspaceId, services: { store } }) => {
-      const journey = await requireJourney(store, workspaceId, params.journeyId);
-      let version;
-      if (query.versionId !== undefined) {
-        version = await requireVersion(store, workspaceId, journey.id, query.versionId);
-      } else {
-        const versions = await store.listVersions(workspaceId, journey.id);
-        version = versions.find((v) => v.status === "live" || v.status === "paused") ?? versions.at(-1);
-        if (version === undefined) throw new Error(`journey ${journey.id} has no version`);
-      }
+      const { journey, version } = await resolveResultsVersion(
+        store,
+        workspaceId,
+        params.journeyId,
+        query.versionId,
+      );
       const [records, audit] = await Promise.all([
         store.listOutbox(workspaceId, { versionId: version.id, limit: query.limit }),
         store.listAudit(workspaceId, { journeyId: journey.id, limit: AUDIT_SCAN }),

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { toCsv } from "../csv.js";
 import { JourneyParamsSchema, NodeResultSchema, ResultsQuerySchema } from "../schemas/journey.js";
 import { CsvAnswer, defineRoute, type Route } from "../route.js";
-import { definitionNodes, requireJourney, requireVersion } from "./lookups.js";
+import { definitionNodes, resolveResultsVersion } from "./lookups.js";
 
 const RESULT_COLUMNS = [
   "nodeId",
@@ -29,15 +29,12 @@ export const resultRoutes: readonly Route[] = [
     response: z.object({ versionId: z.string(), nodes: z.array(NodeResultSchema) }),
     csv: true,
     handler: async ({ params, query, workspaceId, services: { store } }) => {
-      const journey = await requireJourney(store, workspaceId, params.journeyId);
-      let version;
-      if (query.versionId !== undefined) {
-        version = await requireVersion(store, workspaceId, journey.id, query.versionId);
-      } else {
-        const versions = await store.listVersions(workspaceId, journey.id);
-        version = versions.find((v) => v.status === "live" || v.status === "paused") ?? versions.at(-1);
-        if (version === undefined) throw new Error(`journey ${journey.id} has no version`);
-      }
+      const { journey, version } = await resolveResultsVersion(
+        store,
+        workspaceId,
+        params.journeyId,
+        query.versionId,
+      );
       const stats = new Map((await store.nodeStats(workspaceId, version.id)).map((s) => [s.nodeId, s]));
       const nodes = definitionNodes(version.definition).map((n) => {
         const s = stats.get(n.id);
