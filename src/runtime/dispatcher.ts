@@ -49,7 +49,7 @@ export async function dispatchOnce(deps: DispatcherDeps): Promise<DispatchReport
   const items = await store.claimOutbox(clock.now(), deps.concurrency, deps.leaseMs, deps.workerId);
   if (items.length === 0) return { claimed: 0, dropped: 0, outcomes: [] };
   const { send: toSend, drop } = await deps.endedScopes.screen(items, since);
-  const results = await Promise.all(toSend.map((item) => send(deps, item)));
+  const results = await whileBeating(deps, Promise.all(toSend.map((item) => send(deps, item))));
   const now = clock.now();
   const completions = toSend.map((item, i) => toCompletion(item, results[i]!, now));
   const outcomes: ActionOutcome[] = [];
@@ -74,6 +74,24 @@ export async function dispatchOnce(deps: DispatcherDeps): Promise<DispatchReport
     dropped: drop.length,
     outcomes,
   };
+}
+
+/**
+ * Renew this worker's leases every third of a lease while `work` runs (real time: a lease guards
+ * against a crashed process, not against the journey clock). A failed renewal is retried at the next beat.
+ */
+async function whileBeating<T>(deps: DispatcherDeps, work: Promise<T>): Promise<T> {
+  const beat = setInterval(
+    () => {
+      deps.store.renewLeases(deps.workerId, deps.clock.now(), deps.leaseMs).catch(() => undefined);
+    },
+    Math.max(10, Math.floor(deps.leaseMs / 3)),
+  );
+  try {
+    return await work;
+  } finally {
+    clearInterval(beat);
+  }
 }
 
 async function send(deps: DispatcherDeps, item: OutboxItem): Promise<ChannelResult> {

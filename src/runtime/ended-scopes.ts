@@ -1,13 +1,10 @@
-import type { OutboxItem, Store } from "../store/index.js";
+import type { EndedScope, OutboxItem, Store } from "../store/index.js";
 
 /**
- * A scope whose dispatches must stop: a stopped version, an aborted run, or profiles removed from flow
- * (in one journey or all). The lifecycle tells the engine right after the store acknowledged it.
+ * A scope whose dispatches must stop (the store port's `EndedScope`): the lifecycle tells the engine
+ * right after the store acknowledged it, and `Store.watch` tells the other processes.
  */
-export type EndedScope =
-  | { readonly versionId: string }
-  | { readonly runId: string }
-  | { readonly workspaceId: string; readonly profileIds: readonly string[] };
+export type { EndedScope };
 
 /** An item the dispatcher must not send, and why. */
 export interface DroppedItem {

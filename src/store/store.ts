@@ -36,6 +36,12 @@ import type { Actor, LifecycleStore } from "./lifecycle.js";
 export interface Store extends LifecycleStore {
   /** Apply numbered migrations. Idempotent. */
   migrate(): Promise<void>;
+  /**
+   * Where the schema stands against this build's migrations, without changing anything. Processes that
+   * must not migrate (PostgreSQL workers and API nodes) check it at start and refuse to run unless it is
+   * `current`.
+   */
+  schemaStatus(): Promise<SchemaStatus>;
   /** Release connections and file handles. */
   close(): Promise<void>;
 
@@ -148,6 +154,19 @@ export interface Store extends LifecycleStore {
    */
   completeOutbox(workerId: string, completions: readonly OutboxCompletion[], now: Millis): Promise<void>;
 
+  /**
+   * The dispatcher's heartbeat: extend to `now + leaseMs` the lease of every item `workerId` holds.
+   * A worker that stops beating (a crash) loses its items when their lease runs out. Returns how many.
+   */
+  renewLeases(workerId: string, now: Millis, leaseMs: number): Promise<number>;
+
+  /**
+   * Hear what other processes sharing the database do: `wake` when work may be due (events, enrollments,
+   * outbox items, a publish or resume), `scopeEnded` right after a stop, run abort or removal commits.
+   * Adapters with one process per database (SQLite) do not implement it. Returns the unsubscribe call.
+   */
+  watch?(listener: StoreListener): Promise<() => Promise<void>>;
+
   // ---- runs -------------------------------------------------------------------------------
   createRun(input: NewRun, now: Millis): Promise<Run>;
   getRun(workspaceId: string, runId: string): Promise<Run | null>;
@@ -177,6 +196,31 @@ export interface Store extends LifecycleStore {
   saveDevEmail(email: DevEmail): Promise<void>;
   /** Newest first. */
   listDevEmails(workspaceId: string, limit: number): Promise<DevEmail[]>;
+}
+
+/** Schema migrations applied to a database, against the ones this build ships. */
+export interface SchemaStatus {
+  /** The newest migration this build knows. */
+  readonly known: number;
+  /** The newest migration applied to the database (0 when none). */
+  readonly applied: number;
+  /**
+   * `current`: applied = known. `behind`: migrations are pending (run `waymark migrate`). `ahead`: the
+   * database has migrations this build does not know (it was written by a newer Waymark).
+   */
+  readonly state: "current" | "behind" | "ahead";
+}
+
+/** A scope whose dispatches must stop: a stopped version, an aborted run, or profiles removed from flow. */
+export type EndedScope =
+  | { readonly versionId: string }
+  | { readonly runId: string }
+  | { readonly workspaceId: string; readonly profileIds: readonly string[] };
+
+/** What `Store.watch` calls. Both calls are hints: missing one costs at most a poll interval. */
+export interface StoreListener {
+  wake(): void;
+  scopeEnded(scope: EndedScope): void;
 }
 
 /** A tenant. */

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
+import type { SchemaStatus } from "../store.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 
 /** One numbered migration file. */
@@ -56,4 +57,18 @@ export function migrateSqlite(db: SqliteDb): void {
       record.run(migration.number, migration.name, Date.now());
     })();
   }
+}
+
+/** `Store.schemaStatus`: read `schema_migrations` (absent: nothing applied) against the shipped files. */
+export function sqliteSchemaStatus(db: SqliteDb): SchemaStatus {
+  const known = loadMigrations().at(-1)?.number ?? 0;
+  const table = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+    .pluck()
+    .get();
+  const applied =
+    table === undefined
+      ? 0
+      : Number(db.prepare("SELECT COALESCE(MAX(number), 0) FROM schema_migrations").pluck().get());
+  return { known, applied, state: applied === known ? "current" : applied < known ? "behind" : "ahead" };
 }

@@ -100,6 +100,7 @@ describe("SQLite adapter", () => {
     expect(names).toEqual([
       { number: 1, name: "000001_init.sql" },
       { number: 2, name: "000002_lifecycle.sql" },
+      { number: 3, name: "000003_leases.sql" },
     ]);
   });
 

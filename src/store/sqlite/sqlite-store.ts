@@ -17,11 +17,12 @@ import { makeSqliteJourneys } from "./sqlite-journeys.js";
 import { makeSqliteLifecycleReads } from "./sqlite-lifecycle-reads.js";
 import { makeSqliteWriteLog } from "./sqlite-log.js";
 import { makeSqliteMatchEvents } from "./sqlite-match-events.js";
-import { migrateSqlite } from "./sqlite-migrate.js";
+import { migrateSqlite, sqliteSchemaStatus } from "./sqlite-migrate.js";
 import { makeSqliteNextDueAt } from "./sqlite-next-due.js";
 import { makeSqliteProfiles } from "./sqlite-profiles.js";
 import { makeSqlitePublishVersion } from "./sqlite-publish-version.js";
 import { makeSqliteRemoveProfiles } from "./sqlite-remove-profiles.js";
+import { makeSqliteRenewLeases } from "./sqlite-renew-leases.js";
 import { makeSqliteResults } from "./sqlite-results.js";
 import { makeSqliteRuns } from "./sqlite-runs.js";
 import { makeSqliteSweep } from "./sqlite-sweep.js";
@@ -54,6 +55,7 @@ function prepareOperations(db: SqliteDb) {
     nextDueAt: makeSqliteNextDueAt(db),
     claimOutbox: makeSqliteClaimOutbox(db),
     completeOutbox: makeSqliteCompleteOutbox(db),
+    renewLeases: makeSqliteRenewLeases(db),
     runs: makeSqliteRuns(db),
     results: makeSqliteResults(db),
     devEmails: makeSqliteDevEmails(db),
@@ -131,6 +133,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
   return {
     migrate: () => settle(() => migrateSqlite(db)),
+    schemaStatus: () => settle(() => sqliteSchemaStatus(db)),
     close: () =>
       settle(() => {
         if (db.open) db.close();
@@ -163,6 +166,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       progress(() => ops().claimOutbox(now, limit, leaseMs, workerId)),
     completeOutbox: (workerId, completions, now) =>
       progress(() => ops().completeOutbox(workerId, completions, now)),
+    renewLeases: (workerId, now, leaseMs) => progress(() => ops().renewLeases(workerId, now, leaseMs)),
     createRun: (input, now) => durable(() => ops().runs.createRun(input, now)),
     getRun: (workspaceId, runId) => settle(() => ops().runs.getRun(workspaceId, runId)),
     listRuns: (workspaceId, versionId) => settle(() => ops().runs.listRuns(workspaceId, versionId)),
