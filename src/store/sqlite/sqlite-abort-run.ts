@@ -2,7 +2,7 @@ import { NotFoundError, planRunAction, type Run } from "../../core/index.js";
 import type { LifecycleOutcome, RunCommand } from "../lifecycle.js";
 import type { SqliteAnnounce } from "./sqlite-announce.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
-import { toLifecycleCounts, toRun, toVersion, type DbRun, type DbVersion } from "./sqlite-rows.js";
+import { toLifecycleCounts, toRun, toVersion, type DbRun, type DbVersion } from "../shared/rows.js";
 
 /**
  * `Store.abortRun`: the brake scoped to one run. One IMMEDIATE transaction writes the run's row (its

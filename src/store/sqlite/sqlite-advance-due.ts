@@ -1,9 +1,10 @@
 import type { ActiveEnrollment, Millis, Profile, StepInput, StepResult } from "../../core/index.js";
 import type { DueItem } from "../store.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
-import { toActiveEnrollment, toProfile, type DbEnrollment, type DbProfile } from "./sqlite-rows.js";
+import { toActiveEnrollment, toProfile, type DbEnrollment, type DbProfile } from "../shared/rows.js";
 import type { SqliteWriteStepResult } from "./sqlite-write-step-result.js";
-import { makeSqliteFlushDeltas, newBatchDeltas } from "./sqlite-counters.js";
+import { makeSqliteFlushDeltas } from "./sqlite-counters.js";
+import { newBatchDeltas } from "../shared/deltas.js";
 import type { SqliteEndEnrollments } from "./sqlite-end-enrollments.js";
 
 /**

@@ -2,7 +2,7 @@ import type { Millis } from "../../core/index.js";
 import type { Actor, LifecycleCounts } from "../lifecycle.js";
 import type { SqliteAudit } from "./sqlite-audit.js";
 import type { SqliteDb } from "./sqlite-db.js";
-import type { DbVersion } from "./sqlite-rows.js";
+import type { DbVersion } from "../shared/rows.js";
 
 /** What a lifecycle write leaves behind: one audit entry, and a notification unless `notify` is false. */
 export interface Announcement extends Actor {

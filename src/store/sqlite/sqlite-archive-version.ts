@@ -2,7 +2,7 @@ import { NotFoundError, planVersionAction, type Version } from "../../core/index
 import type { ArchiveCommand } from "../lifecycle.js";
 import type { SqliteAnnounce } from "./sqlite-announce.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
-import { toLifecycleCounts, toVersion, type DbVersion } from "./sqlite-rows.js";
+import { toLifecycleCounts, toVersion, type DbVersion } from "../shared/rows.js";
 
 /** `Store.archiveVersion`: a draft or finished version becomes archived (deleted); the audit keeps it. */
 export function makeSqliteArchiveVersion(

@@ -8,7 +8,7 @@ import type {
   NotificationQuery,
 } from "../lifecycle.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
-import { timeOrderedId } from "./sqlite-ids.js";
+import { timeOrderedId } from "../shared/ids.js";
 import { makeSqliteNextSeq } from "./sqlite-seq.js";
 
 interface DbAudit {

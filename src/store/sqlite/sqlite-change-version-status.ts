@@ -1,11 +1,12 @@
 import { NotFoundError, planVersionAction, type Millis } from "../../core/index.js";
 import type { LifecycleOutcome, VersionAction, VersionCommand } from "../lifecycle.js";
 import type { SqliteAnnounce } from "./sqlite-announce.js";
-import { makeSqliteFlushDeltas, newBatchDeltas } from "./sqlite-counters.js";
+import { makeSqliteFlushDeltas } from "./sqlite-counters.js";
+import { newBatchDeltas } from "../shared/deltas.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 import type { SqliteEnrollOne } from "./sqlite-enroll.js";
 import { makeSqliteResumeRelease } from "./sqlite-resume.js";
-import { toLifecycleCounts, toVersion, type DbVersion } from "./sqlite-rows.js";
+import { toLifecycleCounts, toVersion, type DbVersion } from "../shared/rows.js";
 
 const AUDIT_ACTION: { readonly [A in VersionAction]: string } = {
   pause: "version:paused",

@@ -1,8 +1,9 @@
 import type { DispatchPayload, Millis, RetryPolicy } from "../../core/index.js";
 import type { OutboxItem } from "../store.js";
-import { countOutbox, makeSqliteFlushDeltas, newBatchDeltas } from "./sqlite-counters.js";
+import { makeSqliteFlushDeltas } from "./sqlite-counters.js";
+import { countOutbox, newBatchDeltas } from "../shared/deltas.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
-import { countNodeAction } from "./sqlite-node-stats.js";
+import { countNodeAction } from "../shared/deltas.js";
 import { makeSqliteNextSeq } from "./sqlite-seq.js";
 
 interface DbClaimable {

@@ -1,6 +1,7 @@
 import type { Millis } from "../../core/index.js";
 import type { OutboxCompletion } from "../store.js";
-import { countOutbox, makeSqliteFlushDeltas, newBatchDeltas } from "./sqlite-counters.js";
+import { makeSqliteFlushDeltas } from "./sqlite-counters.js";
+import { countOutbox, newBatchDeltas } from "../shared/deltas.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 
 interface DbOwned {

@@ -1,8 +1,8 @@
 import type { ExitReason, LogEntry, Millis } from "../../core/index.js";
-import { countActive, countOutbox, type BatchDeltas } from "./sqlite-counters.js";
+import { countActive, countOutbox, type BatchDeltas } from "../shared/deltas.js";
 import type { SqliteDb } from "./sqlite-db.js";
 import type { SqliteWriteLog } from "./sqlite-log.js";
-import { countLogEntry, countNodeAction } from "./sqlite-node-stats.js";
+import { countLogEntry, countNodeAction } from "../shared/deltas.js";
 
 /** The columns of an active enrollment that ending it needs. */
 export interface DbEndable {

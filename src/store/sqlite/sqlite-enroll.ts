@@ -1,8 +1,9 @@
 import type { Millis } from "../../core/index.js";
 import type { EnrollOutcome, EnrollRequest } from "../store.js";
-import { countActive, makeSqliteFlushDeltas, newBatchDeltas, type BatchDeltas } from "./sqlite-counters.js";
+import { makeSqliteFlushDeltas } from "./sqlite-counters.js";
+import { countActive, newBatchDeltas, type BatchDeltas } from "../shared/deltas.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
-import { timeOrderedId } from "./sqlite-ids.js";
+import { timeOrderedId } from "../shared/ids.js";
 
 /**
  * Enrollment creation with `Store.enroll`'s rules, for one request, inside the caller's transaction

@@ -1,7 +1,7 @@
 import { planVersionAction, type Millis, type Version } from "../../core/index.js";
 import type { SqliteAnnounce } from "./sqlite-announce.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
-import { toLifecycleCounts, toVersion, type DbVersion } from "./sqlite-rows.js";
+import { toLifecycleCounts, toVersion, type DbVersion } from "../shared/rows.js";
 
 /**
  * `Store.finishDrained`: closed versions whose active gauge reached 0 become finished, each with an audit

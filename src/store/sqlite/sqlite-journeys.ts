@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { NotFoundError, type Journey, type Millis, type Version } from "../../core/index.js";
 import type { JourneySummary, NewJourney } from "../store.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
-import { toJourney, toVersion, type DbJourney, type DbVersion } from "./sqlite-rows.js";
+import { toJourney, toVersion, type DbJourney, type DbVersion } from "../shared/rows.js";
 
 interface DbJourneySummary extends DbJourney {
   readonly active_id: string | null;

@@ -1,7 +1,7 @@
 import { NotFoundError, type ActionResult, type Millis } from "../../core/index.js";
 import type { DuePause, LifecycleCounts, OutboxQuery, OutboxRecord } from "../lifecycle.js";
 import type { SqliteDb } from "./sqlite-db.js";
-import { toLifecycleCounts, type DbScopeCounters } from "./sqlite-rows.js";
+import { toLifecycleCounts, type DbScopeCounters } from "../shared/rows.js";
 
 interface DbOutboxRecord {
   readonly id: string;

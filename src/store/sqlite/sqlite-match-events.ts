@@ -1,6 +1,7 @@
 import type { ActiveEnrollment, Millis, Profile } from "../../core/index.js";
 import { profileKey, type MatchBatch, type MatchPlan } from "../store.js";
-import { makeSqliteFlushDeltas, newBatchDeltas } from "./sqlite-counters.js";
+import { makeSqliteFlushDeltas } from "./sqlite-counters.js";
+import { newBatchDeltas } from "../shared/deltas.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 import type { SqliteEnrollOne } from "./sqlite-enroll.js";
 import {
@@ -10,7 +11,7 @@ import {
   type DbEnrollment,
   type DbEvent,
   type DbProfile,
-} from "./sqlite-rows.js";
+} from "../shared/rows.js";
 
 /**
  * `Store.matchEvents`: one IMMEDIATE transaction that reads the events after the cursor, hands them to

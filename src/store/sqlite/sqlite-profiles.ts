@@ -1,7 +1,7 @@
 import type { JsonObject, Millis, Profile } from "../../core/index.js";
 import type { ProfileInput } from "../store.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
-import { toProfile, type DbProfile } from "./sqlite-rows.js";
+import { toProfile, type DbProfile } from "../shared/rows.js";
 
 /** Profile operations. `ensure` and `mergeAttributes` run inside the caller's transaction. */
 export interface SqliteProfiles {

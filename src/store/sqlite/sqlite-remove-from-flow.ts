@@ -1,5 +1,5 @@
 import type { Millis } from "../../core/index.js";
-import type { BatchDeltas } from "./sqlite-counters.js";
+import type { BatchDeltas } from "../shared/deltas.js";
 import type { SqliteDb } from "./sqlite-db.js";
 import { ENDABLE_COLUMNS, type DbEndable, type SqliteEndEnrollments } from "./sqlite-end-enrollments.js";
 

@@ -1,6 +1,7 @@
 import type { LifecycleCounts, RemoveCommand, RemoveOutcome } from "../lifecycle.js";
 import type { SqliteAudit } from "./sqlite-audit.js";
-import { makeSqliteFlushDeltas, newBatchDeltas } from "./sqlite-counters.js";
+import { makeSqliteFlushDeltas } from "./sqlite-counters.js";
+import { newBatchDeltas } from "../shared/deltas.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 import { ENDABLE_COLUMNS, type DbEndable, type SqliteEndEnrollments } from "./sqlite-end-enrollments.js";
 

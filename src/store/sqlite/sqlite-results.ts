@@ -1,7 +1,7 @@
 import type { Enrollment, NodeStats } from "../../core/index.js";
 import type { EnrollmentQuery, TimelineEntry } from "../store.js";
 import type { SqliteDb } from "./sqlite-db.js";
-import { toEnrollment, toNodeStats, type DbEnrollment, type DbNodeStats } from "./sqlite-rows.js";
+import { toEnrollment, toNodeStats, type DbEnrollment, type DbNodeStats } from "../shared/rows.js";
 
 interface DbLog {
   readonly enrollment_id: string;

@@ -1,10 +1,10 @@
 import type { ActionResult, Millis } from "../../core/index.js";
 import type { VersionCommand } from "../lifecycle.js";
 import type { EnrollRequest } from "../store.js";
-import { countOutbox, type BatchDeltas } from "./sqlite-counters.js";
+import { countOutbox, type BatchDeltas } from "../shared/deltas.js";
 import type { SqliteDb } from "./sqlite-db.js";
 import type { SqliteEnrollOne } from "./sqlite-enroll.js";
-import { countNodeAction } from "./sqlite-node-stats.js";
+import { countNodeAction } from "../shared/deltas.js";
 
 interface DbHeld {
   readonly id: string;

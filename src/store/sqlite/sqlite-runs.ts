@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { NotFoundError, type Millis, type Run } from "../../core/index.js";
 import type { NewRun, RunCounts } from "../store.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
-import { toRun, type DbRun } from "./sqlite-rows.js";
+import { toRun, type DbRun } from "../shared/rows.js";
 
 /** Audience runs and their schedules. */
 export interface SqliteRuns {

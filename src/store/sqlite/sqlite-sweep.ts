@@ -1,9 +1,10 @@
 import type { ExitReason, Millis } from "../../core/index.js";
-import { countOutbox, makeSqliteFlushDeltas, newBatchDeltas } from "./sqlite-counters.js";
+import { makeSqliteFlushDeltas } from "./sqlite-counters.js";
+import { countOutbox, newBatchDeltas } from "../shared/deltas.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 import { ENDABLE_COLUMNS, type DbEndable, type SqliteEndEnrollments } from "./sqlite-end-enrollments.js";
 import { DEFAULT_GLOBAL_TIMEOUT_MS } from "./sqlite-global-timeout.js";
-import { countNodeAction } from "./sqlite-node-stats.js";
+import { countNodeAction } from "../shared/deltas.js";
 
 /**
  * `Store.sweep`: after a stop, an abort or a global timeout, end the scope's active enrollments in

@@ -7,7 +7,7 @@ import {
   type Version,
 } from "../../core/index.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
-import { toVersion, type DbVersion } from "./sqlite-rows.js";
+import { toVersion, type DbVersion } from "../shared/rows.js";
 
 /** Version reads and draft edits. */
 export interface SqliteVersions {

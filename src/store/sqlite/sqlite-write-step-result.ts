@@ -1,9 +1,9 @@
 import type { ActiveEnrollment, Millis, StepResult } from "../../core/index.js";
-import { countActive, countOutbox, type BatchDeltas } from "./sqlite-counters.js";
+import { countActive, countOutbox, type BatchDeltas } from "../shared/deltas.js";
 import type { SqliteDb } from "./sqlite-db.js";
 import type { SqliteEndEnrollments } from "./sqlite-end-enrollments.js";
 import type { SqliteWriteLog } from "./sqlite-log.js";
-import { countLogEntry } from "./sqlite-node-stats.js";
+import { countLogEntry } from "../shared/deltas.js";
 import type { SqliteProfiles } from "./sqlite-profiles.js";
 import { makeSqliteRemoveFromFlow } from "./sqlite-remove-from-flow.js";
 

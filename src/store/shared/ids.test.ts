@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { timeOrderedId } from "./sqlite-ids.js";
+import { timeOrderedId } from "./ids.js";
 
 describe("timeOrderedId", () => {
   it("is a version 7 UUID carrying the time in its first 48 bits", () => {

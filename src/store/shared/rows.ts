@@ -52,7 +52,7 @@ export interface DbProfile {
   readonly id: string;
   readonly email: string | null;
   readonly timezone: string | null;
-  readonly subscribed: number;
+  readonly subscribed: number | boolean;
   readonly attributes: string;
   readonly created_at: number;
   readonly updated_at: number;
@@ -152,14 +152,14 @@ export function toVersion(row: DbVersion): Version {
   };
 }
 
-/** Map a `profiles` row; `subscribed` is stored as 0/1. */
+/** Map a `profiles` row; `subscribed` is stored as 0/1 (SQLite) or a boolean (PostgreSQL). */
 export function toProfile(row: DbProfile): Profile {
   return {
     workspaceId: row.workspace_id,
     id: row.id,
     email: row.email,
     timezone: row.timezone,
-    subscribed: row.subscribed !== 0,
+    subscribed: row.subscribed !== 0 && row.subscribed !== false,
     attributes: JSON.parse(row.attributes) as JsonObject,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
