@@ -4,3 +4,4 @@
 export * from "./store.js";
 export type * from "./lifecycle.js";
 export { createSqliteStore, type SqliteStoreOptions } from "./sqlite/index.js";
+export { createPostgresStore, type PostgresStoreOptions } from "./postgres/index.js";

@@ -1,0 +1,87 @@
+import type { Store } from "../store.js";
+import {
+  read,
+  transaction,
+  type Durability,
+  type PgPool,
+  type PostgresStoreOptions,
+  type Tx,
+} from "./postgres-db.js";
+
+/** What every operation module of the adapter gets: the pool and the two ways to use it. */
+export interface PgContext {
+  readonly pool: PgPool;
+  readonly options: PostgresStoreOptions;
+  /** Run `body` in one transaction (see `transaction`): `durable` for acknowledged writes. */
+  tx<T>(durability: Durability, body: (tx: Tx) => Promise<T>): Promise<T>;
+  /** One statement outside a transaction, for reads. */
+  read<R extends object>(text: string, values?: readonly unknown[]): Promise<R[]>;
+}
+
+/** Build the context over a pool. */
+export function createPgContext(pool: PgPool, options: PostgresStoreOptions): PgContext {
+  return {
+    pool,
+    options,
+    tx: (durability, body) => transaction(pool, options, durability, body),
+    read: (text, values) => read(pool, text, values),
+  };
+}
+
+/** Journeys, versions, profiles, events, runs, schedules, results and the dev mailbox. */
+export type CatalogOps = Pick<
+  Store,
+  | "ensureWorkspace"
+  | "createJourney"
+  | "getJourney"
+  | "listJourneys"
+  | "listVersions"
+  | "getVersion"
+  | "updateDraft"
+  | "createDraftVersion"
+  | "publishVersion"
+  | "listActiveVersions"
+  | "upsertProfiles"
+  | "getProfile"
+  | "scanProfiles"
+  | "appendEvents"
+  | "createRun"
+  | "getRun"
+  | "listRuns"
+  | "addRunCounts"
+  | "completeRun"
+  | "dueSchedules"
+  | "setScheduleNext"
+  | "nodeStats"
+  | "getEnrollment"
+  | "listEnrollments"
+  | "timeline"
+  | "saveDevEmail"
+  | "listDevEmails"
+>;
+
+/** The engine's hot path: matching, enrolling, stepping and the outbox. */
+export type EngineOps = Pick<
+  Store,
+  "matchEvents" | "enroll" | "advanceDue" | "nextDueAt" | "claimOutbox" | "completeOutbox" | "renewLeases"
+>;
+
+/** Lifecycle transitions, the sweep, counts, audit and notifications. */
+export type LifecycleOps = Pick<
+  Store,
+  | "changeVersionStatus"
+  | "abortRun"
+  | "removeFromFlow"
+  | "archiveVersion"
+  | "sweep"
+  | "finishDrained"
+  | "duePauses"
+  | "versionCounts"
+  | "listOutbox"
+  | "recordAudit"
+  | "listAudit"
+  | "listNotifications"
+  | "addNotification"
+  | "claimNotifications"
+  | "markNotificationsDelivered"
+>;

@@ -1,0 +1,128 @@
+import pg from "pg";
+import type { EndedScope } from "../store.js";
+
+/** Options of {@link createPostgresStore}. */
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:port/database`. */
+  readonly connectionString: string;
+  /** Connections this process keeps open. @default 8 */
+  readonly poolSize?: number;
+  /** Shown in `pg_stat_activity`. @default "waymark" */
+  readonly applicationName?: string;
+  /**
+   * `synchronous_commit` of the engine's own progress (matching, steps, claims, results). Writes
+   * acknowledged to a caller (events, profiles, journeys, enrollments, every lifecycle transition) always
+   * wait for the WAL flush. With `off`, a server crash may undo the last engine commits (at most
+   * `wal_writer_delay` times three); they are redone with the same outbox ids, and WAL order makes every
+   * commit before an acknowledged one durable with it. @default "off"
+   */
+  readonly engineSynchronousCommit?: "on" | "off";
+}
+
+/** The connection pool, with Waymark's type parsing: BIGINT and NUMERIC come back as numbers. */
+export type PgPool = pg.Pool;
+
+const INT8 = 20;
+const NUMERIC = 1700;
+
+function parserOf(oid: number, format?: "text" | "binary"): (value: string) => unknown {
+  if (oid === INT8 || oid === NUMERIC) return Number;
+  return pg.types.getTypeParser(oid, format) as (value: string) => unknown;
+}
+
+/** Open a pool. Times (BIGINT milliseconds) and sums fit in a double; parse them as numbers. */
+export function openPool(options: PostgresStoreOptions): PgPool {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.poolSize ?? 8,
+    application_name: options.applicationName ?? "waymark",
+    types: { getTypeParser: parserOf as typeof pg.types.getTypeParser },
+  });
+  /* An idle client's error (the server restarted) must not crash the process: the pool drops it. */
+  pool.on("error", () => undefined);
+  return pool;
+}
+
+/** What a transaction's body gets. */
+export interface Tx {
+  /** Run one statement; rows typed by the caller. */
+  query<R extends object = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<R[]>;
+  /** Ask for one wake-up of the other processes when this transaction commits (coalesced: one NOTIFY). */
+  wake(): void;
+  /** Tell the other processes, at commit, that a scope ended (a stop, a run abort, a removal). */
+  scopeEnded(scope: EndedScope): void;
+  /**
+   * The counter shard this transaction adds to, 0 to `COUNTER_SHARDS - 1`: random per transaction, so
+   * that concurrent workers rarely add to the same row.
+   */
+  readonly shard: number;
+}
+
+/** Counter rows per scope and per node. Readers sum them: a bounded number of rows. */
+export const COUNTER_SHARDS = 16;
+
+/** The NOTIFY channels Waymark uses. */
+export const CHANNELS = { wake: "waymark_wake", scopeEnded: "waymark_scope_ended" } as const;
+
+/** How a transaction commits: `durable` waits for the WAL flush; `progress` follows the engine setting. */
+export type Durability = "durable" | "progress";
+
+/* deadlock_detected, serialization_failure: the transaction did nothing; run it again. */
+const RETRYABLE = new Set(["40P01", "40001"]);
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Run `body` in one READ COMMITTED transaction on a pooled connection: COMMIT when it returns, ROLLBACK
+ * when it throws. A deadlock or serialization failure re-runs the whole body (up to 5 attempts), so the
+ * body must not have effects outside the transaction (the engine's callbacks are pure).
+ * Wake-ups and ended scopes are sent with `pg_notify` inside the transaction, at most one per channel
+ * per distinct payload: PostgreSQL delivers them on commit and drops them on rollback.
+ */
+export async function transaction<T>(
+  pool: PgPool,
+  options: PostgresStoreOptions,
+  durability: Durability,
+  body: (tx: Tx) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const client = await pool.connect();
+    let wake = false;
+    const ended: EndedScope[] = [];
+    const tx: Tx = {
+      query: async <R extends object>(text: string, values?: readonly unknown[]) =>
+        (await client.query<R>(text, values as unknown[] | undefined)).rows,
+      wake: () => void (wake = true),
+      scopeEnded: (scope) => void ended.push(scope),
+      shard: Math.floor(Math.random() * COUNTER_SHARDS),
+    };
+    try {
+      await client.query("BEGIN");
+      if (durability === "progress" && (options.engineSynchronousCommit ?? "off") === "off") {
+        await client.query("SET LOCAL synchronous_commit = off");
+      }
+      const result = await body(tx);
+      if (wake) await client.query("SELECT pg_notify($1, '')", [CHANNELS.wake]);
+      for (const scope of ended) {
+        await client.query("SELECT pg_notify($1, $2)", [CHANNELS.scopeEnded, JSON.stringify(scope)]);
+      }
+      await client.query("COMMIT");
+      client.release();
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      client.release();
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === "string" && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
+      throw error;
+    }
+  }
+}
+
+/** Run one read-only statement outside a transaction. */
+export async function read<R extends object>(
+  pool: PgPool,
+  text: string,
+  values?: readonly unknown[],
+): Promise<R[]> {
+  return (await pool.query<R>(text, values as unknown[] | undefined)).rows;
+}

@@ -1,0 +1,51 @@
+import type { Tx } from "./postgres-db.js";
+
+/**
+ * The brake's locks: transaction-level advisory locks keyed by a version's or a run's id (ARCHITECTURE,
+ * "The brake guarantee": a shared lock on the same key as the row). Every transaction that claims outbox
+ * items, advances enrollments or creates them takes the SHARED lock of each version (and run) it touches,
+ * then re-reads its status. Stop, close, pause, run abort and publish take the EXCLUSIVE lock before they
+ * write the status. So a claim either commits before the stop takes its lock (the item was dispatched
+ * before the stop), or it waits for the stop's commit and then reads the new status (READ COMMITTED: every
+ * statement takes a fresh snapshot) and claims nothing.
+ *
+ * Advisory rather than `FOR SHARE` row locks: shared row locks write the tuple header (a MultiXact when
+ * several workers hold one) on every claim; advisory locks live in memory. A hash collision only makes two
+ * unrelated scopes wait for each other. `FOR KEY SHARE` would not do: it does not conflict with an UPDATE.
+ */
+const VERSION_SPACE = 1;
+const RUN_SPACE = 2;
+
+/** Lock spaces for other singletons (the matcher, migrations). */
+export const SINGLETON_SPACE = 3;
+export const MATCHER_KEY = 1;
+export const MIGRATION_KEY = 2;
+
+/** Share-lock the scopes of versions (sorted, deduplicated). Waits while a lifecycle transition holds one. */
+export async function shareVersions(tx: Tx, versionIds: Iterable<string>): Promise<void> {
+  await share(tx, VERSION_SPACE, versionIds);
+}
+
+/** Share-lock the scopes of runs (sorted, deduplicated). */
+export async function shareRuns(tx: Tx, runIds: Iterable<string>): Promise<void> {
+  await share(tx, RUN_SPACE, runIds);
+}
+
+/** Exclusively lock a version's scope: waits for every claim in flight on it, blocks new ones until commit. */
+export async function lockVersion(tx: Tx, versionId: string): Promise<void> {
+  await tx.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [VERSION_SPACE, versionId]);
+}
+
+/** Exclusively lock a run's scope. */
+export async function lockRun(tx: Tx, runId: string): Promise<void> {
+  await tx.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [RUN_SPACE, runId]);
+}
+
+async function share(tx: Tx, space: number, ids: Iterable<string>): Promise<void> {
+  const sorted = [...new Set(ids)].sort();
+  if (sorted.length === 0) return;
+  await tx.query("SELECT pg_advisory_xact_lock_shared($1, hashtext(id)) FROM unnest($2::text[]) AS id", [
+    space,
+    sorted,
+  ]);
+}

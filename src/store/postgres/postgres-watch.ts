@@ -1,0 +1,66 @@
+import pg from "pg";
+import type { EndedScope, StoreListener } from "../store.js";
+import { CHANNELS, type PostgresStoreOptions } from "./postgres-db.js";
+
+/** Reconnect delay after the listening connection drops, in milliseconds. */
+const RECONNECT_MS = 1_000;
+
+/**
+ * `Store.watch`: LISTEN on a dedicated connection (not from the pool: it stays checked out). Wake-ups are
+ * coalesced twice: each transaction sends at most one, and PostgreSQL folds identical notifications of
+ * one transaction. A dropped connection reconnects; meanwhile the engine's polling covers the gap.
+ */
+export async function watchPostgres(
+  options: PostgresStoreOptions,
+  listener: StoreListener,
+): Promise<() => Promise<void>> {
+  let closed = false;
+  let client: pg.Client | null = null;
+  let retry: NodeJS.Timeout | null = null;
+
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({
+      connectionString: options.connectionString,
+      application_name: `${options.applicationName ?? "waymark"}-listen`,
+    });
+    next.on("notification", (message) => {
+      if (message.channel === CHANNELS.wake) listener.wake();
+      else if (message.channel === CHANNELS.scopeEnded && message.payload) {
+        listener.scopeEnded(JSON.parse(message.payload) as EndedScope);
+      }
+    });
+    next.on("error", () => dropped(next));
+    next.on("end", () => dropped(next));
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${CHANNELS.wake}`);
+      await next.query(`LISTEN ${CHANNELS.scopeEnded}`);
+    } catch (error) {
+      await next.end().catch(() => undefined);
+      throw error;
+    }
+    client = next;
+  };
+  const scheduleReconnect = (): void => {
+    if (closed || retry) return;
+    retry = setTimeout(() => {
+      retry = null;
+      if (!closed) connect().then(() => listener.wake(), scheduleReconnect);
+    }, RECONNECT_MS);
+  };
+  const dropped = (lost: pg.Client): void => {
+    if (client !== lost) return;
+    client = null;
+    lost.end().catch(() => undefined);
+    scheduleReconnect();
+  };
+
+  await connect();
+  return async () => {
+    closed = true;
+    if (retry) clearTimeout(retry);
+    const current = client;
+    client = null;
+    await current?.end().catch(() => undefined);
+  };
+}
