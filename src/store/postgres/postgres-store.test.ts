@@ -1,0 +1,88 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll, beforeAll } from "vitest";
+import { describeStoreContract } from "../contract/store-contract.js";
+import type { CounterCheck, ScopeCounts } from "../contract/contract-lifecycle-fixtures.js";
+import type { Store } from "../store.js";
+import { scopeCountersSql } from "./postgres-counters.js";
+import { createPostgresStore } from "./postgres-store.js";
+
+const adminUrl = process.env["WAYMARK_TEST_DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const dbName = `waymark_t_${randomBytes(6).toString("hex")}`;
+const dbUrl = (() => {
+  const url = new URL(adminUrl);
+  url.pathname = `/${dbName}`;
+  return url.toString();
+})();
+
+beforeAll(async () => {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  await admin.end();
+});
+afterAll(async () => {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await admin.end();
+});
+
+const schemas = new WeakMap<Store, string>();
+
+/** A fresh schema per test inside the file's database: cheaper than a database per test. */
+async function freshStore(): Promise<Store> {
+  const schema = `s_${randomBytes(6).toString("hex")}`;
+  const client = new pg.Client({ connectionString: dbUrl });
+  await client.connect();
+  await client.query(`CREATE SCHEMA ${schema}`);
+  await client.end();
+  const url = new URL(dbUrl);
+  url.searchParams.set("options", `-c search_path=${schema}`);
+  const store = createPostgresStore({ connectionString: url.toString(), poolSize: 4 });
+  await store.migrate();
+  schemas.set(store, url.toString());
+  return store;
+}
+
+/** Test-only: the counters summed over their shards, next to COUNT(*) scans of the rows. */
+function inspectPostgres(url: string) {
+  const check = async (scope: "version" | "run", id: string): Promise<CounterCheck> => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const column = scope === "version" ? "version_id" : "run_id";
+      const stored = (await client.query<Record<string, string>>(scopeCountersSql("$1"), [id])).rows[0];
+      const count = async (sql: string) =>
+        Number((await client.query<{ n: string }>(sql, [id])).rows[0]?.n ?? 0);
+      const outbox = (status: string) =>
+        count(`SELECT COUNT(*) AS n FROM outbox WHERE ${column} = $1 AND status = '${status}'`);
+      const scanned: ScopeCounts = {
+        active: await count(`SELECT COUNT(*) AS n FROM enrollments WHERE ${column} = $1 AND status = 'active'`),
+        pending: await outbox("pending"),
+        claimed: await outbox("claimed"),
+        done: await outbox("done"),
+        cancelled: await outbox("cancelled"),
+      };
+      const n = (key: string) => Number(stored?.[key] ?? 0);
+      return {
+        stored: {
+          active: n("active_enrollments"),
+          pending: n("pending_outbox"),
+          claimed: n("claimed_outbox"),
+          done: n("done_outbox"),
+          cancelled: n("cancelled_outbox"),
+        },
+        scanned,
+      };
+    } finally {
+      await client.end();
+    }
+  };
+  return {
+    versionCounters: (versionId: string) => check("version", versionId),
+    runCounters: (runId: string) => check("run", runId),
+  };
+}
+
+describeStoreContract("postgres", freshStore, (store) => inspectPostgres(schemas.get(store) ?? ""));
