@@ -17,6 +17,8 @@ describe("compileServeConfig", () => {
       logLevel: "warn",
       leaseMs: 30_000,
       notifyWebhooks: [],
+      drainTimeoutMs: 30_000,
+      store: { kind: "sqlite", path: resolve("./.waymark/waymark.db") },
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -36,6 +38,16 @@ describe("compileServeConfig", () => {
     expect(compileServeConfig({}, { WAYMARK_LEASE_MS: "1500" }).leaseMs).toBe(1500);
     expect(() => compileServeConfig({}, { WAYMARK_LEASE_MS: "10" })).toThrow(/WAYMARK_LEASE_MS/);
     expect(() => compileServeConfig({}, { WAYMARK_LEASE_MS: "soon" })).toThrow(/WAYMARK_LEASE_MS/);
+  });
+
+  it("reads the drain bound from --drain-timeout-ms or WAYMARK_DRAIN_TIMEOUT_MS", () => {
+    expect(compileServeConfig({}, { WAYMARK_DRAIN_TIMEOUT_MS: "500" }).drainTimeoutMs).toBe(500);
+    expect(
+      compileServeConfig({ drainTimeoutMs: "700" }, { WAYMARK_DRAIN_TIMEOUT_MS: "500" }).drainTimeoutMs,
+    ).toBe(700);
+    expect(() => compileServeConfig({}, { WAYMARK_DRAIN_TIMEOUT_MS: "never" })).toThrow(
+      /^WAYMARK_DRAIN_TIMEOUT_MS: /,
+    );
   });
 
   it("reads the environment, and flags win over it", () => {
@@ -60,6 +72,8 @@ describe("compileServeConfig", () => {
     [{ mailFrom: "nobody" }, "--mail-from"],
     [{ logLevel: "loud" }, "--log-level"],
     [{ host: " " }, "--host"],
+    [{ drainTimeoutMs: "5" }, "--drain-timeout-ms"],
+    [{ databaseUrl: "mysql://db/waymark" }, "--database-url"],
   ])("rejects %o naming %s", (input, flag) => {
     let error: unknown;
     try {

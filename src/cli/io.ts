@@ -13,3 +13,9 @@ export interface CliIo {
 export function writeLine(stream: CliOutput, line = ""): void {
   stream.write(`${line}\n`);
 }
+
+/** Where a long-running process (`serve`, `worker`) reports: start lines to `stdout`, logs and drain lines to `stderr`. */
+export interface ProcessOutput {
+  readonly stdout: CliOutput;
+  readonly stderr: CliOutput;
+}

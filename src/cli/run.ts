@@ -7,12 +7,14 @@ import { registerEnrollCommand } from "./commands/enroll.js";
 import { registerEventsCommands } from "./commands/events.js";
 import { registerJournalCommands } from "./commands/journal.js";
 import { registerJourneysCommands } from "./commands/journeys.js";
+import { registerMigrateCommand } from "./commands/migrate.js";
 import { registerOutboxCommand } from "./commands/outbox.js";
 import { registerProfilesCommands } from "./commands/profiles.js";
 import { registerResultsCommand } from "./commands/results.js";
 import { registerRunsCommands } from "./commands/runs.js";
 import { registerSchemaCommand } from "./commands/schema.js";
 import { registerServeCommand } from "./commands/serve.js";
+import { registerWorkerCommand } from "./commands/worker.js";
 import { createCliContext } from "./context.js";
 import { writeLine, type CliIo } from "./io.js";
 import { packageVersion } from "./package-version.js";
@@ -20,7 +22,8 @@ import { packageVersion } from "./package-version.js";
 /**
  * Run the `waymark` command line with `argv` (the user's arguments, without `node` and the script) and
  * resolve with the exit code: 0 success, 1 error, 2 partial success (`profiles import` with rejections).
- * Never calls `process.exit`; `main.ts` does.
+ * Never calls `process.exit`, with two exceptions in `serve` and `worker`, where pending work would keep the
+ * process alive: a second SIGINT/SIGTERM during a drain, and a drain that outlasts `--drain-timeout-ms`.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const ctx = createCliContext(io);
@@ -45,6 +48,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     });
 
   registerServeCommand(program, ctx);
+  registerWorkerCommand(program, ctx);
+  registerMigrateCommand(program, ctx);
   registerJourneysCommands(program, ctx);
   registerEnrollCommand(program, ctx);
   registerEventsCommands(program, ctx);

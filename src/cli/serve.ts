@@ -1,78 +1,65 @@
-import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
 import { pino } from "pino";
 import { buildServer } from "../api/index.js";
-import {
-  createChannelRegistry,
-  createDevMailboxChannel,
-  createSmtpChannel,
-  createWebhookChannel,
-} from "../channels/index.js";
 import { createManualClock, systemClock } from "../core/index.js";
-import { createEngine, createLifecycle } from "../runtime/index.js";
-import { createSqliteStore } from "../store/index.js";
+import { createLifecycle } from "../runtime/index.js";
+import { composeEngine, followStore } from "./compose-engine.js";
 import type { ServeConfig } from "./config.js";
-import { writeLine, type CliOutput } from "./io.js";
+import { describeSends } from "./in-flight.js";
+import { writeLine, type ProcessOutput } from "./io.js";
+import { openStore } from "./open-store.js";
 import { packageVersion } from "./package-version.js";
+import { prepareSchema } from "./schema-policy.js";
+import type { Drainable } from "./shutdown.js";
+import { describeStoreTarget } from "./store-target.js";
 
 /** The workspace that `serve` creates on start, used when no `Waymark-Workspace` header is sent. */
 export const DEFAULT_WORKSPACE = "default";
 
 /** A running `serve` process: where it listens, and how to stop it. */
-export interface RunningServer {
+export interface RunningServer extends Drainable {
   /** e.g. `http://127.0.0.1:8787` (the real port when `port` was 0). */
   readonly url: string;
-  /** Stop the engine, close the HTTP server, the channels and the store. Idempotent. */
+  /**
+   * Close the HTTP server (in-flight requests finish), stop the engine (its current round, claims
+   * included, finishes), then close the channels and the store. Idempotent.
+   */
   close(): Promise<void>;
 }
 
 /** Where `startServe` reports: the address and the first-run hint go to `stdout`, logs to `stderr`. */
-export interface ServeOutput {
-  readonly stdout: CliOutput;
-  readonly stderr: CliOutput;
-}
+export type ServeOutput = ProcessOutput;
 
 /**
- * The composition root of the embedded process: open and migrate the SQLite store, build the channels
- * (SMTP when configured, else the dev mailbox), the engine and the HTTP API, listen, and start the
- * engine's loops unless `config.worker` is false.
+ * The composition root of the API process: open the store (SQLite: migrated at start; PostgreSQL:
+ * refused unless its schema is current), build the channels, the engine and the HTTP API, listen, and
+ * start the engine's loops unless `config.worker` is false. The engine hears other processes through
+ * `Store.watch` when the store has it.
  */
 export async function startServe(config: ServeConfig, out: ServeOutput): Promise<RunningServer> {
   const logger = pino({ name: "waymark", level: config.logLevel }, out.stderr);
-  await mkdir(config.dataDir, { recursive: true });
-  const store = createSqliteStore({ path: join(config.dataDir, "waymark.db") });
+  const store = openStore(config.store, "serve");
   let closed: Promise<void> | null = null;
   try {
-    await store.migrate();
+    await prepareSchema(store, config.store);
     const manualClock = config.clock === "manual" ? createManualClock(Date.now()) : null;
     const clock = manualClock ?? systemClock;
     await store.ensureWorkspace(DEFAULT_WORKSPACE, "Default", clock.now());
-    const email = config.smtpUrl
-      ? createSmtpChannel({ url: config.smtpUrl, from: config.mailFrom })
-      : createDevMailboxChannel(store, clock, { from: config.mailFrom });
-    const channels = createChannelRegistry([createWebhookChannel(), email]);
-    const engine = createEngine({
-      store,
-      clock,
-      manualClock,
-      channels,
-      logger,
-      leaseMs: config.leaseMs,
-      notify: { webhooks: config.notifyWebhooks },
-    });
+    const { engine, channels, inFlight } = composeEngine(config, { store, clock, manualClock, logger });
     const lifecycle = createLifecycle({ store, engine, clock, logger });
+    const unfollow = config.worker ? await followStore(store, engine) : null;
     const server = await buildServer({
       store,
       engine,
       lifecycle,
       logger,
-      storeName: "sqlite",
+      storeName: config.store.kind,
       version: packageVersion(),
     });
     try {
       await server.listen({ port: config.port, host: config.host });
     } catch (cause) {
       await server.close();
+      await unfollow?.();
       await channels.closeAll();
       throw cause;
     }
@@ -82,9 +69,10 @@ export async function startServe(config: ServeConfig, out: ServeOutput): Promise
     if (config.worker) engine.start();
 
     const journeys = await store.listJourneys(DEFAULT_WORKSPACE);
+    const mode = config.worker ? "" : ", API only";
     writeLine(
       out.stdout,
-      `Waymark API listening on ${url}/v1 (clock: ${config.clock}, data: ${config.dataDir})`,
+      `Waymark API listening on ${url}/v1 (store: ${describeStoreTarget(config.store)}, clock: ${config.clock}${mode})`,
     );
     if (journeys.length === 0) {
       writeLine(out.stdout, "No journeys yet. Load the demo journey from another terminal:");
@@ -94,19 +82,31 @@ export async function startServe(config: ServeConfig, out: ServeOutput): Promise
         `  (from a checkout: npm run waymark -- demo${port === 8787 ? "" : ` --url ${url}`})`,
       );
     }
-    if (!config.worker)
-      writeLine(out.stdout, "Worker disabled (--no-worker): journeys do not advance in this process.");
+    if (!config.worker) {
+      writeLine(
+        out.stdout,
+        "Worker disabled (--no-worker): journeys advance in `waymark worker` processes on the same database.",
+      );
+    }
 
+    let phase = "HTTP requests";
     return {
       url,
       close() {
         closed ??= (async () => {
-          await engine.stop();
           await server.close();
+          phase = "the engine's current round";
+          await engine.stop();
+          await unfollow?.();
+          phase = "closing the channels and the store";
           await channels.closeAll();
           await store.close();
         })();
         return closed;
+      },
+      inFlight() {
+        const sends = describeSends(inFlight());
+        return sends ? `${phase}, with ${sends}` : phase;
       },
     };
   } catch (cause) {

@@ -1,0 +1,68 @@
+import type { Logger } from "pino";
+import {
+  createChannelRegistry,
+  createDevMailboxChannel,
+  createSmtpChannel,
+  createWebhookChannel,
+  type ChannelRegistry,
+} from "../channels/index.js";
+import type { Clock, ManualClock } from "../core/index.js";
+import { createEngine, type Engine } from "../runtime/index.js";
+import type { Store } from "../store/index.js";
+import { countSends } from "./in-flight.js";
+import type { ProcessConfig } from "./process-config.js";
+
+/** The engine of one process, with its channels. */
+export interface ComposedEngine {
+  readonly engine: Engine;
+  readonly channels: ChannelRegistry;
+  /** Sends in progress per channel name. */
+  readonly inFlight: () => ReadonlyMap<string, number>;
+}
+
+/** What `composeEngine` needs besides the shared configuration. */
+export interface EngineParts {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly manualClock: ManualClock | null;
+  readonly logger: Logger;
+  readonly workerId?: string;
+  readonly batchSize?: number;
+  readonly dispatchConcurrency?: number;
+}
+
+/**
+ * Build the channels (SMTP when configured, else the dev mailbox, and webhooks) and the engine, the same
+ * way for `serve` and `worker`. Nothing runs until `engine.start()`.
+ */
+export function composeEngine(config: ProcessConfig, parts: EngineParts): ComposedEngine {
+  const { store, clock } = parts;
+  const email = config.smtpUrl
+    ? createSmtpChannel({ url: config.smtpUrl, from: config.mailFrom })
+    : createDevMailboxChannel(store, clock, { from: config.mailFrom });
+  const counted = countSends([createWebhookChannel(), email]);
+  const channels = createChannelRegistry(counted.channels);
+  const engine = createEngine({
+    store,
+    clock,
+    manualClock: parts.manualClock,
+    channels,
+    logger: parts.logger,
+    leaseMs: config.leaseMs,
+    notify: { webhooks: config.notifyWebhooks },
+    workerId: parts.workerId,
+    batchSize: parts.batchSize,
+    dispatchConcurrency: parts.dispatchConcurrency,
+  });
+  return { engine, channels, inFlight: counted.inFlight };
+}
+
+/**
+ * Hear the other processes that share the store (PostgreSQL): a `wake` pokes the engine's loops, a
+ * `scopeEnded` drops claimed items of a stopped scope before their send. Resolves with the unsubscribe
+ * call; stores without `watch` (SQLite) give a no-op.
+ */
+export async function followStore(store: Store, engine: Engine): Promise<() => Promise<void>> {
+  if (!store.watch) return () => Promise.resolve();
+  return store.watch({ wake: () => engine.notify(), scopeEnded: (scope) => engine.scopeEnded(scope) });
+}
