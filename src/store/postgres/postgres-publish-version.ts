@@ -1,0 +1,109 @@
+import {
+  NotFoundError,
+  planVersionAction,
+  type JsonObject,
+  type Millis,
+  type Version,
+} from "../../core/index.js";
+import type { Actor } from "../lifecycle.js";
+import { toLifecycleCounts, type DbScopeCounters } from "../shared/rows.js";
+import { globalTimeoutMs } from "../sqlite/sqlite-global-timeout.js";
+import { announce } from "./postgres-announce.js";
+import type { PgContext } from "./postgres-context.js";
+import { scopeCountersSql } from "./postgres-counters.js";
+import type { Tx } from "./postgres-db.js";
+import { lockVersion } from "./postgres-locks.js";
+import { pgVersion, type PgVersionRow } from "./postgres-rows.js";
+
+/** Who publishes when the caller names nobody. */
+const SYSTEM: Actor = { actor: "system", reason: "published" };
+
+/**
+ * `Store.publishVersion`: draft -> live; the journey's live or paused version -> closed, in one durable
+ * transaction, each with an audit entry and a notification. Both versions' brake locks are taken (in id
+ * order) before either status is written, and both statuses are read again under them: a stop, pause or
+ * publish that commits meanwhile is seen. The version's global timeout is read from its definition here
+ * and kept on its row, for the sweep. Wakes the other processes: the new version takes entries.
+ */
+export function makePgPublishVersion(
+  ctx: PgContext,
+): (
+  workspaceId: string,
+  versionId: string,
+  now: Millis,
+  actor?: Actor,
+) => Promise<{ version: Version; closed: Version | null }> {
+  return (workspaceId, versionId, now, actor = SYSTEM) =>
+    ctx.tx("durable", async (tx) => {
+      const first = await getVersion(tx, workspaceId, versionId);
+      planVersionAction(first.status, "publish", first.number);
+      const locked = new Set<string>();
+      let previous = await activeOf(tx, first.journey_id);
+      for (;;) {
+        const wanted = [versionId, ...(previous ? [previous.id] : [])].filter((id) => !locked.has(id)).sort();
+        if (wanted.length === 0) break;
+        for (const id of wanted) {
+          await lockVersion(tx, id);
+          locked.add(id);
+        }
+        previous = await activeOf(tx, first.journey_id);
+      }
+      const row = await getVersion(tx, workspaceId, versionId);
+      planVersionAction(row.status, "publish", row.number);
+
+      let closed: PgVersionRow | null = null;
+      if (previous) {
+        const [counts] = await tx.query<DbScopeCounters>(scopeCountersSql("$1"), [previous.id]);
+        /* Closed is not finished: ended_at stays null until the last enrollment ends. */
+        [closed = null] = await tx.query<PgVersionRow>(
+          `UPDATE versions SET status = 'closed', closed_at = $2, pause_until = NULL, pause_then = NULL
+            WHERE id = $1 RETURNING *`,
+          [previous.id, now],
+        );
+        await announce(tx, {
+          version: previous,
+          action: "version:closed",
+          actor: actor.actor,
+          reason: actor.reason,
+          counts: counts ? toLifecycleCounts(counts) : null,
+          detail: { from: previous.status, to: "closed", number: previous.number, replacedBy: row.number },
+          now,
+        });
+      }
+      const definition = JSON.parse(row.definition) as JsonObject;
+      const [published] = await tx.query<PgVersionRow>(
+        "UPDATE versions SET status = 'live', published_at = $2, global_timeout_ms = $3 WHERE id = $1 RETURNING *",
+        [versionId, now, globalTimeoutMs(definition)],
+      );
+      if (!published) throw new NotFoundError("version", versionId);
+      await announce(tx, {
+        version: row,
+        action: "version:published",
+        actor: actor.actor,
+        reason: actor.reason,
+        counts: null,
+        detail: { from: row.status, to: "live", number: row.number, replaces: previous?.number ?? null },
+        now,
+      });
+      await tx.query("UPDATE journeys SET updated_at = $2 WHERE id = $1", [row.journey_id, now]);
+      tx.wake();
+      return { version: pgVersion(published), closed: closed ? pgVersion(closed) : null };
+    });
+}
+
+async function getVersion(tx: Tx, workspaceId: string, versionId: string): Promise<PgVersionRow> {
+  const [row] = await tx.query<PgVersionRow>("SELECT * FROM versions WHERE workspace_id = $1 AND id = $2", [
+    workspaceId,
+    versionId,
+  ]);
+  if (!row) throw new NotFoundError("version", versionId);
+  return row;
+}
+
+async function activeOf(tx: Tx, journeyId: string): Promise<PgVersionRow | null> {
+  const [row] = await tx.query<PgVersionRow>(
+    "SELECT * FROM versions WHERE journey_id = $1 AND status IN ('live', 'paused')",
+    [journeyId],
+  );
+  return row ?? null;
+}

@@ -1,0 +1,88 @@
+import type { Millis, Run } from "../../core/index.js";
+import { timeOrderedId } from "../shared/ids.js";
+import type { NewRun, RunCounts } from "../store.js";
+import type { PgContext } from "./postgres-context.js";
+import { pgRun, type PgRunRow } from "./postgres-rows.js";
+
+/** Audience runs and their schedules. */
+export interface PgRuns {
+  createRun(input: NewRun, now: Millis): Promise<Run>;
+  getRun(workspaceId: string, runId: string): Promise<Run | null>;
+  listRuns(workspaceId: string, versionId: string): Promise<Run[]>;
+  addRunCounts(runId: string, counts: RunCounts): Promise<void>;
+  completeRun(runId: string, now: Millis): Promise<void>;
+  dueSchedules(now: Millis): Promise<{ versionId: string; workspaceId: string; nextAt: Millis }[]>;
+  setScheduleNext(workspaceId: string, versionId: string, nextAt: Millis | null): Promise<void>;
+}
+
+/**
+ * The run and schedule operations. A run's scan counters (`scanned`, `matched`, ...) are on its row:
+ * only the run's own scheduler adds to them. Its gauges are in `scope_counters`. Run ids are
+ * time-ordered, so `id` breaks ties of `started_at` in creation order.
+ */
+export function makePgRuns(ctx: PgContext): PgRuns {
+  return {
+    createRun: (input, now) =>
+      ctx.tx("durable", async (tx) => {
+        const [row] = await tx.query<PgRunRow>(
+          `INSERT INTO runs (workspace_id, id, journey_id, version_id, status, trigger, started_at)
+           VALUES ($1, $2, $3, $4, 'running', $5, $6) RETURNING *`,
+          [input.workspaceId, timeOrderedId(now), input.journeyId, input.versionId, input.trigger, now],
+        );
+        if (!row) throw new Error("run insert returned no row");
+        return pgRun(row);
+      }),
+    async getRun(workspaceId, runId) {
+      const [row] = await ctx.read<PgRunRow>("SELECT * FROM runs WHERE workspace_id = $1 AND id = $2", [
+        workspaceId,
+        runId,
+      ]);
+      return row ? pgRun(row) : null;
+    },
+    async listRuns(workspaceId, versionId) {
+      const rows = await ctx.read<PgRunRow>(
+        "SELECT * FROM runs WHERE workspace_id = $1 AND version_id = $2 ORDER BY started_at DESC, id DESC",
+        [workspaceId, versionId],
+      );
+      return rows.map(pgRun);
+    },
+    addRunCounts: (runId, c) =>
+      ctx.tx("progress", async (tx) => {
+        await tx.query(
+          `UPDATE runs SET scanned = scanned + $2, matched = matched + $3, enrolled = enrolled + $4,
+                  skipped = skipped + $5
+            WHERE id = $1`,
+          [runId, c.scanned ?? 0, c.matched ?? 0, c.enrolled ?? 0, c.skipped ?? 0],
+        );
+      }),
+    completeRun: (runId, now) =>
+      ctx.tx("progress", async (tx) => {
+        await tx.query(
+          "UPDATE runs SET status = 'completed', ended_at = $2 WHERE id = $1 AND status = 'running'",
+          [runId, now],
+        );
+      }),
+    async dueSchedules(now) {
+      const rows = await ctx.read<{ version_id: string; workspace_id: string; next_at: number }>(
+        "SELECT version_id, workspace_id, next_at FROM schedules WHERE next_at <= $1 ORDER BY next_at, version_id",
+        [now],
+      );
+      return rows.map((r) => ({ versionId: r.version_id, workspaceId: r.workspace_id, nextAt: r.next_at }));
+    },
+    setScheduleNext: (workspaceId, versionId, nextAt) =>
+      ctx.tx("progress", async (tx) => {
+        if (nextAt === null) {
+          await tx.query("DELETE FROM schedules WHERE workspace_id = $1 AND version_id = $2", [
+            workspaceId,
+            versionId,
+          ]);
+          return;
+        }
+        await tx.query(
+          `INSERT INTO schedules (workspace_id, version_id, next_at) VALUES ($1, $2, $3)
+           ON CONFLICT (version_id) DO UPDATE SET next_at = excluded.next_at`,
+          [workspaceId, versionId, nextAt],
+        );
+      }),
+  };
+}
