@@ -88,6 +88,9 @@ export interface EngineOptions {
   readonly notify?: Partial<NotifyOptions>;
 }
 
+/** Longest stretch of back-to-back dispatch batches in one round, in real milliseconds. */
+const DISPATCH_SLICE_MS = 100;
+
 /** Build an engine. Nothing runs until `start()` or `drain()`. */
 export function createEngine(options: EngineOptions): Engine {
   const { store, clock, channels, logger } = options;
@@ -172,12 +175,14 @@ export function createEngine(options: EngineOptions): Engine {
     const now = clock.now();
     const schedules = await fireSchedules(now);
     /* The dispatcher's claim commits at once; while its sends are on the network, the matcher and the
-       scheduler use the store. */
-    const dispatching = dispatchOnce(dispatcherDeps);
+       scheduler use the store. It keeps claiming and sending, a batch at a time, until the others are
+       done and a claim comes back short: one round moves many batches instead of one. */
+    let othersDone = false;
+    const dispatching = dispatchWhile(() => othersDone);
     const events = await matchEventsOnce(store, cache, now, batchSize);
     const advanced = await advanceDueOnce(store, cache, clock.now(), batchSize);
+    othersDone = true;
     const dispatch = await dispatching;
-    guardrails.record(dispatch.outcomes, clock.now());
     const fired = await guardrails.check(clock.now());
     const notified = await deliverNotificationsOnce(notifierDeps);
     return {
@@ -188,6 +193,24 @@ export function createEngine(options: EngineOptions): Engine {
       notified,
       other: schedules + house.finished + house.pausesEnded + fired,
     };
+  }
+
+  /**
+   * Dispatch batches back to back: each claims at most `concurrency` items and sends them before the
+   * next claims (no backlog of claimed items). Goes on while claims come back full, until the rest of
+   * the round is done and the round has dispatched for `DISPATCH_SLICE_MS` (real time), so that
+   * housekeeping and the scheduler still get their turn while a long queue drains.
+   */
+  async function dispatchWhile(othersDone: () => boolean): Promise<{ claimed: number }> {
+    const started = performance.now();
+    let claimed = 0;
+    for (;;) {
+      const report = await dispatchOnce(dispatcherDeps);
+      claimed += report.claimed;
+      guardrails.record(report.outcomes, clock.now());
+      if (report.claimed < concurrency) return { claimed };
+      if (othersDone() && performance.now() - started >= DISPATCH_SLICE_MS) return { claimed };
+    }
   }
 
   async function drain(): Promise<DrainReport> {
