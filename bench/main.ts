@@ -5,6 +5,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import { runIngestBench } from "./ingest.js";
 import { runJourneyBench } from "./journey.js";
+import { runPeersBench } from "./peers/runner.js";
 import { runStopBench } from "./stop.js";
 
 function positiveInt(value: string): number {
@@ -51,6 +52,31 @@ program
   .action(async (opts: { sizes: string; trials: number; json: boolean }) => {
     const sizes = opts.sizes.split(",").map((s) => positiveInt(s.trim()));
     emit(opts.json, await runStopBench(sizes, opts.trials, log));
+  });
+
+interface PeersFlags {
+  profiles: number;
+  concurrency: number;
+  timeout: number;
+  only?: string;
+  json: boolean;
+}
+
+program
+  .command("peers")
+  .description(
+    "the journey workload on Waymark (PostgreSQL with 1 and 2 workers, embedded), graphile-worker and BullMQ",
+  )
+  .option("--profiles <n>", "profiles to run through the journey, on each system", positiveInt, 10_000)
+  .option("--concurrency <n>", "work in flight at once, the same for every system", positiveInt, 64)
+  .option("--timeout <seconds>", "longest run of one system; a cut run reports timedOut", positiveInt, 300)
+  .option("--only <list>", "comma-separated systems to run (a name includes its variants)")
+  .option("--json", "print one JSON line", false)
+  .action(async (opts: PeersFlags) => {
+    const only = opts.only?.split(",").map((s) => s.trim()) ?? null;
+    const timeoutMs = opts.timeout * 1000;
+    const result = await runPeersBench({ ...opts, timeoutMs, only, log });
+    emit(opts.json, result);
   });
 
 await program.parseAsync(process.argv);
