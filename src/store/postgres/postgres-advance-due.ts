@@ -1,0 +1,113 @@
+import type { Millis, Profile, StepInput, StepResult } from "../../core/index.js";
+import { newBatchDeltas } from "../shared/deltas.js";
+import { toActiveEnrollment, toProfile, type DbEnrollment, type DbProfile } from "../shared/rows.js";
+import { profileKey, type DueItem } from "../store.js";
+import type { PgContext } from "./postgres-context.js";
+import { flushDeltas } from "./postgres-counters.js";
+import type { Tx } from "./postgres-db.js";
+import { endEnrollments } from "./postgres-end-enrollments.js";
+import { shareRuns, shareVersions } from "./postgres-locks.js";
+import { writeStepResults, type StepWrite } from "./postgres-write-step-results.js";
+
+/**
+ * `Store.advanceDue`: claim due enrollments of runnable versions in `dueAt` order with
+ * `FOR UPDATE SKIP LOCKED` (concurrent workers take different rows), call `step` inside the transaction,
+ * write what it returns. A throw from `step` rolls the whole batch back.
+ * The brake: the runnable versions are share-locked and then re-read, and so are the runs of the claimed
+ * rows. Due enrollments of an aborted run never reach `step` (no step advances); they are ended
+ * (`aborted`) here, in the same transaction, as the sweep would. They count as handled in the result.
+ */
+export function makePgAdvanceDue(
+  ctx: PgContext,
+): (now: Millis, limit: number, step: (batch: readonly DueItem[]) => StepResult[]) => Promise<number> {
+  return (now, limit, step) =>
+    ctx.tx("progress", async (tx) => {
+      if (limit <= 0) return 0;
+      const rows = await claimDue(tx, now, limit);
+      if (rows.length === 0) return 0;
+      const deltas = newBatchDeltas();
+      const runIds = [...new Set(rows.flatMap((row) => (row.run_id === null ? [] : [row.run_id])))];
+      const aborted = new Set<string>();
+      if (runIds.length > 0) {
+        await shareRuns(tx, runIds);
+        for (const run of await tx.query<{ id: string }>(
+          "SELECT id FROM runs WHERE id = ANY($1::text[]) AND status = 'aborted'",
+          [runIds],
+        )) {
+          aborted.add(run.id);
+        }
+      }
+      const isAborted = (row: DbEnrollment) => row.run_id !== null && aborted.has(row.run_id);
+      const stopped = rows.filter(isAborted);
+      const claimed = rows.filter((row) => !isAborted(row));
+      await endEnrollments(tx, stopped, "aborted", now, deltas);
+      if (claimed.length === 0) {
+        await flushDeltas(tx, deltas);
+        return stopped.length;
+      }
+
+      const profiles = await readProfiles(tx, claimed);
+      const before = new Map<string, { row: DbEnrollment; item: DueItem }>();
+      const batch: DueItem[] = [];
+      for (const row of claimed) {
+        const profile = profiles.get(profileKey(row.workspace_id, row.profile_id));
+        if (!profile) throw new Error(`profile ${row.profile_id} of enrollment ${row.id} is missing`);
+        const input: StepInput = row.input === null ? { type: "due" } : (JSON.parse(row.input) as StepInput);
+        const item: DueItem = { enrollment: toActiveEnrollment(row), profile, input };
+        before.set(row.id, { row, item });
+        batch.push(item);
+      }
+
+      const results = step(batch);
+      const writes: StepWrite[] = results.map((result) => {
+        const claim = before.get(result.enrollment.id);
+        if (!claim)
+          throw new Error(`step returned enrollment ${result.enrollment.id}, which is not in the batch`);
+        return { previous: claim.item.enrollment, result, previousContextText: claim.row.context };
+      });
+      const { dispatched } = await writeStepResults(tx, writes, now, deltas);
+      await flushDeltas(tx, deltas);
+      if (dispatched > 0) tx.wake();
+      return claimed.length + stopped.length;
+    });
+}
+
+/**
+ * Lock up to `limit` due enrollments of the still-runnable versions, earliest first. One indexed range per
+ * version (enrollments_due): a stopped version's rows, still active until the sweep ends them, are never
+ * scanned. Up to `limit` rows per version are locked; those beyond the batch stay locked (skipped by other
+ * workers) until this transaction ends.
+ */
+async function claimDue(tx: Tx, now: Millis, limit: number): Promise<DbEnrollment[]> {
+  const candidates = await tx.query<{ id: string }>(
+    "SELECT id FROM versions WHERE status IN ('live', 'paused', 'closed')",
+  );
+  if (candidates.length === 0) return [];
+  const ids = candidates.map((v) => v.id);
+  await shareVersions(tx, ids);
+  const runnable = await tx.query<{ id: string }>(
+    "SELECT id FROM versions WHERE id = ANY($1::text[]) AND status IN ('live', 'paused', 'closed')",
+    [ids],
+  );
+  if (runnable.length === 0) return [];
+  return tx.query<DbEnrollment>(
+    `SELECT d.* FROM unnest($1::text[]) AS v (id), LATERAL (
+       SELECT * FROM enrollments
+        WHERE version_id = v.id AND status = 'active' AND due_at IS NOT NULL AND due_at <= $2
+        ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED) d
+      ORDER BY d.due_at, d.id LIMIT $3`,
+    [runnable.map((v) => v.id), now, limit],
+  );
+}
+
+async function readProfiles(tx: Tx, rows: readonly DbEnrollment[]): Promise<Map<string, Profile>> {
+  const keys = new Map<string, { w: string; p: string }>();
+  for (const row of rows)
+    keys.set(profileKey(row.workspace_id, row.profile_id), { w: row.workspace_id, p: row.profile_id });
+  const found = await tx.query<DbProfile>(
+    `SELECT p.* FROM profiles p JOIN unnest($1::text[], $2::text[]) AS k (w, id)
+        ON p.workspace_id = k.w AND p.id = k.id`,
+    [[...keys.values()].map((k) => k.w), [...keys.values()].map((k) => k.p)],
+  );
+  return new Map(found.map((row) => [profileKey(row.workspace_id, row.id), toProfile(row)]));
+}

@@ -1,0 +1,136 @@
+import type { Millis } from "../../core/index.js";
+import { countOutbox, newBatchDeltas } from "../shared/deltas.js";
+import type { OutboxCompletion } from "../store.js";
+import type { PgContext } from "./postgres-context.js";
+import { flushDeltas } from "./postgres-counters.js";
+import type { Tx } from "./postgres-db.js";
+
+interface DbOwned {
+  readonly id: string;
+  readonly enrollment_id: string;
+  readonly version_id: string;
+  readonly run_id: string | null;
+  readonly active: boolean;
+}
+
+/**
+ * `Store.completeOutbox`: record results of items this worker still holds, in one transaction of a few
+ * statements. A `done` result wakes the enrollment only if it still waits for this very item. A `retry`
+ * of an item whose enrollment has ended (stopped, aborted, removed) cancels the item instead: nobody
+ * awaits it. Items are locked in id order; a completion for an item the worker no longer holds (its lease
+ * ran out and another worker took it) is ignored, and so is a second completion of the same item.
+ */
+export function makePgCompleteOutbox(
+  ctx: PgContext,
+): (workerId: string, completions: readonly OutboxCompletion[], now: Millis) => Promise<void> {
+  return (workerId, completions, now) =>
+    ctx.tx("progress", async (tx) => {
+      const byId = new Map<string, OutboxCompletion>();
+      for (const c of completions) if (!byId.has(c.outboxId)) byId.set(c.outboxId, c);
+      if (byId.size === 0) return;
+      const owned = await tx.query<DbOwned>(
+        `SELECT o.id, o.enrollment_id, o.version_id, o.run_id,
+                EXISTS (SELECT 1 FROM enrollments e WHERE e.id = o.enrollment_id AND e.status = 'active') AS active
+           FROM outbox o
+          WHERE o.id = ANY($1::text[]) AND o.status = 'claimed' AND o.worker_id = $2
+          ORDER BY o.id FOR UPDATE OF o`,
+        [[...byId.keys()], workerId],
+      );
+      const deltas = newBatchDeltas();
+      const done: { id: string; enrollmentId: string; result: string; input: string }[] = [];
+      const retried: { id: string; retryAt: Millis; error: string }[] = [];
+      const cancelled: { id: string; error: string }[] = [];
+      for (const item of owned) {
+        const c = byId.get(item.id);
+        if (c === undefined) continue;
+        if (c.kind === "retry" && !item.active) {
+          cancelled.push({ id: item.id, error: c.error });
+          countOutbox(deltas, item.version_id, item.run_id, "claimed", "cancelled");
+        } else if (c.kind === "retry") {
+          retried.push({ id: item.id, retryAt: c.retryAt, error: c.error });
+          countOutbox(deltas, item.version_id, item.run_id, "claimed", "pending");
+        } else {
+          const input = { type: "action_result", outboxId: c.outboxId, result: c.result };
+          done.push({
+            id: item.id,
+            enrollmentId: item.enrollment_id,
+            result: JSON.stringify(c.result),
+            input: JSON.stringify(input),
+          });
+          countOutbox(deltas, item.version_id, item.run_id, "claimed", "done");
+        }
+      }
+      await closeDone(tx, done, now);
+      await putBack(tx, retried);
+      await cancel(tx, cancelled, now);
+      await flushDeltas(tx, deltas);
+      const woken = await wakeEnrollments(tx, done, now);
+      if (woken > 0 || retried.length > 0) tx.wake();
+    });
+}
+
+async function closeDone(
+  tx: Tx,
+  done: readonly { id: string; result: string }[],
+  now: Millis,
+): Promise<void> {
+  if (done.length === 0) return;
+  await tx.query(
+    `UPDATE outbox o SET status = 'done', attempts = o.attempts + 1, result = t.result, completed_at = $3,
+                         lease_until = NULL
+       FROM unnest($1::text[], $2::text[]) AS t (id, result) WHERE o.id = t.id`,
+    [done.map((d) => d.id), done.map((d) => d.result), now],
+  );
+}
+
+async function putBack(
+  tx: Tx,
+  retried: readonly { id: string; retryAt: Millis; error: string }[],
+): Promise<void> {
+  if (retried.length === 0) return;
+  await tx.query(
+    `UPDATE outbox o SET status = 'pending', attempts = o.attempts + 1, available_at = t.at, last_error = t.error,
+                         lease_until = NULL, worker_id = NULL
+       FROM unnest($1::text[], $2::bigint[], $3::text[]) AS t (id, at, error) WHERE o.id = t.id`,
+    [retried.map((r) => r.id), retried.map((r) => r.retryAt), retried.map((r) => r.error)],
+  );
+}
+
+async function cancel(
+  tx: Tx,
+  cancelled: readonly { id: string; error: string }[],
+  now: Millis,
+): Promise<void> {
+  if (cancelled.length === 0) return;
+  await tx.query(
+    `UPDATE outbox o SET status = 'cancelled', attempts = o.attempts + 1, last_error = t.error, completed_at = $3,
+                         lease_until = NULL
+       FROM unnest($1::text[], $2::text[]) AS t (id, error) WHERE o.id = t.id`,
+    [cancelled.map((c) => c.id), cancelled.map((c) => c.error), now],
+  );
+}
+
+/** Hand each result to its enrollment if it still awaits that item; due now. Locks in id order. */
+async function wakeEnrollments(
+  tx: Tx,
+  done: readonly { id: string; enrollmentId: string; input: string }[],
+  now: Millis,
+): Promise<number> {
+  if (done.length === 0) return 0;
+  const sorted = [...done].sort((a, b) =>
+    a.enrollmentId < b.enrollmentId ? -1 : a.enrollmentId > b.enrollmentId ? 1 : 0,
+  );
+  const woken = await tx.query<{ id: string }>(
+    `WITH target AS (
+       SELECT e.id, t.input FROM unnest($1::text[], $2::text[], $3::text[]) AS t (enrollment_id, outbox_id, input)
+         JOIN enrollments e ON e.id = t.enrollment_id
+        WHERE e.status = 'active' AND e.awaiting_outbox = t.outbox_id
+        ORDER BY e.id FOR UPDATE OF e
+     )
+     UPDATE enrollments e SET input = target.input, due_at = $4
+       FROM target WHERE e.id = target.id
+     RETURNING e.id`,
+    [sorted.map((d) => d.enrollmentId), sorted.map((d) => d.id), sorted.map((d) => d.input), now],
+  );
+  return woken.length;
+}

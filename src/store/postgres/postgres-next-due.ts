@@ -1,0 +1,33 @@
+import type { Millis } from "../../core/index.js";
+import type { PgContext } from "./postgres-context.js";
+
+/**
+ * `Store.nextDueAt`: the earliest time anything becomes actionable: a due enrollment of a runnable
+ * version, a pending outbox item (of a run not aborted) of a dispatchable version, or a claimed item's
+ * lease running out. Per version, through the per-version indexes, so that held rows (paused, stopped)
+ * never make a scheduler spin and are never scanned.
+ */
+export function makePgNextDueAt(ctx: PgContext): () => Promise<Millis | null> {
+  return async () => {
+    const [row] = await ctx.read<{ next: number | null }>(
+      `WITH v AS (SELECT id, status FROM versions WHERE status IN ('live', 'paused', 'closed'))
+       SELECT LEAST(
+         (SELECT MIN(d.at) FROM v, LATERAL (
+            SELECT due_at AS at FROM enrollments
+             WHERE version_id = v.id AND status = 'active' AND due_at IS NOT NULL
+             ORDER BY due_at LIMIT 1) d),
+         (SELECT MIN(p.at) FROM v, LATERAL (
+            SELECT o.available_at AS at FROM outbox o LEFT JOIN runs r ON r.id = o.run_id
+             WHERE o.version_id = v.id AND o.status = 'pending' AND (r.status IS NULL OR r.status <> 'aborted')
+             ORDER BY o.available_at LIMIT 1) p
+           WHERE v.status <> 'paused'),
+         (SELECT MIN(l.at) FROM v, LATERAL (
+            SELECT lease_until AS at FROM outbox
+             WHERE version_id = v.id AND status = 'claimed'
+             ORDER BY lease_until LIMIT 1) l
+           WHERE v.status <> 'paused')
+       ) AS next`,
+    );
+    return row?.next ?? null;
+  };
+}
