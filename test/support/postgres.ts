@@ -10,7 +10,7 @@ export interface TestDatabase {
   /** Connection string to this database, e.g. `postgres://postgres@127.0.0.1:5432/waymark_t_3f9a0c1b2d4e`. */
   readonly url: string;
   /** Drops the database `WITH (FORCE)`: connections still open to it are cut. */
-  drop(): Promise<void>;
+  readonly drop: () => Promise<void>;
 }
 
 function provided(): ProvidedPostgres {
