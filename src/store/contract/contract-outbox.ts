@@ -131,6 +131,31 @@ export function describeOutboxContract(ctx: ContractContext): void {
       expect(inputs).toEqual([{ type: "due" }]);
     });
 
+    it("renews the leases a worker holds: another worker takes back only the unrenewed item", async () => {
+      const store = ctx.store();
+      const j = await liveJourney(store);
+      await enrollOne(store, j, "p1", T0);
+      await enrollOne(store, j, "p2", T0);
+      expect(await advanceToAction(store, T0)).toHaveLength(2);
+      const [renewed] = (await store.claimOutbox(T0, 1, LEASE, "w1")).map((c) => c.id);
+      const [lapsed] = (await store.claimOutbox(T0, 1, LEASE, "w2")).map((c) => c.id);
+      expect(renewed).toBeDefined();
+      expect(lapsed).toBeDefined();
+
+      const beat = T0 + LEASE / 2;
+      expect(await store.renewLeases("w1", beat, LEASE)).toBe(1);
+      expect(await store.renewLeases("w3", beat, LEASE)).toBe(0);
+      expect(await store.nextDueAt()).toBe(T0 + LEASE);
+      expect((await store.claimOutbox(T0 + LEASE, 10, LEASE, "w3")).map((c) => c.id)).toEqual([lapsed]);
+      expect(await store.renewLeases("w2", T0 + LEASE, LEASE)).toBe(0);
+      expect(await store.claimOutbox(beat + LEASE - 1, 10, LEASE, "w3")).toEqual([]);
+
+      await store.completeOutbox("w1", [{ outboxId: renewed!, kind: "done", result: OK }], beat + 1);
+      expect(await store.claimOutbox(beat + 10 * LEASE, 10, LEASE, "w3")).toEqual([
+        expect.objectContaining({ id: lapsed, attempts: 2 }),
+      ]);
+    });
+
     it("still dispatches the items of a closed version", async () => {
       const store = ctx.store();
       const j = await liveJourney(store);
