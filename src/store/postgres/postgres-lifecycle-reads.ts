@@ -1,0 +1,91 @@
+import { NotFoundError, type ActionResult, type Millis } from "../../core/index.js";
+import type { DuePause, LifecycleCounts, OutboxQuery, OutboxRecord } from "../lifecycle.js";
+import { toLifecycleCounts } from "../shared/rows.js";
+import type { PgContext } from "./postgres-context.js";
+import { poolQuery, readVersionScope } from "./postgres-scope-rows.js";
+
+interface DbOutboxRecord {
+  readonly id: string;
+  readonly version_id: string;
+  readonly run_id: string | null;
+  readonly enrollment_id: string;
+  readonly node_id: string;
+  readonly status: OutboxRecord["status"];
+  readonly attempts: number;
+  readonly claim_seq: number | null;
+  readonly created_at: number;
+  readonly claimed_at: number | null;
+  readonly completed_at: number | null;
+  readonly result: string | null;
+}
+
+/** The lifecycle's reads: due pauses, a version's counts, outbox items for Results. */
+export interface PgLifecycleReads {
+  readonly duePauses: (now: Millis) => Promise<DuePause[]>;
+  readonly versionCounts: (workspaceId: string, versionId: string) => Promise<LifecycleCounts>;
+  readonly listOutbox: (workspaceId: string, query: OutboxQuery) => Promise<OutboxRecord[]>;
+}
+
+const OUTBOX_COLUMNS = `id, version_id, run_id, enrollment_id, node_id, status, attempts, claim_seq, created_at,
+                        claimed_at, completed_at, result`;
+
+/** The lifecycle reads, each one statement outside a transaction. */
+export function makePgLifecycleReads(ctx: PgContext): PgLifecycleReads {
+  return {
+    async duePauses(now) {
+      const rows = await ctx.read<{
+        workspace_id: string;
+        id: string;
+        pause_then: string;
+        pause_until: number;
+      }>(
+        `SELECT workspace_id, id, pause_then, pause_until FROM versions
+          WHERE status = 'paused' AND pause_until IS NOT NULL AND pause_until <= $1 ORDER BY pause_until, id`,
+        [now],
+      );
+      return rows.map((r) => ({
+        workspaceId: r.workspace_id,
+        versionId: r.id,
+        then: r.pause_then === "stop" ? "stop" : "resume",
+        until: r.pause_until,
+      }));
+    },
+    async versionCounts(workspaceId, versionId) {
+      const row = await readVersionScope(poolQuery(ctx), workspaceId, versionId);
+      if (!row) throw new NotFoundError("version", versionId);
+      return toLifecycleCounts(row);
+    },
+    async listOutbox(workspaceId, q) {
+      const filters = ["workspace_id = $1"];
+      const values: unknown[] = [workspaceId];
+      if (q.versionId !== undefined) {
+        values.push(q.versionId);
+        filters.push(`version_id = $${values.length}`);
+      }
+      if (q.runId !== undefined) {
+        values.push(q.runId);
+        filters.push(`run_id = $${values.length}`);
+      }
+      values.push(q.limit ?? 1000);
+      const rows = await ctx.read<DbOutboxRecord>(
+        `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE ${filters.join(" AND ")}
+          ORDER BY created_at, id LIMIT $${values.length}`,
+        values,
+      );
+      return rows.map((r) => ({
+        id: r.id,
+        versionId: r.version_id,
+        runId: r.run_id,
+        enrollmentId: r.enrollment_id,
+        nodeId: r.node_id,
+        status: r.status,
+        attempts: r.attempts,
+        claimSeq: r.claim_seq,
+        createdAt: r.created_at,
+        claimedAt: r.claimed_at,
+        completedAt: r.completed_at,
+        result: r.result === null ? null : (JSON.parse(r.result) as ActionResult),
+      }));
+    },
+  };
+}
