@@ -1,21 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, expect, it } from "vitest";
 import type { JsonObject } from "../../src/core/index.js";
-import { createHarness, DAY, T0, WS } from "../support/engine-harness.js";
+import { createHarness, DAY, describeBackends, T0, WS } from "../support/engine-harness.js";
 import type { Harness } from "../support/engine-harness.js";
 import { startHttpSink } from "../support/sinks.js";
 import type { HttpSink } from "../support/sinks.js";
 
 let h: Harness;
 let sink: HttpSink;
-
-beforeEach(async () => {
-  h = await createHarness();
-  sink = await startHttpSink();
-});
-afterEach(async () => {
-  await h.close();
-  await sink.close();
-});
 
 function welcome(url: string): JsonObject {
   return {
@@ -47,7 +38,16 @@ function welcome(url: string): JsonObject {
   };
 }
 
-describe("engine on the embedded store", () => {
+describeBackends("engine", (backend) => {
+  beforeEach(async () => {
+    h = await createHarness({ backend });
+    sink = await startHttpSink();
+  });
+  afterEach(async () => {
+    await h.close();
+    await sink.close();
+  });
+
   it("runs an event-entered journey end to end, with every step in the result log", async () => {
     const version = await h.publish("welcome", welcome(sink.url));
     await h.store.upsertProfiles(

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, expect, it } from "vitest";
 import type { JsonObject } from "../../src/core/index.js";
-import { createHarness, DAY, T0, WS } from "../support/engine-harness.js";
+import { createHarness, describeBackends, DAY, T0, WS } from "../support/engine-harness.js";
 import type { Harness } from "../support/engine-harness.js";
 import { startHttpSink } from "../support/sinks.js";
 import type { HttpSink } from "../support/sinks.js";
@@ -9,24 +9,24 @@ import { paths, threeHooks } from "./journeys.js";
 let h: Harness;
 let sink: HttpSink;
 
-beforeEach(async () => {
-  h = await createHarness();
-  sink = await startHttpSink();
-  /* Profiles named f* get a permanent failure (no retries); the others succeed. */
-  sink.respond = (req) => (/\/f\d+$/.test(req.url) ? { status: 400 } : { status: 200, body: {} });
-});
-afterEach(async () => {
-  await h.close();
-  await sink.close();
-});
-
 function guarded(guardrail: JsonObject): JsonObject {
   return threeHooks(sink.url, { guardrails: [guardrail] });
 }
 
 const PROFILES = ["f1", "f2", "f3", "f4", "o1", "o2"];
 
-describe("guardrails", () => {
+describeBackends("guardrails", (backend) => {
+  beforeEach(async () => {
+    h = await createHarness({ backend });
+    sink = await startHttpSink();
+    /* Profiles named f* get a permanent failure (no retries); the others succeed. */
+    sink.respond = (req) => (/\/f\d+$/.test(req.url) ? { status: 400 } : { status: 200, body: {} });
+  });
+  afterEach(async () => {
+    await h.close();
+    await sink.close();
+  });
+
   it("pause the version when an action's error rate crosses the threshold: notification, audit by `guardrail`", async () => {
     const version = await h.publish(
       "guarded",

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createHarness, WS } from "../support/engine-harness.js";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { createHarness, describeBackends, WS } from "../support/engine-harness.js";
 import type { Harness } from "../support/engine-harness.js";
 import { startHttpSink } from "../support/sinks.js";
 import type { HttpSink } from "../support/sinks.js";
@@ -9,20 +9,21 @@ let h: Harness;
 let sink: HttpSink;
 let subscriber: HttpSink;
 
-beforeEach(async () => {
-  sink = await startHttpSink();
-  subscriber = await startHttpSink();
-  h = await createHarness({
-    engine: { notify: { webhooks: [`${subscriber.url}/alerts`], ownerEmail: true } },
+describeBackends("notifications", (backend) => {
+  beforeEach(async () => {
+    sink = await startHttpSink();
+    subscriber = await startHttpSink();
+    h = await createHarness({
+      backend,
+      engine: { notify: { webhooks: [`${subscriber.url}/alerts`], ownerEmail: true } },
+    });
   });
-});
-afterEach(async () => {
-  await h.close();
-  await sink.close();
-  await subscriber.close();
-});
+  afterEach(async () => {
+    await h.close();
+    await sink.close();
+    await subscriber.close();
+  });
 
-describe("notifications", () => {
   it("go to every webhook subscriber (id as Idempotency-Key) and by email to the journey's owner", async () => {
     const version = await h.publish("sale", threeHooks(sink.url), { owner: "owner@example.test" });
     await h.lifecycle.changeVersion(WS, version.journeyId, "stop", { actor: "ana", reason: "wrong coupon" });

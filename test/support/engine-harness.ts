@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
+import { describe } from "vitest";
 import { createManualClock } from "../../src/core/index.js";
 import type { JsonObject, ManualClock, Version } from "../../src/core/index.js";
-import { createSqliteStore } from "../../src/store/index.js";
+import { createPostgresStore, createSqliteStore } from "../../src/store/index.js";
 import type { Store } from "../../src/store/index.js";
 import {
   createChannelRegistry,
@@ -13,15 +15,57 @@ import {
 import type { Channel } from "../../src/channels/index.js";
 import { createEngine, createLifecycle } from "../../src/runtime/index.js";
 import type { Engine, EngineOptions, Lifecycle } from "../../src/runtime/index.js";
+import { describePostgres, freshSchemaUrl, useFreshDatabase } from "./postgres.js";
 
 /** 2026-01-05T00:00:00Z, a Monday: the manual clock's start in engine tests. */
 export const T0 = Date.UTC(2026, 0, 5);
 export const DAY = 86_400_000;
 export const WS = "default";
 
-/** A real SQLite store in a temp dir, a manual clock, real channels and an engine. */
+/**
+ * The store adapters that the conformance suites run on. SQLite always runs. PostgreSQL runs when the
+ * test run has a server (see postgres.ts); without one its suites are declared skipped and named in the
+ * end-of-run banner.
+ */
+export const BACKENDS = ["sqlite", "postgres"] as const;
+
+/** One store adapter of {@link BACKENDS}. */
+export type Backend = (typeof BACKENDS)[number];
+
+/**
+ * The database of the file's PostgreSQL suite, set by {@link describeBackends}. Vitest runs each test
+ * file with its own module instances, so this is per file.
+ */
+let fileDatabase: (() => string) | null = null;
+
+/**
+ * Declare the suite `name` once per backend, with the backend in its title (`name [sqlite]`,
+ * `name [postgres]`), and give the PostgreSQL one a fresh database for the file. `fn` declares tests
+ * and hooks; it gets the backend to pass to {@link createHarness}.
+ *
+ * @example
+ * describeBackends("stop", (backend) => {
+ *   beforeEach(async () => { h = await createHarness({ backend }); });
+ *   it("…", async () => { … });
+ * });
+ */
+export function describeBackends(name: string, fn: (backend: Backend) => void): void {
+  for (const backend of BACKENDS) {
+    const title = `${name} [${backend}]`;
+    if (backend === "sqlite") {
+      describe(title, () => fn(backend));
+      continue;
+    }
+    describePostgres(title, () => {
+      fileDatabase = useFreshDatabase();
+      fn(backend);
+    });
+  }
+}
+
+/** A real store (SQLite in a temp dir, or a fresh PostgreSQL schema), a manual clock, real channels and an engine. */
 export interface Harness {
-  readonly dir: string;
+  readonly backend: Backend;
   readonly store: Store;
   readonly clock: ManualClock;
   readonly engine: Engine;
@@ -29,17 +73,61 @@ export interface Harness {
   readonly lifecycle: Lifecycle;
   /** Create a journey (with `owner`, if given) and publish its first version. */
   publish(name: string, definition: JsonObject, options?: { owner?: string }): Promise<Version>;
+  /** Stop the engine, close the channels and the store, and delete the store's data. */
   close(): Promise<void>;
 }
 
-/** Build a harness. `extraChannels` replace the defaults by name. */
-export async function createHarness(
-  options: { channels?: Channel[]; engine?: Partial<EngineOptions>; dbPath?: string } = {},
-): Promise<Harness> {
-  const dir = mkdtempSync(join(tmpdir(), "waymark-engine-"));
-  const store = createSqliteStore({ path: options.dbPath ?? join(dir, "waymark.db") });
+/** Options of {@link createHarness}. */
+export interface HarnessOptions {
+  /** The store adapter. `postgres` works inside {@link describeBackends} only. @default "sqlite" */
+  readonly backend?: Backend;
+  /** Channels that replace the defaults (webhook, dev mailbox) by name. */
+  readonly channels?: Channel[];
+  readonly engine?: Partial<EngineOptions>;
+}
+
+/** A migrated store of `backend` and the way to delete its data once it is closed. */
+async function openStore(backend: Backend): Promise<{ store: Store; remove: () => Promise<void> }> {
+  if (backend === "sqlite") {
+    const dir = mkdtempSync(join(tmpdir(), "waymark-engine-"));
+    const store = createSqliteStore({ path: join(dir, "waymark.db") });
+    await store.migrate();
+    return {
+      store,
+      remove: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
+    };
+  }
+  if (!fileDatabase) throw new Error("a postgres harness needs the file's database: use describeBackends");
+  const databaseUrl = fileDatabase();
+  const url = await freshSchemaUrl(databaseUrl);
+  const schema = /search_path=(\S+)/.exec(new URL(url).searchParams.get("options") ?? "")?.[1];
+  const store = createPostgresStore({ connectionString: url, poolSize: 4 });
   await store.migrate();
-  await store.ensureWorkspace(WS, "Default", T0);
+  return {
+    store,
+    remove: async () => {
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/** Build a harness over a fresh, migrated store with the default workspace. */
+export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const backend = options.backend ?? "sqlite";
+  const { store, remove } = await openStore(backend);
+  try {
+    await store.ensureWorkspace(WS, "Default", T0);
+  } catch (error) {
+    await store.close();
+    await remove();
+    throw error;
+  }
   const clock = createManualClock(T0);
   const byName = new Map<string, Channel>();
   for (const c of [
@@ -60,7 +148,7 @@ export async function createHarness(
   });
   const lifecycle = createLifecycle({ store, engine, clock });
   return {
-    dir,
+    backend,
     store,
     clock,
     engine,
@@ -78,7 +166,7 @@ export async function createHarness(
       await engine.stop();
       await channels.closeAll();
       await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await remove();
     },
   };
 }
