@@ -12,6 +12,8 @@ export interface BenchDatabase {
   readonly name: string;
   /** `SHOW server_version`. */
   readonly serverVersion: string;
+  /** The server's `synchronous_commit`: whether a commit waits for the WAL flush unless a session says otherwise. */
+  readonly synchronousCommit: string;
   /** Drop the database, ending any session still connected to it. */
   drop(): Promise<void>;
 }
@@ -29,10 +31,12 @@ async function withAdmin<T>(adminUrl: string, work: (client: pg.Client) => Promi
 /** Create `waymark_bench_<random>` on the server of `adminUrl`. */
 export async function createBenchDatabase(adminUrl = BENCH_ADMIN_URL): Promise<BenchDatabase> {
   const name = `waymark_bench_${randomBytes(5).toString("hex")}`;
-  const serverVersion = await withAdmin(adminUrl, async (client) => {
+  const [serverVersion, synchronousCommit] = await withAdmin(adminUrl, async (client) => {
     await client.query(`CREATE DATABASE ${name}`);
-    const { rows } = await client.query<{ server_version: string }>("SHOW server_version");
-    return rows[0]?.server_version ?? "unknown";
+    const { rows } = await client.query<{ v: string; s: string }>(
+      "SELECT current_setting('server_version') AS v, current_setting('synchronous_commit') AS s",
+    );
+    return [rows[0]?.v ?? "unknown", rows[0]?.s ?? "unknown"] as const;
   });
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
@@ -40,6 +44,7 @@ export async function createBenchDatabase(adminUrl = BENCH_ADMIN_URL): Promise<B
     url: url.toString(),
     name,
     serverVersion,
+    synchronousCommit,
     drop: () =>
       withAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(
         () => undefined,

@@ -132,6 +132,7 @@ export async function runGraphileWorker(opts: PeerRunOptions, batched: boolean):
       settings: {
         concurrency: opts.concurrency,
         maxPoolSize: opts.concurrency,
+        synchronousCommit: db.synchronousCommit,
         batching: batched ? batching : "defaults (no local queue, completions one by one)",
         waits: "next job queued with no delay",
         emailCapture: "INSERT into a table of the same database",

@@ -1,4 +1,4 @@
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { startSinkProcess } from "../sink-client.js";
 import { runBullmq } from "./bullmq.js";
 import { runGraphileWorker } from "./graphile-worker.js";
@@ -41,9 +41,12 @@ export interface PeerFailed {
   readonly error: string;
 }
 
-/** A system's line in the result: its outcome and what the sink saw of it. */
+/**
+ * A system's line in the result: its outcome, what the sink saw of it, and the machine's 1-minute load
+ * average when it started (the runs share the machine with whatever else runs on it).
+ */
 export type PeerReport =
-  | (PeerMeasurement & { readonly webhookRequests: number })
+  | (PeerMeasurement & { readonly webhookRequests: number; readonly loadAverage1m: number })
   | { readonly skipped: string }
   | PeerFailed;
 
@@ -100,6 +103,7 @@ export async function runPeersBench(options: PeersBenchOptions): Promise<PeersBe
   const systems: { [key: string]: PeerReport } = {};
   for (const system of selected) {
     const sink = await startSinkProcess();
+    const loadAverage1m = Number(loadavg()[0]!.toFixed(1));
     let outcome: PeerOutcome | PeerFailed;
     try {
       outcome = await system.run({
@@ -113,7 +117,8 @@ export async function runPeersBench(options: PeersBenchOptions): Promise<PeersBe
       outcome = { error: error instanceof Error ? error.message : String(error) };
     }
     const seen = await sink.stop();
-    systems[system.key] = "transitions" in outcome ? { ...outcome, webhookRequests: seen.requests } : outcome;
+    systems[system.key] =
+      "transitions" in outcome ? { ...outcome, webhookRequests: seen.requests, loadAverage1m } : outcome;
     options.log(`${system.name}: ${JSON.stringify(systems[system.key])}`);
   }
   return {
