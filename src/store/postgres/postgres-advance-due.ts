@@ -106,7 +106,8 @@ async function readProfiles(tx: Tx, rows: readonly DbEnrollment[]): Promise<Map<
     keys.set(profileKey(row.workspace_id, row.profile_id), { w: row.workspace_id, p: row.profile_id });
   const found = await tx.query<DbProfile>(
     `SELECT p.* FROM profiles p JOIN unnest($1::text[], $2::text[]) AS k (w, id)
-        ON p.workspace_id = k.w AND p.id = k.id`,
+        ON p.workspace_id = k.w AND p.id = k.id
+      WHERE p.workspace_id = ANY($1::text[]) AND p.id = ANY($2::text[])`,
     [[...keys.values()].map((k) => k.w), [...keys.values()].map((k) => k.p)],
   );
   return new Map(found.map((row) => [profileKey(row.workspace_id, row.id), toProfile(row)]));

@@ -116,7 +116,7 @@ export function makePgClaimOutbox(
         `UPDATE outbox o SET status = 'claimed', attempts = t.attempts, lease_until = $3, worker_id = $4,
                              claimed_at = $5, claim_seq = $6
            FROM unnest($1::text[], $2::int[]) AS t (id, attempts)
-          WHERE o.id = t.id`,
+          WHERE o.id = t.id AND o.id = ANY($1::text[])`,
         [items.map((i) => i.id), items.map((i) => i.attempts), now + leaseMs, workerId, now, seq],
       );
       await flushDeltas(tx, deltas);

@@ -78,7 +78,8 @@ async function closeDone(
   await tx.query(
     `UPDATE outbox o SET status = 'done', attempts = o.attempts + 1, result = t.result, completed_at = $3,
                          lease_until = NULL
-       FROM unnest($1::text[], $2::text[]) AS t (id, result) WHERE o.id = t.id`,
+       FROM unnest($1::text[], $2::text[]) AS t (id, result)
+      WHERE o.id = t.id AND o.id = ANY($1::text[])`,
     [done.map((d) => d.id), done.map((d) => d.result), now],
   );
 }
@@ -91,7 +92,8 @@ async function putBack(
   await tx.query(
     `UPDATE outbox o SET status = 'pending', attempts = o.attempts + 1, available_at = t.at, last_error = t.error,
                          lease_until = NULL, worker_id = NULL
-       FROM unnest($1::text[], $2::bigint[], $3::text[]) AS t (id, at, error) WHERE o.id = t.id`,
+       FROM unnest($1::text[], $2::bigint[], $3::text[]) AS t (id, at, error)
+      WHERE o.id = t.id AND o.id = ANY($1::text[])`,
     [retried.map((r) => r.id), retried.map((r) => r.retryAt), retried.map((r) => r.error)],
   );
 }
@@ -105,7 +107,8 @@ async function cancel(
   await tx.query(
     `UPDATE outbox o SET status = 'cancelled', attempts = o.attempts + 1, last_error = t.error, completed_at = $3,
                          lease_until = NULL
-       FROM unnest($1::text[], $2::text[]) AS t (id, error) WHERE o.id = t.id`,
+       FROM unnest($1::text[], $2::text[]) AS t (id, error)
+      WHERE o.id = t.id AND o.id = ANY($1::text[])`,
     [cancelled.map((c) => c.id), cancelled.map((c) => c.error), now],
   );
 }
@@ -124,7 +127,7 @@ async function wakeEnrollments(
     `WITH target AS (
        SELECT e.id, t.input FROM unnest($1::text[], $2::text[], $3::text[]) AS t (enrollment_id, outbox_id, input)
          JOIN enrollments e ON e.id = t.enrollment_id
-        WHERE e.status = 'active' AND e.awaiting_outbox = t.outbox_id
+        WHERE e.id = ANY($1::text[]) AND e.status = 'active' AND e.awaiting_outbox = t.outbox_id
         ORDER BY e.id FOR UPDATE OF e
      )
      UPDATE enrollments e SET input = target.input, due_at = $4

@@ -191,6 +191,7 @@ async function readHistory(tx: Tx, requests: readonly EnrollRequest[]): Promise<
             bool_or(e.status = 'active') AS active, MAX(e.entered_at) AS last_entered_at
        FROM unnest($1::text[], $2::text[], $3::text[]) AS k (w, j, p)
        JOIN enrollments e ON e.workspace_id = k.w AND e.journey_id = k.j AND e.profile_id = k.p
+      WHERE e.workspace_id = ANY($1::text[]) AND e.journey_id = ANY($2::text[]) AND e.profile_id = ANY($3::text[])
       GROUP BY k.w, k.j, k.p`,
     [list.map((r) => r.workspaceId), list.map((r) => r.journeyId), list.map((r) => r.profileId)],
   );

@@ -68,7 +68,8 @@ type Pair = { readonly workspaceId: string; readonly profileId: string };
 async function readProfiles(tx: Tx, pairs: readonly Pair[]): Promise<Map<string, Profile>> {
   const rows = await tx.query<DbProfile>(
     `SELECT p.* FROM profiles p JOIN unnest($1::text[], $2::text[]) AS k (w, id)
-        ON p.workspace_id = k.w AND p.id = k.id`,
+        ON p.workspace_id = k.w AND p.id = k.id
+      WHERE p.workspace_id = ANY($1::text[]) AND p.id = ANY($2::text[])`,
     [pairs.map((p) => p.workspaceId), pairs.map((p) => p.profileId)],
   );
   return new Map(rows.map((row) => [profileKey(row.workspace_id, row.id), toProfile(row)]));
@@ -83,7 +84,8 @@ async function readAwaiting(
   const rows = await tx.query<DbEnrollment>(
     `SELECT e.* FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k (w, p, n)
        JOIN enrollments e ON e.workspace_id = k.w AND e.profile_id = k.p
-      WHERE e.awaiting_name = ANY($3::text[]) AND e.status = 'active' AND e.awaiting_type = 'event'
+      WHERE e.workspace_id = ANY($1::text[]) AND e.profile_id = ANY($2::text[])
+        AND e.awaiting_name = ANY($3::text[]) AND e.status = 'active' AND e.awaiting_type = 'event'
       ORDER BY k.n, e.id`,
     [pairs.map((p) => p.workspaceId), pairs.map((p) => p.profileId), names],
   );
@@ -113,7 +115,7 @@ async function wake(tx: Tx, wakes: MatchPlan["wake"], now: Millis): Promise<void
     `WITH target AS (
        SELECT e.id, t.input FROM unnest($1::text[], $2::text[]) AS t (id, input)
          JOIN enrollments e ON e.id = t.id
-        WHERE e.status = 'active' AND e.awaiting_type = 'event' AND e.input IS NULL
+        WHERE e.id = ANY($1::text[]) AND e.status = 'active' AND e.awaiting_type = 'event' AND e.input IS NULL
         ORDER BY e.id FOR UPDATE OF e
      )
      UPDATE enrollments e SET input = target.input, due_at = $3

@@ -170,7 +170,7 @@ async function updateEnrollments(tx: Tx, writes: readonly StepWrite[]): Promise<
                    $9::text[], $10::bigint[], $11::text[])
             AS t (id, node, seq, status, due, awaiting_type, awaiting_name, awaiting_outbox, context, ended_at,
                   exit_reason)
-      WHERE e.id = t.id AND e.status = 'active'
+      WHERE e.id = t.id AND e.id = ANY($1::text[]) AND e.status = 'active'
       RETURNING e.id`,
     [
       column("id"),
