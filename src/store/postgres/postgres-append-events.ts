@@ -16,9 +16,9 @@ export function makePgAppendEvents(
   events: readonly EventInput[],
   now: Millis,
 ) => Promise<{ accepted: number; duplicates: number }> {
-  return (workspaceId, events, now) =>
-    ctx.tx("durable", async (tx) => {
-      if (events.length === 0) return { accepted: 0, duplicates: 0 };
+  return async (workspaceId, events, now) => {
+    if (events.length === 0) return { accepted: 0, duplicates: 0 };
+    return ctx.tx("durable", async (tx) => {
       const [result] = await tx.query<{ accepted: number }>(
         `WITH accepted AS (
            INSERT INTO events (workspace_id, event_id, profile_id, name, payload, occurred_at, received_at)
@@ -48,4 +48,5 @@ export function makePgAppendEvents(
       if (accepted > 0) tx.wake();
       return { accepted, duplicates: events.length - accepted };
     });
+  };
 }
