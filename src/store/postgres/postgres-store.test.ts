@@ -1,47 +1,19 @@
-import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { afterAll, beforeAll } from "vitest";
+import { describePostgres, freshSchemaUrl, useFreshDatabase } from "../../../test/support/postgres.js";
 import { describeStoreContract } from "../contract/store-contract.js";
 import type { CounterCheck, ScopeCounts } from "../contract/contract-lifecycle-fixtures.js";
 import type { Store } from "../store.js";
 import { scopeCountersSql } from "./postgres-counters.js";
 import { createPostgresStore } from "./postgres-store.js";
 
-const adminUrl = process.env["WAYMARK_TEST_DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const dbName = `waymark_t_${randomBytes(6).toString("hex")}`;
-const dbUrl = (() => {
-  const url = new URL(adminUrl);
-  url.pathname = `/${dbName}`;
-  return url.toString();
-})();
-
-beforeAll(async () => {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  await admin.end();
-});
-afterAll(async () => {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await admin.end();
-});
-
 const schemas = new WeakMap<Store, string>();
 
 /** A fresh schema per test inside the file's database: cheaper than a database per test. */
-async function freshStore(): Promise<Store> {
-  const schema = `s_${randomBytes(6).toString("hex")}`;
-  const client = new pg.Client({ connectionString: dbUrl });
-  await client.connect();
-  await client.query(`CREATE SCHEMA ${schema}`);
-  await client.end();
-  const url = new URL(dbUrl);
-  url.searchParams.set("options", `-c search_path=${schema}`);
-  const store = createPostgresStore({ connectionString: url.toString(), poolSize: 4 });
+async function freshStore(databaseUrl: string): Promise<Store> {
+  const url = await freshSchemaUrl(databaseUrl);
+  const store = createPostgresStore({ connectionString: url, poolSize: 4 });
   await store.migrate();
-  schemas.set(store, url.toString());
+  schemas.set(store, url);
   return store;
 }
 
@@ -58,7 +30,9 @@ function inspectPostgres(url: string) {
       const outbox = (status: string) =>
         count(`SELECT COUNT(*) AS n FROM outbox WHERE ${column} = $1 AND status = '${status}'`);
       const scanned: ScopeCounts = {
-        active: await count(`SELECT COUNT(*) AS n FROM enrollments WHERE ${column} = $1 AND status = 'active'`),
+        active: await count(
+          `SELECT COUNT(*) AS n FROM enrollments WHERE ${column} = $1 AND status = 'active'`,
+        ),
         pending: await outbox("pending"),
         claimed: await outbox("claimed"),
         done: await outbox("done"),
@@ -85,4 +59,12 @@ function inspectPostgres(url: string) {
   };
 }
 
-describeStoreContract("postgres", freshStore, (store) => inspectPostgres(schemas.get(store) ?? ""));
+/* A fresh database for this file on the run's server (test/support/postgres.ts), a schema per test. */
+describePostgres("PostgreSQL adapter", () => {
+  const databaseUrl = useFreshDatabase();
+  describeStoreContract(
+    "postgres",
+    () => freshStore(databaseUrl()),
+    (store) => inspectPostgres(schemas.get(store) ?? ""),
+  );
+});
