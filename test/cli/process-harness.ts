@@ -8,6 +8,9 @@ import { createInterface } from "node:readline";
 /** The built bin; `npm test` builds it first. */
 export const BIN = join(process.cwd(), "dist", "src", "cli", "main.js");
 
+/** Timeout of a test that spawns processes: on a loaded machine, one start takes seconds. */
+export const SPAWN_TIMEOUT_MS = 90_000;
+
 /** Throw a clear error when the bin is not built. */
 export function requireBuiltBin(): void {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first (npm test does)`);
@@ -57,7 +60,7 @@ export function spawnWaymark(args: readonly string[], env: Record<string, string
     stdout,
     stderr,
     exited,
-    line(pattern, timeoutMs = 15_000) {
+    line(pattern, timeoutMs = 30_000) {
       return new Promise<string>((resolve, reject) => {
         const timer = setTimeout(
           () => finish(new Error(`no line matching ${pattern} in ${timeoutMs} ms`)),

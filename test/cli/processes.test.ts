@@ -14,6 +14,7 @@ import {
   spawnWaymark,
   startHangingSink,
   type HangingSink,
+  SPAWN_TIMEOUT_MS,
   type WaymarkProcess,
 } from "./process-harness.js";
 
@@ -134,35 +135,41 @@ describe("the schema check at start", () => {
 });
 
 describe("waymark worker beside serve --no-worker on one SQLite file", () => {
-  it("advances a journey the API process accepted, then drains on SIGTERM and exits 0", async () => {
-    const sink = await startHttpSink();
-    sinks.push(sink);
-    const data = tempDir();
-    const serve = await serveApiOnly(data);
-    expect(serve.process.stdout.join("\n")).toContain("API only");
-    const journeyId = await publishWebhookJourney(serve.url, sink.url);
-    await api(serve.url, "POST", `/journeys/${journeyId}/enroll`, { profileIds: ["a", "b", "c", "d", "e"] });
+  it(
+    "advances a journey the API process accepted, then drains on SIGTERM and exits 0",
+    async () => {
+      const sink = await startHttpSink();
+      sinks.push(sink);
+      const data = tempDir();
+      const serve = await serveApiOnly(data);
+      expect(serve.process.stdout.join("\n")).toContain("API only");
+      const journeyId = await publishWebhookJourney(serve.url, sink.url);
+      await api(serve.url, "POST", `/journeys/${journeyId}/enroll`, {
+        profileIds: ["a", "b", "c", "d", "e"],
+      });
 
-    /* The API process alone moves nothing. */
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    expect(sink.requests).toHaveLength(0);
-    expect(await completedAt(serve.url, journeyId)).toBe(0);
+      /* The API process alone moves nothing. */
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(sink.requests).toHaveLength(0);
+      expect(await completedAt(serve.url, journeyId)).toBe(0);
 
-    const worker = spawned(["worker", "--data-dir", data, "--worker-id", "w-test", "--concurrency", "4"]);
-    await worker.line(/^Waymark worker w-test running \(store: sqlite .*waymark\.db\)$/);
-    expect(worker.stderr.join("\n")).toContain("warning: SQLite runs best as one process");
-    expect(await pollUntil(() => completedAt(serve.url, journeyId), 5)).toBe(5);
-    expect(sink.requests).toHaveLength(5);
+      const worker = spawned(["worker", "--data-dir", data, "--worker-id", "w-test", "--concurrency", "4"]);
+      await worker.line(/^Waymark worker w-test running \(store: sqlite .*waymark\.db\)$/);
+      expect(worker.stderr.join("\n")).toContain("warning: SQLite runs best as one process");
+      expect(await pollUntil(() => completedAt(serve.url, journeyId), 5)).toBe(5);
+      expect(sink.requests).toHaveLength(5);
 
-    worker.child.kill("SIGTERM");
-    expect(await worker.exited).toEqual({ code: 0, signal: null });
-    expect(worker.stderr).toContain("stopped");
-    expect(worker.stderr.some((l) => l.startsWith("SIGTERM: draining…"))).toBe(true);
+      worker.child.kill("SIGTERM");
+      expect(await worker.exited).toEqual({ code: 0, signal: null });
+      expect(worker.stderr).toContain("stopped");
+      expect(worker.stderr.some((l) => l.startsWith("SIGTERM: draining…"))).toBe(true);
 
-    serve.process.child.kill("SIGINT");
-    expect(await serve.process.exited).toEqual({ code: 0, signal: null });
-    expect(serve.process.stderr).toContain("stopped");
-  });
+      serve.process.child.kill("SIGINT");
+      expect(await serve.process.exited).toEqual({ code: 0, signal: null });
+      expect(serve.process.stderr).toContain("stopped");
+    },
+    SPAWN_TIMEOUT_MS,
+  );
 });
 
 describe("the drain's bound and the second signal", () => {
@@ -178,27 +185,35 @@ describe("the drain's bound and the second signal", () => {
     return worker;
   }
 
-  it("exits 1 after --drain-timeout-ms, saying what was still in flight", async () => {
-    const worker = await workerWithHangingSend(tempDir(), 400);
-    const sent = Date.now();
-    worker.child.kill("SIGTERM");
-    expect(await worker.exited).toEqual({ code: 1, signal: null });
-    expect(Date.now() - sent).toBeGreaterThanOrEqual(400);
-    expect(worker.stderr).toContain("SIGTERM: draining… (up to 400 ms; send it again to exit at once)");
-    expect(worker.stderr.join("\n")).toContain(
-      "drain timed out after 400 ms; still in flight: the engine's current round, with 1 webhook send",
-    );
-    expect(worker.stderr).not.toContain("stopped");
-  });
+  it(
+    "exits 1 after --drain-timeout-ms, saying what was still in flight",
+    async () => {
+      const worker = await workerWithHangingSend(tempDir(), 400);
+      const sent = Date.now();
+      worker.child.kill("SIGTERM");
+      expect(await worker.exited).toEqual({ code: 1, signal: null });
+      expect(Date.now() - sent).toBeGreaterThanOrEqual(400);
+      expect(worker.stderr).toContain("SIGTERM: draining… (up to 400 ms; send it again to exit at once)");
+      expect(worker.stderr.join("\n")).toContain(
+        "drain timed out after 400 ms; still in flight: the engine's current round, with 1 webhook send",
+      );
+      expect(worker.stderr).not.toContain("stopped");
+    },
+    SPAWN_TIMEOUT_MS,
+  );
 
-  it("exits at once with 143 on a second SIGTERM during the drain", async () => {
-    const worker = await workerWithHangingSend(tempDir(), 60_000);
-    worker.child.kill("SIGTERM");
-    await worker.line(/^SIGTERM: draining…/);
-    worker.child.kill("SIGTERM");
-    expect(await worker.exited).toEqual({ code: 143, signal: null });
-    expect(worker.stderr.join("\n")).toContain(
-      "SIGTERM again: exiting at once; still in flight: the engine's current round, with 1 webhook send",
-    );
-  });
+  it(
+    "exits at once with 143 on a second SIGTERM during the drain",
+    async () => {
+      const worker = await workerWithHangingSend(tempDir(), 60_000);
+      worker.child.kill("SIGTERM");
+      await worker.line(/^SIGTERM: draining…/);
+      worker.child.kill("SIGTERM");
+      expect(await worker.exited).toEqual({ code: 143, signal: null });
+      expect(worker.stderr.join("\n")).toContain(
+        "SIGTERM again: exiting at once; still in flight: the engine's current round, with 1 webhook send",
+      );
+    },
+    SPAWN_TIMEOUT_MS,
+  );
 });
