@@ -85,18 +85,15 @@ async function claimDue(tx: Tx, now: Millis, limit: number): Promise<DbEnrollmen
   if (candidates.length === 0) return [];
   const ids = candidates.map((v) => v.id);
   await shareVersions(tx, ids);
-  const runnable = await tx.query<{ id: string }>(
-    "SELECT id FROM versions WHERE id = ANY($1::text[]) AND status IN ('live', 'paused', 'closed')",
-    [ids],
-  );
-  if (runnable.length === 0) return [];
+  /* This statement starts after the shared locks are held: its `v` re-reads the versions' statuses. */
   return tx.query<DbEnrollment>(
-    `SELECT d.* FROM unnest($1::text[]) AS v (id), LATERAL (
+    `WITH v AS (SELECT id FROM versions WHERE id = ANY($1::text[]) AND status IN ('live', 'paused', 'closed'))
+     SELECT d.* FROM v, LATERAL (
        SELECT * FROM enrollments
         WHERE version_id = v.id AND status = 'active' AND due_at IS NOT NULL AND due_at <= $2
         ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED) d
       ORDER BY d.due_at, d.id LIMIT $3`,
-    [runnable.map((v) => v.id), now, limit],
+    [ids, now, limit],
   );
 }
 

@@ -25,9 +25,9 @@ const COLUMNS = `o.workspace_id, o.id, o.version_id, o.run_id, o.enrollment_id, 
 
 /**
  * `Store.claimOutbox`, the brake's side of the claim (ARCHITECTURE, "The brake guarantee"): share-lock
- * the dispatchable versions, then re-read their statuses; take the items with `FOR UPDATE SKIP LOCKED`
- * (concurrent workers take different items); share-lock their runs, then re-read the runs' statuses and
- * leave the items of aborted runs untouched. A stop or run abort holds the exclusive lock while it writes
+ * the dispatchable versions, then re-read their statuses in the next statement, which takes the items with
+ * `FOR UPDATE SKIP LOCKED` (concurrent workers take different items); share-lock their runs, then re-read
+ * the runs' statuses in the next statement, the update, which leaves the items of aborted runs untouched. A stop or run abort holds the exclusive lock while it writes
  * the status, so this claim either commits before it (dispatched before the stop) or reads the new status
  * and takes nothing. The claim's commit is the dispatch.
  */
@@ -45,16 +45,13 @@ export function makePgClaimOutbox(
         tx,
         candidates.map((v) => v.id),
       );
-      const dispatchable = await tx.query<{ id: string }>(
-        "SELECT id FROM versions WHERE id = ANY($1::text[]) AND status IN ('live', 'closed')",
-        [candidates.map((v) => v.id)],
-      );
-      if (dispatchable.length === 0) return [];
-      /* Per version, through its partial indexes: items held by a paused or stopped version are never
-         scanned. Up to `limit` rows of each kind per version are locked; those beyond the batch stay
-         locked (skipped by other workers) until this short transaction ends. */
+      /* This statement starts after the shared locks are held: its snapshot sees any stop that committed
+         before, and its `v` re-reads the statuses. Per version, through its partial indexes: items held by a
+         paused or stopped version are never scanned. Up to `limit` rows of each kind per version are
+         locked; those beyond the batch stay locked (skipped by other workers) until this short
+         transaction ends. */
       const found = await tx.query<DbClaimable>(
-        `WITH v AS (SELECT unnest($1::text[]) AS id),
+        `WITH v AS (SELECT id FROM versions WHERE id = ANY($1::text[]) AND status IN ('live', 'closed')),
          pending AS (
            SELECT c.* FROM v, LATERAL (
              SELECT ${COLUMNS} FROM outbox o LEFT JOIN runs r ON r.id = o.run_id
@@ -71,54 +68,48 @@ export function makePgClaimOutbox(
          )
          SELECT * FROM pending UNION ALL SELECT * FROM expired
           ORDER BY available_at, id LIMIT $3`,
-        [dispatchable.map((v) => v.id), now, limit],
+        [candidates.map((v) => v.id), now, limit],
       );
       if (found.length === 0) return [];
       const runIds = [...new Set(found.flatMap((row) => (row.run_id === null ? [] : [row.run_id])))];
-      let rows = found;
-      if (runIds.length > 0) {
-        await shareRuns(tx, runIds);
-        const aborted = new Set(
-          (
-            await tx.query<{ id: string }>(
-              "SELECT id FROM runs WHERE id = ANY($1::text[]) AND status = 'aborted'",
-              [runIds],
-            )
-          ).map((r) => r.id),
-        );
-        rows = found.filter((row) => row.run_id === null || !aborted.has(row.run_id));
-        if (rows.length === 0) return [];
-      }
-
-      const [seqRow] = await tx.query<{ seq: number }>("SELECT nextval('lifecycle_seq') AS seq");
-      const seq = seqRow?.seq ?? 0;
-      const deltas = newBatchDeltas();
-      const items = rows.map((row): OutboxItem => {
-        /* A lost lease means the previous worker may have sent it: that attempt counts. */
-        const attempts = row.status === "claimed" ? row.attempts + 1 : row.attempts;
-        countOutbox(deltas, row.version_id, row.run_id, row.status, "claimed");
-        if (row.claimed_at === null) {
-          countNodeAction(deltas.nodes, row.workspace_id, row.version_id, row.node_id, "dispatched");
-        }
-        return {
-          id: row.id,
-          workspaceId: row.workspace_id,
-          versionId: row.version_id,
-          runId: row.run_id,
-          enrollmentId: row.enrollment_id,
-          nodeId: row.node_id,
-          payload: JSON.parse(row.payload) as DispatchPayload,
-          retry: JSON.parse(row.retry) as RetryPolicy,
-          attempts,
-        };
-      });
-      await tx.query(
-        `UPDATE outbox o SET status = 'claimed', attempts = t.attempts, lease_until = $3, worker_id = $4,
-                             claimed_at = $5, claim_seq = $6
-           FROM unnest($1::text[], $2::int[]) AS t (id, attempts)
-          WHERE o.id = t.id AND o.id = ANY($1::text[])`,
-        [items.map((i) => i.id), items.map((i) => i.attempts), now + leaseMs, workerId, now, seq],
+      await shareRuns(tx, runIds);
+      /* The update starts after the runs' shared locks are held, so it re-reads their statuses: an item
+         of a run aborted meanwhile is left untouched. The claim's sequence number is taken here, under
+         the shared locks, once for the whole claim. */
+      const attemptsOf = (row: DbClaimable) => (row.status === "claimed" ? row.attempts + 1 : row.attempts);
+      const claimed = await tx.query<{ id: string }>(
+        `WITH s AS (SELECT nextval('lifecycle_seq') AS seq)
+         UPDATE outbox o SET status = 'claimed', attempts = t.attempts, lease_until = $3, worker_id = $4,
+                             claimed_at = $5, claim_seq = s.seq
+           FROM unnest($1::text[], $2::int[]) AS t (id, attempts), s
+          WHERE o.id = t.id AND o.id = ANY($1::text[])
+            AND (o.run_id IS NULL
+                 OR NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = o.run_id AND r.status = 'aborted'))
+          RETURNING o.id`,
+        [found.map((row) => row.id), found.map(attemptsOf), now + leaseMs, workerId, now],
       );
+      const taken = new Set(claimed.map((row) => row.id));
+      const deltas = newBatchDeltas();
+      const items = found
+        .filter((row) => taken.has(row.id))
+        .map((row): OutboxItem => {
+          countOutbox(deltas, row.version_id, row.run_id, row.status, "claimed");
+          if (row.claimed_at === null) {
+            countNodeAction(deltas.nodes, row.workspace_id, row.version_id, row.node_id, "dispatched");
+          }
+          return {
+            id: row.id,
+            workspaceId: row.workspace_id,
+            versionId: row.version_id,
+            runId: row.run_id,
+            enrollmentId: row.enrollment_id,
+            nodeId: row.node_id,
+            payload: JSON.parse(row.payload) as DispatchPayload,
+            retry: JSON.parse(row.retry) as RetryPolicy,
+            /* A lost lease means the previous worker may have sent it: that attempt counts. */
+            attempts: attemptsOf(row),
+          };
+        });
       await flushDeltas(tx, deltas);
       return items;
     });
