@@ -20,6 +20,9 @@ describe("waymark serve", () => {
     expect(server.serveOutput).toContain("No journeys yet");
     expect(server.serveOutput).toContain(`npx waymark demo --url ${server.url}`);
     expect(server.serveOutput).toContain("Worker disabled");
+    expect(server.serveOutput).toContain(
+      `(store: sqlite ${join(server.dir, "data", "waymark.db")}, clock: manual, API only)`,
+    );
     const health = await server.cli("clock", "show", "--json");
     expect(health.code).toBe(0);
     expect(JSON.parse(health.stdout)).toMatchObject({ mode: "manual" });
@@ -34,6 +37,7 @@ describe("waymark serve", () => {
       try {
         expect(first.text).toContain("No journeys yet");
         expect(first.text).not.toContain("Worker disabled");
+        expect(first.text).toContain(`(store: sqlite ${join(dir, "waymark.db")}, clock: manual)`);
         const file = join(dir, "j.json");
         await writeFile(file, JSON.stringify(demoDefinition()));
         const created = await runCaptured([
