@@ -20,7 +20,7 @@ export type StoreTarget =
     };
 
 /** Name of the SQLite file inside the data directory. */
-export const SQLITE_FILE = "waymark.db";
+const SQLITE_FILE = "waymark.db";
 
 /**
  * Pick the store: a `postgres://` or `postgresql://` URL from `--database-url` (first) or
