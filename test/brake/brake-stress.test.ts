@@ -1,24 +1,32 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { advance, compileDefinition } from "../../src/core/index.js";
 import type { JsonObject } from "../../src/core/index.js";
-import { createSqliteStore } from "../../src/store/index.js";
+import { createPostgresStore, createSqliteStore } from "../../src/store/index.js";
 import type { Store } from "../../src/store/index.js";
+import { describePostgres, freshSchemaUrl, useFreshDatabase } from "../support/postgres.js";
 import { startHttpSink } from "../support/sinks.js";
 import type { HttpSink } from "../support/sinks.js";
+import {
+  assertBuilt,
+  BRAKE_PROCESS,
+  BRAKE_WORKER,
+  startProcessPeer,
+  startThreadPeer,
+  type Peer,
+} from "./peers.js";
 
 /*
- * The brake guarantee, proven under concurrency: three dispatcher threads, each with its own
- * connection, claim and send outbox items while the main thread stops the version at a random instant.
- * In every trial no item may carry a claim that committed after the stop's commit (the store's global
- * sequence orders both), and the stop's answer must count exactly the items it cancelled.
+ * The brake guarantee, proven under concurrency: three dispatchers, each with its own connection,
+ * claim and send outbox items while the main thread stops the version at a random instant. In every
+ * trial no item may carry a claim that committed after the stop's commit (the store's global sequence
+ * orders both), the stop's answer must count exactly the items it cancelled, and the sink must never
+ * see a request for an item claimed after the stop. On SQLite the dispatchers are threads over one
+ * file; on PostgreSQL they are processes, each with its own pool.
  */
 
-const WORKER = join(process.cwd(), "dist", "bench", "brake-worker.js");
-const TRIALS = 200;
 const PROFILES = 120;
 const WORKERS = 3;
 const WS = "default";
@@ -33,42 +41,16 @@ const definition = (url: string): JsonObject => ({
 });
 
 let sink: HttpSink;
-let dir: string;
-const workers: Worker[] = [];
-
-function request(worker: Worker, message: object, answer?: string): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    if (!answer) {
-      worker.postMessage(message);
-      resolve({});
-      return;
-    }
-    const onMessage = (reply: Record<string, unknown>): void => {
-      worker.off("message", onMessage);
-      if (reply["type"] === "error") reject(new Error(String(reply["message"])));
-      else resolve(reply);
-    };
-    worker.on("message", onMessage);
-    worker.postMessage(message);
-  });
-}
 
 beforeAll(async () => {
-  if (!existsSync(WORKER))
-    throw new Error(`${WORKER} is missing: run \`npm run build\` first (npm test does)`);
   sink = await startHttpSink();
-  dir = mkdtempSync(join(tmpdir(), "waymark-brake-"));
-  for (let i = 0; i < WORKERS; i++) workers.push(new Worker(WORKER));
 });
 afterAll(async () => {
-  await Promise.all(workers.map((w) => w.terminate()));
   await sink.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
+/** Publish a new journey and give each of `PROFILES` enrollments a pending webhook item. */
 async function prepareTrial(store: Store, now: number): Promise<string> {
-  await store.migrate();
-  await store.ensureWorkspace(WS, "Default", now);
   const def = definition(sink.url);
   const journey = compileDefinition(def);
   const created = await store.createJourney(
@@ -97,59 +79,135 @@ async function prepareTrial(store: Store, now: number): Promise<string> {
   return version.id;
 }
 
-describe("the brake under concurrent dispatchers", () => {
+/** One trial's store, and what the dispatchers need to open their own connection to it. */
+interface TrialStore {
+  readonly store: Store;
+  readonly target: Record<string, unknown>;
+  /** Called once the trial is over. */
+  readonly release: () => Promise<void>;
+}
+
+/**
+ * Run `trials` stops against `peers` dispatching, with the same assertions whatever the backend.
+ * @returns how many trials stopped mid-flight and how many in-flight requests reached the sink after the acknowledgement.
+ */
+async function runBrakeTrials(
+  trials: number,
+  peers: readonly Peer[],
+  openTrial: (trial: number) => Promise<TrialStore>,
+): Promise<{ mixed: number; receivedAfterAck: number; violations: number }> {
+  let violations = 0;
+  let mixed = 0;
+  let receivedAfterAck = 0;
+  for (let trial = 0; trial < trials; trial++) {
+    const { store, target, release } = await openTrial(trial);
+    try {
+      const versionId = await prepareTrial(store, Date.now());
+      sink.requests.length = 0;
+      await Promise.all(
+        peers.map((peer, i) => peer.start({ type: "open", ...target, workerId: `w${i}`, concurrency: 8 })),
+      );
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 25));
+      const outcome = await store.changeVersionStatus({
+        workspaceId: WS,
+        versionId,
+        action: "stop",
+        actor: "brake-test",
+        reason: `trial ${trial}`,
+        now: Date.now(),
+      });
+      const ackedAtRequest = sink.requests.length;
+      await Promise.all(peers.map((peer) => peer.request({ type: "close" })));
+
+      const [audit] = await store.listAudit(WS, { limit: 1 });
+      expect(audit?.id).toBe(outcome.auditId);
+      const ackSeq = audit!.seq;
+      const items = await store.listOutbox(WS, { versionId, limit: PROFILES * 2 });
+      expect(items).toHaveLength(PROFILES);
+      const late = items.filter((item) => item.claimSeq !== null && item.claimSeq > ackSeq);
+      violations += late.length;
+      const before = items.filter((item) => item.claimSeq !== null && item.claimSeq < ackSeq);
+      const never = items.filter((item) => item.claimSeq === null);
+      expect(before.length + never.length).toBe(PROFILES);
+      /* The answer counts, at that instant, exactly what the stop cancelled and what was already out. */
+      expect(outcome.counts.pendingActions).toBe(never.length);
+      expect(outcome.counts.dispatching + outcome.counts.dispatched).toBe(before.length);
+      const allowed = new Set(before.map((item) => item.id));
+      expect(sink.requests.every((r) => allowed.has(String(r.headers["idempotency-key"])))).toBe(true);
+      receivedAfterAck += sink.requests.length - ackedAtRequest;
+      if (before.length > 0 && never.length > 0) mixed++;
+    } finally {
+      await release();
+    }
+  }
+  return { mixed, receivedAfterAck, violations };
+}
+
+describe("the brake under concurrent dispatchers [sqlite]", () => {
+  const TRIALS = 200;
+  const peers: Peer[] = [];
+  let dir: string;
+
+  beforeAll(() => {
+    assertBuilt(BRAKE_WORKER);
+    dir = mkdtempSync(join(tmpdir(), "waymark-brake-"));
+    for (let i = 0; i < WORKERS; i++) peers.push(startThreadPeer());
+  });
+  afterAll(async () => {
+    await Promise.all(peers.map((peer) => peer.terminate()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it(`never lets a claim commit after an acknowledged stop (${TRIALS} trials, ${WORKERS} worker threads)`, async () => {
-    let violations = 0;
-    let mixed = 0;
-    let receivedAfterAck = 0;
-    for (let trial = 0; trial < TRIALS; trial++) {
+    const { mixed, receivedAfterAck, violations } = await runBrakeTrials(TRIALS, peers, async (trial) => {
       const dbPath = join(dir, `trial-${trial}.db`);
       const store = createSqliteStore({ path: dbPath, busyTimeoutMs: 30_000 });
-      try {
-        const versionId = await prepareTrial(store, Date.now());
-        sink.requests.length = 0;
-        await Promise.all(
-          workers.map((w, i) => request(w, { type: "open", dbPath, workerId: `w${i}`, concurrency: 8 })),
-        );
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 25));
-        const outcome = await store.changeVersionStatus({
-          workspaceId: WS,
-          versionId,
-          action: "stop",
-          actor: "brake-test",
-          reason: `trial ${trial}`,
-          now: Date.now(),
-        });
-        const ackedAtRequest = sink.requests.length;
-        await Promise.all(workers.map((w) => request(w, { type: "close" }, "closed")));
-
-        const [audit] = await store.listAudit(WS, { limit: 1 });
-        expect(audit?.id).toBe(outcome.auditId);
-        const ackSeq = audit!.seq;
-        const items = await store.listOutbox(WS, { versionId, limit: PROFILES * 2 });
-        expect(items).toHaveLength(PROFILES);
-        const late = items.filter((item) => item.claimSeq !== null && item.claimSeq > ackSeq);
-        violations += late.length;
-        const before = items.filter((item) => item.claimSeq !== null && item.claimSeq < ackSeq);
-        const never = items.filter((item) => item.claimSeq === null);
-        expect(before.length + never.length).toBe(PROFILES);
-        /* The answer counts, at that instant, exactly what the stop cancelled and what was already out. */
-        expect(outcome.counts.pendingActions).toBe(never.length);
-        expect(outcome.counts.dispatching + outcome.counts.dispatched).toBe(before.length);
-        const allowed = new Set(before.map((item) => item.id));
-        expect(sink.requests.every((r) => allowed.has(String(r.headers["idempotency-key"])))).toBe(true);
-        receivedAfterAck += sink.requests.length - ackedAtRequest;
-        if (before.length > 0 && never.length > 0) mixed++;
-      } finally {
-        await store.close();
-      }
-    }
+      await store.migrate();
+      await store.ensureWorkspace(WS, "Default", Date.now());
+      return { store, target: { dbPath }, release: () => store.close() };
+    });
     expect(violations).toBe(0);
     /* The test means something only if stops really landed mid-flight. */
     expect(mixed).toBeGreaterThan(TRIALS / 4);
     console.info(
-      `brake stress: ${TRIALS} trials, ${mixed} stopped mid-flight, 0 late claims, ` +
+      `brake stress [sqlite]: ${TRIALS} trials, ${mixed} stopped mid-flight, 0 late claims, ` +
         `${receivedAfterAck} requests of in-flight items reached the sink after the acknowledgement`,
     );
+  }, 300_000);
+});
+
+describePostgres("the brake under concurrent dispatchers [postgres]", () => {
+  const TRIALS = 100;
+  const databaseUrl = useFreshDatabase();
+  const peers: Peer[] = [];
+
+  beforeAll(() => {
+    assertBuilt(BRAKE_PROCESS);
+    for (let i = 0; i < WORKERS; i++) peers.push(startProcessPeer());
+  });
+  afterAll(async () => {
+    await Promise.all(peers.map((peer) => peer.terminate()));
+  });
+
+  it(`never lets a claim commit after an acknowledged stop (${TRIALS} trials, ${WORKERS} worker processes)`, async () => {
+    /* One migrated schema, a new journey per trial: a migration per trial would cost more than the trial.
+       The stopped versions of earlier trials keep their pending items, which every claim must pass over. */
+    const url = await freshSchemaUrl(databaseUrl());
+    const store = createPostgresStore({ connectionString: url, poolSize: 4 });
+    try {
+      await store.migrate();
+      await store.ensureWorkspace(WS, "Default", Date.now());
+      const { mixed, receivedAfterAck, violations } = await runBrakeTrials(TRIALS, peers, () =>
+        Promise.resolve({ store, target: { url }, release: () => Promise.resolve() }),
+      );
+      expect(violations).toBe(0);
+      expect(mixed).toBeGreaterThan(TRIALS / 4);
+      console.info(
+        `brake stress [postgres]: ${TRIALS} trials, ${mixed} stopped mid-flight, 0 late claims, ` +
+          `${receivedAfterAck} requests of in-flight items reached the sink after the acknowledgement`,
+      );
+    } finally {
+      await store.close();
+    }
   }, 300_000);
 });

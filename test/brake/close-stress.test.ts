@@ -1,20 +1,29 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileDefinition } from "../../src/core/index.js";
-import { createSqliteStore } from "../../src/store/index.js";
+import { createPostgresStore, createSqliteStore } from "../../src/store/index.js";
+import type { Store } from "../../src/store/index.js";
+import { describePostgres, freshSchemaUrl, useFreshDatabase } from "../support/postgres.js";
+import {
+  assertBuilt,
+  BRAKE_PROCESS,
+  BRAKE_WORKER,
+  startProcessPeer,
+  startThreadPeer,
+  wallNow,
+  type Peer,
+} from "./peers.js";
 
 /*
- * Close against concurrent entries: three threads enroll new profiles, one transaction each, while the
+ * Close against concurrent entries: three enrollers add new profiles, one transaction each, while the
  * main thread closes the version at a random instant. Every enroll call that started after the close
  * was acknowledged must be refused, and the store must hold exactly the enrollments that were answered
- * "enrolled".
+ * "enrolled". On SQLite the enrollers are threads over one file; on PostgreSQL they are processes, each
+ * with its own pool.
  */
 
-const WORKER = join(process.cwd(), "dist", "bench", "brake-worker.js");
-const TRIALS = 200;
 const WORKERS = 3;
 const WS = "default";
 const definition = {
@@ -32,85 +41,151 @@ interface EnrollCall {
   status: string;
 }
 
-let dir: string;
-const workers: Worker[] = [];
-
-function closeWorker(worker: Worker): Promise<EnrollCall[]> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (reply: { type: string; calls?: EnrollCall[]; message?: string }): void => {
-      worker.off("message", onMessage);
-      if (reply.type === "error") reject(new Error(reply.message));
-      else resolve(reply.calls ?? []);
-    };
-    worker.on("message", onMessage);
-    worker.postMessage({ type: "close" });
-  });
+/** One trial's store, and what the enrollers need to open their own connection to it. */
+interface TrialStore {
+  readonly store: Store;
+  readonly target: Record<string, unknown>;
+  /** Called once the trial is over. */
+  readonly release: () => Promise<void>;
 }
 
-beforeAll(() => {
-  if (!existsSync(WORKER))
-    throw new Error(`${WORKER} is missing: run \`npm run build\` first (npm test does)`);
-  dir = mkdtempSync(join(tmpdir(), "waymark-close-"));
-  for (let i = 0; i < WORKERS; i++) workers.push(new Worker(WORKER));
-});
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.terminate()));
-  rmSync(dir, { recursive: true, force: true });
-});
+/**
+ * Run `trials` closes against `peers` enrolling, with the same assertions whatever the backend. The
+ * enrollers go on for `settleMs` after the acknowledgement, long enough for each to start a few calls.
+ * A peer's call counts as started after the acknowledgement only if it did so whatever the offset
+ * between its clock and ours, within the measured bounds.
+ */
+async function runCloseTrials(
+  trials: number,
+  settleMs: number,
+  peers: readonly Peer[],
+  openTrial: (trial: number) => Promise<TrialStore>,
+): Promise<{ refusedAfter: number; enrolledBefore: number; clockUncertaintyMs: number }> {
+  const journey = compileDefinition(definition);
+  const offsets = await Promise.all(peers.map((peer) => peer.clockOffset()));
+  let refusedAfter = 0;
+  let enrolledBefore = 0;
+  for (let trial = 0; trial < trials; trial++) {
+    const { store, target, release } = await openTrial(trial);
+    try {
+      const now = Date.now();
+      const created = await store.createJourney(
+        { workspaceId: WS, name: "close", owner: null, definition },
+        now,
+      );
+      const { version } = await store.publishVersion(WS, created.version.id, now);
+      const request = {
+        workspaceId: WS,
+        journeyId: version.journeyId,
+        versionId: version.id,
+        runId: null,
+        event: null,
+        reentry: journey.reentry,
+        entryNodeId: journey.entryNodeId,
+      };
+      await Promise.all(
+        peers.map((peer, i) =>
+          peer.start({ type: "enroll", ...target, request, prefix: `t${trial}-w${i}-` }),
+        ),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 20));
+      await store.changeVersionStatus({
+        workspaceId: WS,
+        versionId: version.id,
+        action: "close",
+        actor: "close-test",
+        reason: `trial ${trial}`,
+        now: Date.now(),
+      });
+      const ackedAt = wallNow();
+      await new Promise((resolve) => setTimeout(resolve, settleMs));
+      const replies = await Promise.all(peers.map((peer) => peer.request({ type: "close" })));
+      const calls = replies.flatMap((reply, i) =>
+        ((reply["calls"] ?? []) as EnrollCall[]).map((c) => ({
+          ...c,
+          startedAt: c.startedAt - offsets[i]!.hi,
+        })),
+      );
+      const after = calls.filter((c) => c.startedAt > ackedAt);
+      expect(after.every((c) => c.status === "version_not_live")).toBe(true);
+      refusedAfter += after.length;
+      const enrolled = calls.filter((c) => c.status === "enrolled").length;
+      enrolledBefore += enrolled;
+      const counts = await store.versionCounts(WS, version.id);
+      expect(counts.inFlight).toBe(enrolled);
+      expect((await store.getVersion(WS, version.id))?.status).toBe("closed");
+    } finally {
+      await release();
+    }
+  }
+  return { refusedAfter, enrolledBefore, clockUncertaintyMs: Math.max(...offsets.map((o) => o.hi - o.lo)) };
+}
 
-describe("close against concurrent entries", () => {
+describe("close against concurrent entries [sqlite]", () => {
+  const TRIALS = 200;
+  const peers: Peer[] = [];
+  let dir: string;
+
+  beforeAll(() => {
+    assertBuilt(BRAKE_WORKER);
+    dir = mkdtempSync(join(tmpdir(), "waymark-close-"));
+    for (let i = 0; i < WORKERS; i++) peers.push(startThreadPeer());
+  });
+  afterAll(async () => {
+    await Promise.all(peers.map((peer) => peer.terminate()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it(`lets nothing enter after an acknowledged close (${TRIALS} trials, ${WORKERS} threads)`, async () => {
-    const journey = compileDefinition(definition);
-    let refusedAfter = 0;
-    let enrolledBefore = 0;
-    for (let trial = 0; trial < TRIALS; trial++) {
+    const { refusedAfter, enrolledBefore } = await runCloseTrials(TRIALS, 3, peers, async (trial) => {
       const dbPath = join(dir, `trial-${trial}.db`);
       const store = createSqliteStore({ path: dbPath, busyTimeoutMs: 30_000 });
-      try {
-        await store.migrate();
-        const now = Date.now();
-        await store.ensureWorkspace(WS, "Default", now);
-        const created = await store.createJourney(
-          { workspaceId: WS, name: "close", owner: null, definition },
-          now,
-        );
-        const { version } = await store.publishVersion(WS, created.version.id, now);
-        const request = {
-          workspaceId: WS,
-          journeyId: version.journeyId,
-          versionId: version.id,
-          runId: null,
-          event: null,
-          reentry: journey.reentry,
-          entryNodeId: journey.entryNodeId,
-        };
-        workers.forEach((w, i) => w.postMessage({ type: "enroll", dbPath, request, prefix: `w${i}-` }));
-        await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 20));
-        await store.changeVersionStatus({
-          workspaceId: WS,
-          versionId: version.id,
-          action: "close",
-          actor: "close-test",
-          reason: `trial ${trial}`,
-          now: Date.now(),
-        });
-        const ackedAt = performance.timeOrigin + performance.now();
-        await new Promise((resolve) => setTimeout(resolve, 3));
-        const calls = (await Promise.all(workers.map(closeWorker))).flat();
-        const after = calls.filter((c) => c.startedAt > ackedAt);
-        expect(after.every((c) => c.status === "version_not_live")).toBe(true);
-        refusedAfter += after.length;
-        const enrolled = calls.filter((c) => c.status === "enrolled").length;
-        enrolledBefore += enrolled;
-        const counts = await store.versionCounts(WS, version.id);
-        expect(counts.inFlight).toBe(enrolled);
-        expect((await store.getVersion(WS, version.id))?.status).toBe("closed");
-      } finally {
-        await store.close();
-      }
-    }
+      await store.migrate();
+      await store.ensureWorkspace(WS, "Default", Date.now());
+      return { store, target: { dbPath }, release: () => store.close() };
+    });
     /* Meaningful only if entries were racing the close on both sides of it. */
     expect(refusedAfter).toBeGreaterThan(TRIALS);
     expect(enrolledBefore).toBeGreaterThan(TRIALS);
+  }, 300_000);
+});
+
+describePostgres("close against concurrent entries [postgres]", () => {
+  const TRIALS = 100;
+  /* An enroll is a round trip to the server, not a call into the process: give each enroller time for a few. */
+  const POSTGRES_SETTLE_MS = 30;
+  const databaseUrl = useFreshDatabase();
+  const peers: Peer[] = [];
+
+  beforeAll(() => {
+    assertBuilt(BRAKE_PROCESS);
+    for (let i = 0; i < WORKERS; i++) peers.push(startProcessPeer());
+  });
+  afterAll(async () => {
+    await Promise.all(peers.map((peer) => peer.terminate()));
+  });
+
+  it(`lets nothing enter after an acknowledged close (${TRIALS} trials, ${WORKERS} processes)`, async () => {
+    /* One migrated schema, a new journey per trial: a migration per trial would cost more than the trial. */
+    const url = await freshSchemaUrl(databaseUrl());
+    const store = createPostgresStore({ connectionString: url, poolSize: 4 });
+    try {
+      await store.migrate();
+      await store.ensureWorkspace(WS, "Default", Date.now());
+      const { refusedAfter, enrolledBefore, clockUncertaintyMs } = await runCloseTrials(
+        TRIALS,
+        POSTGRES_SETTLE_MS,
+        peers,
+        () => Promise.resolve({ store, target: { url }, release: () => Promise.resolve() }),
+      );
+      expect(refusedAfter).toBeGreaterThan(TRIALS);
+      expect(enrolledBefore).toBeGreaterThan(TRIALS);
+      console.info(
+        `close stress [postgres]: ${TRIALS} trials, ${enrolledBefore} entries before the acknowledgement, ` +
+          `${refusedAfter} refused after it (process clocks bounded to ${clockUncertaintyMs.toFixed(3)} ms)`,
+      );
+    } finally {
+      await store.close();
+    }
   }, 300_000);
 });
