@@ -1,0 +1,213 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  T0,
+  WS,
+  advanceToAction,
+  enrollOne,
+  enrollRequest,
+  liveJourney,
+} from "../contract/contract-fixtures.js";
+import { OPS, act } from "../contract/contract-lifecycle-fixtures.js";
+import type { Store } from "../store.js";
+import { openPool, transaction, type PgPool } from "./postgres-db.js";
+import { shareVersions } from "./postgres-locks.js";
+import { createPostgresStore } from "./postgres-store.js";
+
+const adminUrl = process.env["WAYMARK_TEST_DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const dbName = `waymark_t_${randomBytes(6).toString("hex")}`;
+const dbUrl = (() => {
+  const url = new URL(adminUrl);
+  url.pathname = `/${dbName}`;
+  return url.toString();
+})();
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+beforeAll(() => admin(`CREATE DATABASE ${dbName}`));
+afterAll(() => admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+
+const opened: { store: Store; pool: PgPool }[] = [];
+afterEach(async () => {
+  for (const { store, pool } of opened.splice(0)) {
+    await store.close();
+    await pool.end();
+  }
+});
+
+/** A fresh schema: the store, and a pool of its own for the test's direct reads and locks. */
+async function fresh(): Promise<{ store: Store; pool: PgPool; url: string }> {
+  const schema = `s_${randomBytes(6).toString("hex")}`;
+  const client = new pg.Client({ connectionString: dbUrl });
+  await client.connect();
+  await client.query(`CREATE SCHEMA ${schema}`);
+  await client.end();
+  const url = new URL(dbUrl);
+  url.searchParams.set("options", `-c search_path=${schema}`);
+  const store = createPostgresStore({ connectionString: url.toString(), poolSize: 4 });
+  await store.migrate();
+  const pool = openPool({ connectionString: url.toString(), poolSize: 2 });
+  opened.push({ store, pool });
+  return { store, pool, url: url.toString() };
+}
+
+/** Every enrollment and outbox row with its tuple identity: any update or row lock changes it. */
+async function rowVersions(pool: PgPool): Promise<string[]> {
+  const { rows } = await pool.query<{ v: string }>(
+    `SELECT 'e:' || id || ':' || xmin || ':' || xmax || ':' || ctid AS v FROM enrollments
+     UNION ALL
+     SELECT 'o:' || id || ':' || xmin || ':' || xmax || ':' || ctid FROM outbox
+     ORDER BY v`,
+  );
+  return rows.map((r) => r.v);
+}
+
+function settled(promise: Promise<unknown>): () => boolean {
+  let done = false;
+  promise.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  return () => done;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("postgres lifecycle: the brake's transactions", () => {
+  it("stop, pause, resume, close and run abort write neither an enrollment nor an outbox row, nor lock one", async () => {
+    const { store, pool } = await fresh();
+    const j = await liveJourney(store);
+    const run = await store.createRun(
+      { workspaceId: WS, journeyId: j.journey.id, versionId: j.version.id, trigger: "now" },
+      T0,
+    );
+    for (const p of ["p1", "p2", "p3"]) await enrollOne(store, j, p, T0, { runId: run.id });
+    await advanceToAction(store, T0);
+    await store.claimOutbox(T0 + 1, 1, 60_000, "w1");
+    const before = await rowVersions(pool);
+    expect(before).toHaveLength(6);
+
+    await act(store, j, "pause", T0 + 2);
+    await act(store, j, "resume", T0 + 3);
+    const aborted = await store.abortRun({ ...OPS, workspaceId: WS, runId: run.id, now: T0 + 4 });
+    expect(aborted.counts).toEqual({ inFlight: 3, pendingActions: 2, dispatching: 1, dispatched: 0 });
+    await act(store, j, "close", T0 + 5);
+    const stopped = await act(store, j, "stop", T0 + 6);
+    expect(stopped.counts).toEqual({ inFlight: 3, pendingActions: 2, dispatching: 1, dispatched: 0 });
+    expect(await rowVersions(pool)).toEqual(before);
+  });
+
+  it("a stop waits for a transaction that holds the version's shared lock, then acknowledges", async () => {
+    const { store, pool } = await fresh();
+    const j = await liveJourney(store);
+    await enrollOne(store, j, "p1", T0);
+    let held!: () => void;
+    const holding = new Promise<void>((resolve) => (held = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const claim = transaction(pool, { connectionString: "" }, "progress", async (tx) => {
+      await shareVersions(tx, [j.version.id]);
+      held();
+      await gate;
+    });
+    await holding;
+    const stop = act(store, j, "stop", T0 + 1);
+    const stopDone = settled(stop);
+    try {
+      await sleep(300);
+      expect(stopDone()).toBe(false);
+    } finally {
+      release();
+      await claim;
+    }
+    expect(await stop).toMatchObject({ from: "live", to: "stopped" });
+  });
+
+  it("a removal counts an item claimed before it as dispatching and cancels the pending one", async () => {
+    const { store } = await fresh();
+    const j = await liveJourney(store);
+    await enrollOne(store, j, "p1", T0);
+    await enrollOne(store, j, "p2", T0);
+    await advanceToAction(store, T0);
+    expect(await store.claimOutbox(T0 + 1, 1, 60_000, "w1")).toHaveLength(1);
+    const outcome = await store.removeFromFlow({
+      ...OPS,
+      workspaceId: WS,
+      profileIds: ["p1", "p2"],
+      journeyId: j.journey.id,
+      now: T0 + 2,
+    });
+    expect(outcome).toMatchObject({
+      removed: 2,
+      counts: { inFlight: 2, pendingActions: 1, dispatching: 1, dispatched: 0 },
+    });
+    expect(await store.versionCounts(WS, j.version.id)).toEqual({
+      inFlight: 0,
+      pendingActions: 0,
+      dispatching: 1,
+      dispatched: 0,
+    });
+  });
+});
+
+describe("postgres lifecycle: sweep, audit", () => {
+  it("concurrent sweeps end each enrollment of a stopped version exactly once", async () => {
+    const { store, pool } = await fresh();
+    const j = await liveJourney(store);
+    const n = 1_200;
+    await store.enroll(
+      Array.from({ length: n }, (_, i) => enrollRequest(j, `p${i}`)),
+      T0,
+    );
+    await act(store, j, "stop", T0 + 1);
+    let ended = 0;
+    for (;;) {
+      const round = await Promise.all([1, 2, 3, 4].map(() => store.sweep(T0 + 2, 100)));
+      const sum = round.reduce((a, b) => a + b, 0);
+      if (sum === 0) break;
+      ended += sum;
+    }
+    expect(ended).toBe(n);
+    expect(await store.versionCounts(WS, j.version.id)).toMatchObject({ inFlight: 0 });
+    const { rows } = await pool.query<{ n: number; distinct_enrollments: number }>(
+      `SELECT COUNT(*) AS n, COUNT(DISTINCT enrollment_id) AS distinct_enrollments FROM log
+        WHERE outcome = 'cancelled'`,
+    );
+    expect(rows[0]).toEqual({ n, distinct_enrollments: n });
+  });
+
+  it("records an audit entry in the lifecycle sequence and lists entries by journey, newest first", async () => {
+    const { store } = await fresh();
+    const j = await liveJourney(store);
+    const other = await liveJourney(store, WS, "other");
+    const entry = {
+      workspaceId: WS,
+      at: T0 + 1,
+      actor: "ops",
+      reason: "seed a new version",
+      action: "version:created",
+      journeyId: j.journey.id,
+      versionId: null,
+      runId: null,
+      counts: null,
+      detail: { from: 1 },
+    };
+    const recorded = await store.recordAudit(entry);
+    expect(recorded).toMatchObject(entry);
+    const published = await store.listAudit(WS, { journeyId: other.journey.id });
+    expect(published.map((a) => a.action)).toEqual(["version:published"]);
+    expect(recorded.seq).toBeGreaterThan(published[0]!.seq);
+    const mine = await store.listAudit(WS, { journeyId: j.journey.id });
+    expect(mine.map((a) => a.id)[0]).toBe(recorded.id);
+    expect(await store.listAudit(WS, { limit: 1 })).toEqual([recorded]);
+  });
+});
