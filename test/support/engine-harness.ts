@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { describe } from "vitest";
+import { afterAll, beforeAll, describe } from "vitest";
 import { createManualClock } from "../../src/core/index.js";
 import type { JsonObject, ManualClock, Version } from "../../src/core/index.js";
 import { createPostgresStore, createSqliteStore } from "../../src/store/index.js";
@@ -33,15 +33,16 @@ export const BACKENDS = ["sqlite", "postgres"] as const;
 export type Backend = (typeof BACKENDS)[number];
 
 /**
- * The database of the file's PostgreSQL suite, set by {@link describeBackends}. Vitest runs each test
- * file with its own module instances, so this is per file.
+ * The database of the PostgreSQL suite that is running, set by {@link describeBackends} while the suite
+ * runs. Vitest runs each test file with its own module instances, so this is per file.
  */
-let fileDatabase: (() => string) | null = null;
+let suiteDatabase: (() => string) | null = null;
 
 /**
  * Declare the suite `name` once per backend, with the backend in its title (`name [sqlite]`,
- * `name [postgres]`), and give the PostgreSQL one a fresh database for the file. `fn` declares tests
- * and hooks; it gets the backend to pass to {@link createHarness}.
+ * `name [postgres]`). The PostgreSQL suite gets a fresh database, created before its tests and dropped
+ * after them: wrap a file's tests in one call and the file gets one database. `fn` declares tests and
+ * hooks; it gets the backend to pass to {@link createHarness}.
  *
  * @example
  * describeBackends("stop", (backend) => {
@@ -57,7 +58,10 @@ export function describeBackends(name: string, fn: (backend: Backend) => void): 
       continue;
     }
     describePostgres(title, () => {
-      fileDatabase = useFreshDatabase();
+      const database = useFreshDatabase();
+      /* Set when the suite starts, not when it is collected: a file may declare several suites. */
+      beforeAll(() => void (suiteDatabase = database));
+      afterAll(() => void (suiteDatabase = null));
       fn(backend);
     });
   }
@@ -97,8 +101,8 @@ async function openStore(backend: Backend): Promise<{ store: Store; remove: () =
       remove: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
     };
   }
-  if (!fileDatabase) throw new Error("a postgres harness needs the file's database: use describeBackends");
-  const databaseUrl = fileDatabase();
+  if (!suiteDatabase) throw new Error("a postgres harness runs inside describeBackends only");
+  const databaseUrl = suiteDatabase();
   const url = await freshSchemaUrl(databaseUrl);
   const schema = /search_path=(\S+)/.exec(new URL(url).searchParams.get("options") ?? "")?.[1];
   const store = createPostgresStore({ connectionString: url, poolSize: 4 });
