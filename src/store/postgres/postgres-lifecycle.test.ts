@@ -1,6 +1,5 @@
-import { randomBytes } from "node:crypto";
-import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
+import { describePostgres, freshSchemaUrl, useFreshDatabase } from "../../../test/support/postgres.js";
 import {
   T0,
   WS,
@@ -15,27 +14,6 @@ import { openPool, transaction, type PgPool } from "./postgres-db.js";
 import { shareVersions } from "./postgres-locks.js";
 import { createPostgresStore } from "./postgres-store.js";
 
-const adminUrl = process.env["WAYMARK_TEST_DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const dbName = `waymark_t_${randomBytes(6).toString("hex")}`;
-const dbUrl = (() => {
-  const url = new URL(adminUrl);
-  url.pathname = `/${dbName}`;
-  return url.toString();
-})();
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-beforeAll(() => admin(`CREATE DATABASE ${dbName}`));
-afterAll(() => admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
-
 const opened: { store: Store; pool: PgPool }[] = [];
 afterEach(async () => {
   for (const { store, pool } of opened.splice(0)) {
@@ -45,19 +23,13 @@ afterEach(async () => {
 });
 
 /** A fresh schema: the store, and a pool of its own for the test's direct reads and locks. */
-async function fresh(): Promise<{ store: Store; pool: PgPool; url: string }> {
-  const schema = `s_${randomBytes(6).toString("hex")}`;
-  const client = new pg.Client({ connectionString: dbUrl });
-  await client.connect();
-  await client.query(`CREATE SCHEMA ${schema}`);
-  await client.end();
-  const url = new URL(dbUrl);
-  url.searchParams.set("options", `-c search_path=${schema}`);
-  const store = createPostgresStore({ connectionString: url.toString(), poolSize: 4 });
+async function fresh(databaseUrl: string): Promise<{ store: Store; pool: PgPool }> {
+  const url = await freshSchemaUrl(databaseUrl);
+  const store = createPostgresStore({ connectionString: url, poolSize: 4 });
   await store.migrate();
-  const pool = openPool({ connectionString: url.toString(), poolSize: 2 });
+  const pool = openPool({ connectionString: url, poolSize: 2 });
   opened.push({ store, pool });
-  return { store, pool, url: url.toString() };
+  return { store, pool };
 }
 
 /** Every enrollment and outbox row with its tuple identity: any update or row lock changes it. */
@@ -82,9 +54,11 @@ function settled(promise: Promise<unknown>): () => boolean {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe("postgres lifecycle: the brake's transactions", () => {
+describePostgres("PostgreSQL lifecycle: the brake's transactions, sweep, audit", () => {
+  const databaseUrl = useFreshDatabase();
+
   it("stop, pause, resume, close and run abort write neither an enrollment nor an outbox row, nor lock one", async () => {
-    const { store, pool } = await fresh();
+    const { store, pool } = await fresh(databaseUrl());
     const j = await liveJourney(store);
     const run = await store.createRun(
       { workspaceId: WS, journeyId: j.journey.id, versionId: j.version.id, trigger: "now" },
@@ -107,7 +81,7 @@ describe("postgres lifecycle: the brake's transactions", () => {
   });
 
   it("a stop waits for a transaction that holds the version's shared lock, then acknowledges", async () => {
-    const { store, pool } = await fresh();
+    const { store, pool } = await fresh(databaseUrl());
     const j = await liveJourney(store);
     await enrollOne(store, j, "p1", T0);
     let held!: () => void;
@@ -133,7 +107,7 @@ describe("postgres lifecycle: the brake's transactions", () => {
   });
 
   it("a removal counts an item claimed before it as dispatching and cancels the pending one", async () => {
-    const { store } = await fresh();
+    const { store } = await fresh(databaseUrl());
     const j = await liveJourney(store);
     await enrollOne(store, j, "p1", T0);
     await enrollOne(store, j, "p2", T0);
@@ -157,11 +131,9 @@ describe("postgres lifecycle: the brake's transactions", () => {
       dispatched: 0,
     });
   });
-});
 
-describe("postgres lifecycle: sweep, audit", () => {
   it("concurrent sweeps end each enrollment of a stopped version exactly once", async () => {
-    const { store, pool } = await fresh();
+    const { store, pool } = await fresh(databaseUrl());
     const j = await liveJourney(store);
     const n = 1_200;
     await store.enroll(
@@ -186,7 +158,7 @@ describe("postgres lifecycle: sweep, audit", () => {
   });
 
   it("records an audit entry in the lifecycle sequence and lists entries by journey, newest first", async () => {
-    const { store } = await fresh();
+    const { store } = await fresh(databaseUrl());
     const j = await liveJourney(store);
     const other = await liveJourney(store, WS, "other");
     const entry = {
