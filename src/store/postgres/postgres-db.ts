@@ -75,8 +75,10 @@ const MAX_ATTEMPTS = 5;
  * Run `body` in one READ COMMITTED transaction on a pooled connection: COMMIT when it returns, ROLLBACK
  * when it throws. A deadlock or serialization failure re-runs the whole body (up to 5 attempts), so the
  * body must not have effects outside the transaction (the engine's callbacks are pure).
- * Wake-ups and ended scopes are sent with `pg_notify` inside the transaction, at most one per channel
- * per distinct payload: PostgreSQL delivers them on commit and drops them on rollback.
+ * Wake-ups and ended scopes are sent with `pg_notify` right after the commit, at most one wake-up per
+ * transaction. Not inside it: a committing transaction that notifies holds a server-wide lock while it
+ * waits for the disk, so every notifying commit (a stop's among them) would queue behind the others.
+ * They are hints: a notification lost to a crash between the two costs at most a poll interval.
  */
 export async function transaction<T>(
   pool: PgPool,
@@ -96,16 +98,15 @@ export async function transaction<T>(
       shard: Math.floor(Math.random() * COUNTER_SHARDS),
     };
     try {
-      await client.query("BEGIN");
-      if (durability === "progress" && (options.engineSynchronousCommit ?? "off") === "off") {
-        await client.query("SET LOCAL synchronous_commit = off");
-      }
+      /* One round trip: BEGIN and the commit mode travel together (simple protocol, no parameters). */
+      await client.query(
+        durability === "progress" && (options.engineSynchronousCommit ?? "off") === "off"
+          ? "BEGIN; SET LOCAL synchronous_commit = off"
+          : "BEGIN",
+      );
       const result = await body(tx);
-      if (wake) await client.query("SELECT pg_notify($1, '')", [CHANNELS.wake]);
-      for (const scope of ended) {
-        await client.query("SELECT pg_notify($1, $2)", [CHANNELS.scopeEnded, JSON.stringify(scope)]);
-      }
       await client.query("COMMIT");
+      await announceCommitted(client, wake, ended);
       client.release();
       return result;
     } catch (error) {
@@ -115,6 +116,17 @@ export async function transaction<T>(
       if (typeof code === "string" && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
       throw error;
     }
+  }
+}
+
+async function announceCommitted(client: pg.PoolClient, wake: boolean, ended: readonly EndedScope[]) {
+  try {
+    if (wake) await client.query("SELECT pg_notify($1, '')", [CHANNELS.wake]);
+    for (const scope of ended) {
+      await client.query("SELECT pg_notify($1, $2)", [CHANNELS.scopeEnded, JSON.stringify(scope)]);
+    }
+  } catch {
+    /* The transaction committed; a lost hint is covered by polling. */
   }
 }
 
