@@ -124,13 +124,18 @@ export function createEngine(options: EngineOptions): Engine {
     for (const schedule of due) {
       const version = await store.getVersion(schedule.workspaceId, schedule.versionId);
       if (!version || (version.status !== "live" && version.status !== "paused")) {
-        await store.setScheduleNext(schedule.workspaceId, schedule.versionId, null);
+        await store.takeScheduleFiring(schedule.workspaceId, schedule.versionId, schedule.nextAt, null);
         continue;
       }
       const journey = cache.put(version);
       const trigger = journey.entry.trigger;
       const next = trigger.type === "audience" ? nextScheduleFire(trigger.schedule, now) : null;
-      await store.setScheduleNext(schedule.workspaceId, schedule.versionId, next);
+      /* Another worker may have seen the same due schedule: only the one that moves it runs it. */
+      if (
+        !(await store.takeScheduleFiring(schedule.workspaceId, schedule.versionId, schedule.nextAt, next))
+      ) {
+        continue;
+      }
       /* A paused version skips this firing and keeps its schedule for after the resume. */
       if (version.status === "paused") continue;
       const kind = trigger.type === "audience" && trigger.schedule.type === "cron" ? "cron" : "at";

@@ -182,6 +182,17 @@ export interface Store extends LifecycleStore {
   dueSchedules(now: Millis): Promise<{ versionId: string; workspaceId: string; nextAt: Millis }[]>;
   /** Set (or clear, with null) the next fire time of a version's audience schedule. */
   setScheduleNext(workspaceId: string, versionId: string, nextAt: Millis | null): Promise<void>;
+  /**
+   * Take one firing of a due schedule: move it from `firedAt` (as `dueSchedules` listed it) to `nextAt`
+   * (null clears it), only if it still says `firedAt`. Of several workers that saw the same due
+   * schedule, exactly one gets true and starts the run.
+   */
+  takeScheduleFiring(
+    workspaceId: string,
+    versionId: string,
+    firedAt: Millis,
+    nextAt: Millis | null,
+  ): Promise<boolean>;
 
   // ---- results ----------------------------------------------------------------------------
   /** Per-node counters of a version. Nodes never reached are absent. */

@@ -89,5 +89,21 @@ export function describeRunsContract(ctx: ContractContext): void {
         { versionId: b.version.id, workspaceId: WS, nextAt: T0 + 500 },
       ]);
     });
+
+    it("gives each firing of a due schedule to exactly one of several concurrent takers", async () => {
+      const store = ctx.store();
+      const a = await liveJourney(store, WS, "a");
+      await store.setScheduleNext(WS, a.version.id, T0 + 100);
+      const taken = await Promise.all(
+        Array.from({ length: 4 }, () => store.takeScheduleFiring(WS, a.version.id, T0 + 100, T0 + 200)),
+      );
+      expect(taken.filter(Boolean)).toHaveLength(1);
+      expect(await store.dueSchedules(T0 + 200)).toEqual([
+        { versionId: a.version.id, workspaceId: WS, nextAt: T0 + 200 },
+      ]);
+      expect(await store.takeScheduleFiring(WS, a.version.id, T0 + 100, null)).toBe(false);
+      expect(await store.takeScheduleFiring(WS, a.version.id, T0 + 200, null)).toBe(true);
+      expect(await store.dueSchedules(T0 + 1000)).toEqual([]);
+    });
   });
 }

@@ -52,6 +52,7 @@ export type CatalogOps = Pick<
   | "completeRun"
   | "dueSchedules"
   | "setScheduleNext"
+  | "takeScheduleFiring"
   | "nodeStats"
   | "getEnrollment"
   | "listEnrollments"

@@ -13,6 +13,12 @@ export interface PgRuns {
   completeRun(runId: string, now: Millis): Promise<void>;
   dueSchedules(now: Millis): Promise<{ versionId: string; workspaceId: string; nextAt: Millis }[]>;
   setScheduleNext(workspaceId: string, versionId: string, nextAt: Millis | null): Promise<void>;
+  takeScheduleFiring(
+    workspaceId: string,
+    versionId: string,
+    firedAt: Millis,
+    nextAt: Millis | null,
+  ): Promise<boolean>;
 }
 
 /**
@@ -83,6 +89,24 @@ export function makePgRuns(ctx: PgContext): PgRuns {
            ON CONFLICT (version_id) DO UPDATE SET next_at = excluded.next_at`,
           [workspaceId, versionId, nextAt],
         );
+      }),
+    /* A conditional write: concurrent workers that saw the same firing serialize on the row, and the
+       second one's re-checked condition (READ COMMITTED) no longer matches. */
+    takeScheduleFiring: (workspaceId, versionId, firedAt, nextAt) =>
+      ctx.tx("durable", async (tx) => {
+        const rows =
+          nextAt === null
+            ? await tx.query(
+                `DELETE FROM schedules WHERE workspace_id = $1 AND version_id = $2 AND next_at = $3
+                 RETURNING version_id`,
+                [workspaceId, versionId, firedAt],
+              )
+            : await tx.query(
+                `UPDATE schedules SET next_at = $4 WHERE workspace_id = $1 AND version_id = $2 AND next_at = $3
+                 RETURNING version_id`,
+                [workspaceId, versionId, firedAt, nextAt],
+              );
+        return rows.length === 1;
       }),
   };
 }

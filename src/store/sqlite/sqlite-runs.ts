@@ -13,6 +13,7 @@ export interface SqliteRuns {
   completeRun(runId: string, now: Millis): void;
   dueSchedules(now: Millis): { versionId: string; workspaceId: string; nextAt: Millis }[];
   setScheduleNext(workspaceId: string, versionId: string, nextAt: Millis | null): void;
+  takeScheduleFiring(workspaceId: string, versionId: string, firedAt: Millis, nextAt: Millis | null): boolean;
 }
 
 /** Prepare the run and schedule statements. */
@@ -40,6 +41,12 @@ export function makeSqliteRuns(db: SqliteDb): SqliteRuns {
      ON CONFLICT (version_id) DO UPDATE SET next_at = excluded.next_at`,
   );
   const clearNext = db.prepare("DELETE FROM schedules WHERE workspace_id = ? AND version_id = ?");
+  const moveFired = db.prepare(
+    "UPDATE schedules SET next_at = ? WHERE workspace_id = ? AND version_id = ? AND next_at = ?",
+  );
+  const clearFired = db.prepare(
+    "DELETE FROM schedules WHERE workspace_id = ? AND version_id = ? AND next_at = ?",
+  );
 
   return {
     createRun: immediateTransaction(db, (input: NewRun, now: Millis) => {
@@ -65,6 +72,13 @@ export function makeSqliteRuns(db: SqliteDb): SqliteRuns {
     setScheduleNext(workspaceId, versionId, nextAt) {
       if (nextAt === null) clearNext.run(workspaceId, versionId);
       else setNext.run(workspaceId, versionId, nextAt);
+    },
+    takeScheduleFiring(workspaceId, versionId, firedAt, nextAt) {
+      const result =
+        nextAt === null
+          ? clearFired.run(workspaceId, versionId, firedAt)
+          : moveFired.run(nextAt, workspaceId, versionId, firedAt);
+      return result.changes === 1;
     },
   };
 }

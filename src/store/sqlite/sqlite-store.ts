@@ -175,6 +175,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     dueSchedules: (now) => settle(() => ops().runs.dueSchedules(now)),
     setScheduleNext: (workspaceId, versionId, nextAt) =>
       settle(() => ops().runs.setScheduleNext(workspaceId, versionId, nextAt)),
+    takeScheduleFiring: (workspaceId, versionId, firedAt, nextAt) =>
+      durable(() => ops().runs.takeScheduleFiring(workspaceId, versionId, firedAt, nextAt)),
     nodeStats: (workspaceId, versionId) => settle(() => ops().results.nodeStats(workspaceId, versionId)),
     getEnrollment: (workspaceId, enrollmentId) =>
       settle(() => ops().results.getEnrollment(workspaceId, enrollmentId)),
