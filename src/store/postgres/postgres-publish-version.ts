@@ -7,7 +7,7 @@ import {
 } from "../../core/index.js";
 import type { Actor } from "../lifecycle.js";
 import { toLifecycleCounts, type DbScopeCounters } from "../shared/rows.js";
-import { globalTimeoutMs } from "../sqlite/sqlite-global-timeout.js";
+import { globalTimeoutMs } from "../shared/global-timeout.js";
 import { announce } from "./postgres-announce.js";
 import type { PgContext } from "./postgres-context.js";
 import { scopeCountersSql } from "./postgres-counters.js";

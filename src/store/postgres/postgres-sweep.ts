@@ -1,5 +1,5 @@
 import type { ExitReason, Millis } from "../../core/index.js";
-import { DEFAULT_GLOBAL_TIMEOUT_MS } from "../sqlite/sqlite-global-timeout.js";
+import { DEFAULT_GLOBAL_TIMEOUT_MS } from "../shared/global-timeout.js";
 import { countNodeAction, countOutbox, newBatchDeltas, type BatchDeltas } from "../shared/deltas.js";
 import type { PgContext } from "./postgres-context.js";
 import { flushDeltas, scopeCountersSql } from "./postgres-counters.js";

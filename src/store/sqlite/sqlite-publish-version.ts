@@ -8,7 +8,7 @@ import {
 import type { Actor } from "../lifecycle.js";
 import type { SqliteAnnounce } from "./sqlite-announce.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
-import { globalTimeoutMs } from "./sqlite-global-timeout.js";
+import { globalTimeoutMs } from "../shared/global-timeout.js";
 import { toLifecycleCounts, toVersion, type DbVersion } from "../shared/rows.js";
 
 /** Who publishes when the caller names nobody. */

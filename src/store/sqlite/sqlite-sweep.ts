@@ -3,7 +3,7 @@ import { makeSqliteFlushDeltas } from "./sqlite-counters.js";
 import { countOutbox, newBatchDeltas } from "../shared/deltas.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 import { ENDABLE_COLUMNS, type DbEndable, type SqliteEndEnrollments } from "./sqlite-end-enrollments.js";
-import { DEFAULT_GLOBAL_TIMEOUT_MS } from "./sqlite-global-timeout.js";
+import { DEFAULT_GLOBAL_TIMEOUT_MS } from "../shared/global-timeout.js";
 import { countNodeAction } from "../shared/deltas.js";
 
 /**
