@@ -1,24 +1,10 @@
-import type { DispatchPayload, Millis, RetryPolicy } from "../../core/index.js";
+import type { Millis } from "../../core/index.js";
+import { toOutboxItem, type DbClaimable } from "../shared/rows.js";
 import { countNodeAction, countOutbox, newBatchDeltas } from "../shared/deltas.js";
 import type { OutboxItem } from "../store.js";
 import type { PgContext } from "./postgres-context.js";
 import { flushDeltas } from "./postgres-counters.js";
 import { shareRuns, shareVersions } from "./postgres-locks.js";
-
-interface DbClaimable {
-  readonly workspace_id: string;
-  readonly id: string;
-  readonly version_id: string;
-  readonly run_id: string | null;
-  readonly enrollment_id: string;
-  readonly node_id: string;
-  readonly payload: string;
-  readonly retry: string;
-  readonly status: "pending" | "claimed";
-  readonly attempts: number;
-  readonly available_at: number;
-  readonly claimed_at: number | null;
-}
 
 const COLUMNS = `o.workspace_id, o.id, o.version_id, o.run_id, o.enrollment_id, o.node_id, o.payload, o.retry,
                  o.status, o.attempts, o.available_at, o.claimed_at`;
@@ -97,18 +83,8 @@ export function makePgClaimOutbox(
           if (row.claimed_at === null) {
             countNodeAction(deltas.nodes, row.workspace_id, row.version_id, row.node_id, "dispatched");
           }
-          return {
-            id: row.id,
-            workspaceId: row.workspace_id,
-            versionId: row.version_id,
-            runId: row.run_id,
-            enrollmentId: row.enrollment_id,
-            nodeId: row.node_id,
-            payload: JSON.parse(row.payload) as DispatchPayload,
-            retry: JSON.parse(row.retry) as RetryPolicy,
-            /* A lost lease means the previous worker may have sent it: that attempt counts. */
-            attempts: attemptsOf(row),
-          };
+          /* A lost lease means the previous worker may have sent it: that attempt counts. */
+          return toOutboxItem(row, attemptsOf(row));
         });
       await flushDeltas(tx, deltas);
       return items;

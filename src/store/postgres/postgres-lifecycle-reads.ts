@@ -1,23 +1,8 @@
-import { NotFoundError, type ActionResult, type Millis } from "../../core/index.js";
+import { NotFoundError, type Millis } from "../../core/index.js";
 import type { DuePause, LifecycleCounts, OutboxQuery, OutboxRecord } from "../lifecycle.js";
-import { toLifecycleCounts } from "../shared/rows.js";
+import { toLifecycleCounts, toOutboxRecord, type DbOutboxRecord } from "../shared/rows.js";
 import type { PgContext } from "./postgres-context.js";
 import { poolQuery, readVersionScope } from "./postgres-scope-rows.js";
-
-interface DbOutboxRecord {
-  readonly id: string;
-  readonly version_id: string;
-  readonly run_id: string | null;
-  readonly enrollment_id: string;
-  readonly node_id: string;
-  readonly status: OutboxRecord["status"];
-  readonly attempts: number;
-  readonly claim_seq: number | null;
-  readonly created_at: number;
-  readonly claimed_at: number | null;
-  readonly completed_at: number | null;
-  readonly result: string | null;
-}
 
 /** The lifecycle's reads: due pauses, a version's counts, outbox items for Results. */
 export interface PgLifecycleReads {
@@ -72,20 +57,7 @@ export function makePgLifecycleReads(ctx: PgContext): PgLifecycleReads {
           ORDER BY created_at, id LIMIT $${values.length}`,
         values,
       );
-      return rows.map((r) => ({
-        id: r.id,
-        versionId: r.version_id,
-        runId: r.run_id,
-        enrollmentId: r.enrollment_id,
-        nodeId: r.node_id,
-        status: r.status,
-        attempts: r.attempts,
-        claimSeq: r.claim_seq,
-        createdAt: r.created_at,
-        claimedAt: r.claimed_at,
-        completedAt: r.completed_at,
-        result: r.result === null ? null : (JSON.parse(r.result) as ActionResult),
-      }));
+      return rows.map(toOutboxRecord);
     },
   };
 }

@@ -1,5 +1,7 @@
 import type {
+  ActionResult,
   ActiveEnrollment,
+  DispatchPayload,
   Enrollment,
   EnrollmentContext,
   ExitReason,
@@ -7,12 +9,14 @@ import type {
   JsonObject,
   NodeStats,
   Profile,
+  RetryPolicy,
   Run,
   StoredEvent,
   Version,
   VersionStatus,
 } from "../../core/index.js";
-import type { LifecycleCounts } from "../lifecycle.js";
+import type { LifecycleCounts, OutboxRecord } from "../lifecycle.js";
+import type { OutboxItem } from "../store.js";
 
 /** A `journeys` row. */
 export interface DbJourney {
@@ -267,5 +271,70 @@ export function toNodeStats(row: DbNodeStats): NodeStats {
     cancelled: row.cancelled,
     dispatched: row.dispatched,
     actionsCancelled: row.actions_cancelled,
+  };
+}
+
+/** An outbox row as a claim reads it. */
+export interface DbClaimable {
+  readonly workspace_id: string;
+  readonly id: string;
+  readonly version_id: string;
+  readonly run_id: string | null;
+  readonly enrollment_id: string;
+  readonly node_id: string;
+  readonly payload: string;
+  readonly retry: string;
+  readonly status: "pending" | "claimed";
+  readonly attempts: number;
+  readonly available_at: number;
+  readonly claimed_at: number | null;
+}
+
+/** Map a claimed outbox row; `attempts` as the claim counts them (a lost lease counts one). */
+export function toOutboxItem(row: DbClaimable, attempts: number): OutboxItem {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    versionId: row.version_id,
+    runId: row.run_id,
+    enrollmentId: row.enrollment_id,
+    nodeId: row.node_id,
+    payload: JSON.parse(row.payload) as DispatchPayload,
+    retry: JSON.parse(row.retry) as RetryPolicy,
+    attempts,
+  };
+}
+
+/** An outbox row as `listOutbox` reads it. */
+export interface DbOutboxRecord {
+  readonly id: string;
+  readonly version_id: string;
+  readonly run_id: string | null;
+  readonly enrollment_id: string;
+  readonly node_id: string;
+  readonly status: OutboxRecord["status"];
+  readonly attempts: number;
+  readonly claim_seq: number | null;
+  readonly created_at: number;
+  readonly claimed_at: number | null;
+  readonly completed_at: number | null;
+  readonly result: string | null;
+}
+
+/** Map an outbox row for results. */
+export function toOutboxRecord(r: DbOutboxRecord): OutboxRecord {
+  return {
+    id: r.id,
+    versionId: r.version_id,
+    runId: r.run_id,
+    enrollmentId: r.enrollment_id,
+    nodeId: r.node_id,
+    status: r.status,
+    attempts: r.attempts,
+    claimSeq: r.claim_seq,
+    createdAt: r.created_at,
+    claimedAt: r.claimed_at,
+    completedAt: r.completed_at,
+    result: r.result === null ? null : (JSON.parse(r.result) as ActionResult),
   };
 }

@@ -1,25 +1,11 @@
-import type { DispatchPayload, Millis, RetryPolicy } from "../../core/index.js";
+import type { Millis } from "../../core/index.js";
+import { toOutboxItem, type DbClaimable } from "../shared/rows.js";
 import type { OutboxItem } from "../store.js";
 import { makeSqliteFlushDeltas } from "./sqlite-counters.js";
 import { countOutbox, newBatchDeltas } from "../shared/deltas.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 import { countNodeAction } from "../shared/deltas.js";
 import { makeSqliteNextSeq } from "./sqlite-seq.js";
-
-interface DbClaimable {
-  readonly workspace_id: string;
-  readonly id: string;
-  readonly version_id: string;
-  readonly run_id: string | null;
-  readonly enrollment_id: string;
-  readonly node_id: string;
-  readonly payload: string;
-  readonly retry: string;
-  readonly status: "pending" | "claimed";
-  readonly attempts: number;
-  readonly available_at: number;
-  readonly claimed_at: number | null;
-}
 
 /**
  * `Store.claimOutbox`: one IMMEDIATE write transaction. SQLite has a single writer, so a claim and a
@@ -70,17 +56,7 @@ export function makeSqliteClaimOutbox(
       if (row.claimed_at === null) {
         countNodeAction(deltas.nodes, row.workspace_id, row.version_id, row.node_id, "dispatched");
       }
-      return {
-        id: row.id,
-        workspaceId: row.workspace_id,
-        versionId: row.version_id,
-        runId: row.run_id,
-        enrollmentId: row.enrollment_id,
-        nodeId: row.node_id,
-        payload: JSON.parse(row.payload) as DispatchPayload,
-        retry: JSON.parse(row.retry) as RetryPolicy,
-        attempts,
-      };
+      return toOutboxItem(row, attempts);
     });
     flush(deltas);
     return items;

@@ -1,22 +1,12 @@
-import { NotFoundError, type ActionResult, type Millis } from "../../core/index.js";
+import { NotFoundError, type Millis } from "../../core/index.js";
 import type { DuePause, LifecycleCounts, OutboxQuery, OutboxRecord } from "../lifecycle.js";
 import type { SqliteDb } from "./sqlite-db.js";
-import { toLifecycleCounts, type DbScopeCounters } from "../shared/rows.js";
-
-interface DbOutboxRecord {
-  readonly id: string;
-  readonly version_id: string;
-  readonly run_id: string | null;
-  readonly enrollment_id: string;
-  readonly node_id: string;
-  readonly status: OutboxRecord["status"];
-  readonly attempts: number;
-  readonly claim_seq: number | null;
-  readonly created_at: number;
-  readonly claimed_at: number | null;
-  readonly completed_at: number | null;
-  readonly result: string | null;
-}
+import {
+  toLifecycleCounts,
+  toOutboxRecord,
+  type DbOutboxRecord,
+  type DbScopeCounters,
+} from "../shared/rows.js";
 
 /** The lifecycle's reads: due pauses, a version's counts, outbox items for Results. */
 export interface SqliteLifecycleReads {
@@ -64,20 +54,7 @@ export function makeSqliteLifecycleReads(db: SqliteDb): SqliteLifecycleReads {
     listOutbox(workspaceId, q) {
       const versionId = q.versionId ?? null;
       const runId = q.runId ?? null;
-      return outbox.all(workspaceId, versionId, versionId, runId, runId, q.limit ?? 1000).map((r) => ({
-        id: r.id,
-        versionId: r.version_id,
-        runId: r.run_id,
-        enrollmentId: r.enrollment_id,
-        nodeId: r.node_id,
-        status: r.status,
-        attempts: r.attempts,
-        claimSeq: r.claim_seq,
-        createdAt: r.created_at,
-        claimedAt: r.claimed_at,
-        completedAt: r.completed_at,
-        result: r.result === null ? null : (JSON.parse(r.result) as ActionResult),
-      }));
+      return outbox.all(workspaceId, versionId, versionId, runId, runId, q.limit ?? 1000).map(toOutboxRecord);
     },
   };
 }
