@@ -4,9 +4,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { advance, compileDefinition } from "../../src/core/index.js";
 import type { JsonObject } from "../../src/core/index.js";
-import { createPostgresStore, createSqliteStore } from "../../src/store/index.js";
 import type { Store } from "../../src/store/index.js";
-import { describePostgres, freshSchemaUrl, useFreshDatabase } from "../support/postgres.js";
+import { describePostgres, useFreshDatabase } from "../support/postgres.js";
 import { startHttpSink } from "../support/sinks.js";
 import type { HttpSink } from "../support/sinks.js";
 import {
@@ -17,6 +16,7 @@ import {
   startThreadPeer,
   type Peer,
 } from "./peers.js";
+import { sqliteTrialStores, withPostgresTrialStore, type TrialStore } from "./trial-stores.js";
 
 /*
  * The brake guarantee, proven under concurrency: three dispatchers, each with its own connection,
@@ -77,14 +77,6 @@ async function prepareTrial(store: Store, now: number): Promise<string> {
     )) > 0
   );
   return version.id;
-}
-
-/** One trial's store, and what the dispatchers need to open their own connection to it. */
-interface TrialStore {
-  readonly store: Store;
-  readonly target: Record<string, unknown>;
-  /** Called once the trial is over. */
-  readonly release: () => Promise<void>;
 }
 
 /**
@@ -159,13 +151,11 @@ describe("the brake under concurrent dispatchers [sqlite]", () => {
   });
 
   it(`never lets a claim commit after an acknowledged stop (${TRIALS} trials, ${WORKERS} worker threads)`, async () => {
-    const { mixed, receivedAfterAck, violations } = await runBrakeTrials(TRIALS, peers, async (trial) => {
-      const dbPath = join(dir, `trial-${trial}.db`);
-      const store = createSqliteStore({ path: dbPath, busyTimeoutMs: 30_000 });
-      await store.migrate();
-      await store.ensureWorkspace(WS, "Default", Date.now());
-      return { store, target: { dbPath }, release: () => store.close() };
-    });
+    const { mixed, receivedAfterAck, violations } = await runBrakeTrials(
+      TRIALS,
+      peers,
+      sqliteTrialStores(dir),
+    );
     expect(violations).toBe(0);
     /* The test means something only if stops really landed mid-flight. */
     expect(mixed).toBeGreaterThan(TRIALS / 4);
@@ -190,24 +180,15 @@ describePostgres("the brake under concurrent dispatchers [postgres]", () => {
   });
 
   it(`never lets a claim commit after an acknowledged stop (${TRIALS} trials, ${WORKERS} worker processes)`, async () => {
-    /* One migrated schema, a new journey per trial: a migration per trial would cost more than the trial.
-       The stopped versions of earlier trials keep their pending items, which every claim must pass over. */
-    const url = await freshSchemaUrl(databaseUrl());
-    const store = createPostgresStore({ connectionString: url, poolSize: 4 });
-    try {
-      await store.migrate();
-      await store.ensureWorkspace(WS, "Default", Date.now());
-      const { mixed, receivedAfterAck, violations } = await runBrakeTrials(TRIALS, peers, () =>
-        Promise.resolve({ store, target: { url }, release: () => Promise.resolve() }),
-      );
-      expect(violations).toBe(0);
-      expect(mixed).toBeGreaterThan(TRIALS / 4);
-      console.info(
-        `brake stress [postgres]: ${TRIALS} trials, ${mixed} stopped mid-flight, 0 late claims, ` +
-          `${receivedAfterAck} requests of in-flight items reached the sink after the acknowledgement`,
-      );
-    } finally {
-      await store.close();
-    }
+    /* The stopped versions of earlier trials keep their pending items, which every claim must pass over. */
+    const { mixed, receivedAfterAck, violations } = await withPostgresTrialStore(databaseUrl(), (openTrial) =>
+      runBrakeTrials(TRIALS, peers, openTrial),
+    );
+    expect(violations).toBe(0);
+    expect(mixed).toBeGreaterThan(TRIALS / 4);
+    console.info(
+      `brake stress [postgres]: ${TRIALS} trials, ${mixed} stopped mid-flight, 0 late claims, ` +
+        `${receivedAfterAck} requests of in-flight items reached the sink after the acknowledgement`,
+    );
   }, 300_000);
 });

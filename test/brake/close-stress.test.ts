@@ -3,9 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileDefinition } from "../../src/core/index.js";
-import { createPostgresStore, createSqliteStore } from "../../src/store/index.js";
-import type { Store } from "../../src/store/index.js";
-import { describePostgres, freshSchemaUrl, useFreshDatabase } from "../support/postgres.js";
+import { describePostgres, useFreshDatabase } from "../support/postgres.js";
 import {
   assertBuilt,
   BRAKE_PROCESS,
@@ -15,6 +13,7 @@ import {
   wallNow,
   type Peer,
 } from "./peers.js";
+import { sqliteTrialStores, withPostgresTrialStore, type TrialStore } from "./trial-stores.js";
 
 /*
  * Close against concurrent entries: three enrollers add new profiles, one transaction each, while the
@@ -39,14 +38,6 @@ interface EnrollCall {
   startedAt: number;
   endedAt: number;
   status: string;
-}
-
-/** One trial's store, and what the enrollers need to open their own connection to it. */
-interface TrialStore {
-  readonly store: Store;
-  readonly target: Record<string, unknown>;
-  /** Called once the trial is over. */
-  readonly release: () => Promise<void>;
 }
 
 /**
@@ -137,13 +128,7 @@ describe("close against concurrent entries [sqlite]", () => {
   });
 
   it(`lets nothing enter after an acknowledged close (${TRIALS} trials, ${WORKERS} threads)`, async () => {
-    const { refusedAfter, enrolledBefore } = await runCloseTrials(TRIALS, 3, peers, async (trial) => {
-      const dbPath = join(dir, `trial-${trial}.db`);
-      const store = createSqliteStore({ path: dbPath, busyTimeoutMs: 30_000 });
-      await store.migrate();
-      await store.ensureWorkspace(WS, "Default", Date.now());
-      return { store, target: { dbPath }, release: () => store.close() };
-    });
+    const { refusedAfter, enrolledBefore } = await runCloseTrials(TRIALS, 3, peers, sqliteTrialStores(dir));
     /* Meaningful only if entries were racing the close on both sides of it. */
     expect(refusedAfter).toBeGreaterThan(TRIALS);
     expect(enrolledBefore).toBeGreaterThan(TRIALS);
@@ -166,26 +151,15 @@ describePostgres("close against concurrent entries [postgres]", () => {
   });
 
   it(`lets nothing enter after an acknowledged close (${TRIALS} trials, ${WORKERS} processes)`, async () => {
-    /* One migrated schema, a new journey per trial: a migration per trial would cost more than the trial. */
-    const url = await freshSchemaUrl(databaseUrl());
-    const store = createPostgresStore({ connectionString: url, poolSize: 4 });
-    try {
-      await store.migrate();
-      await store.ensureWorkspace(WS, "Default", Date.now());
-      const { refusedAfter, enrolledBefore, clockUncertaintyMs } = await runCloseTrials(
-        TRIALS,
-        POSTGRES_SETTLE_MS,
-        peers,
-        () => Promise.resolve({ store, target: { url }, release: () => Promise.resolve() }),
-      );
-      expect(refusedAfter).toBeGreaterThan(TRIALS);
-      expect(enrolledBefore).toBeGreaterThan(TRIALS);
-      console.info(
-        `close stress [postgres]: ${TRIALS} trials, ${enrolledBefore} entries before the acknowledgement, ` +
-          `${refusedAfter} refused after it (process clocks bounded to ${clockUncertaintyMs.toFixed(3)} ms)`,
-      );
-    } finally {
-      await store.close();
-    }
+    const { refusedAfter, enrolledBefore, clockUncertaintyMs } = await withPostgresTrialStore(
+      databaseUrl(),
+      (openTrial) => runCloseTrials(TRIALS, POSTGRES_SETTLE_MS, peers, openTrial),
+    );
+    expect(refusedAfter).toBeGreaterThan(TRIALS);
+    expect(enrolledBefore).toBeGreaterThan(TRIALS);
+    console.info(
+      `close stress [postgres]: ${TRIALS} trials, ${enrolledBefore} entries before the acknowledgement, ` +
+        `${refusedAfter} refused after it (process clocks bounded to ${clockUncertaintyMs.toFixed(3)} ms)`,
+    );
   }, 300_000);
 });
