@@ -1,9 +1,9 @@
 import type { JsonObject } from "../src/core/index.js";
 import { BENCH_T0, WORKSPACE, openEmbedded, peakRssMb } from "./setup.js";
 import { startSinkProcess } from "./sink-client.js";
+import { journeyProgress, seedJourney, storeEntryEvents } from "./journey-seed.js";
 
 const DAY = 86_400_000;
-const CHUNK = 10_000;
 
 /** The core benchmark's journey: event entry, wait 1d, condition, webhook, wait 2d, email, exit. */
 export function benchJourney(sinkUrl: string): JsonObject {
@@ -67,35 +67,9 @@ export async function runJourneyBench(
   const bench = await openEmbedded();
   try {
     const { store, engine } = bench;
-    const created = await store.createJourney(
-      { workspaceId: WORKSPACE, name: "bench", owner: null, definition: benchJourney(sink.url) },
-      BENCH_T0,
-    );
-    const { version } = await store.publishVersion(WORKSPACE, created.version.id, BENCH_T0);
+    const version = await seedJourney(store, benchJourney(sink.url), profiles);
     await engine.versionPublished(version);
-    for (let i = 0; i < profiles; i += CHUNK) {
-      const n = Math.min(CHUNK, profiles - i);
-      await store.upsertProfiles(
-        WORKSPACE,
-        Array.from({ length: n }, (_, k) => ({
-          id: `p${i + k}`,
-          email: `p${i + k}@bench.test`,
-          attributes: { plan: (i + k) % 3 === 0 ? "pro" : "free" },
-        })),
-        BENCH_T0,
-      );
-      await store.appendEvents(
-        WORKSPACE,
-        Array.from({ length: n }, (_, k) => ({
-          eventId: `signup-${i + k}`,
-          profileId: `p${i + k}`,
-          name: "signed_up",
-          payload: {},
-          occurredAt: BENCH_T0,
-        })),
-        BENCH_T0,
-      );
-    }
+    await storeEntryEvents(store, profiles);
     log(`set up ${profiles} profiles and events; running`);
     const started = performance.now();
     await engine.drain();
@@ -124,10 +98,8 @@ export async function runJourneyBench(
     log(`webhooks sent: ${((performance.now() - started) / 1000).toFixed(1)} s`);
     await engine.advanceClockTo(BENCH_T0 + 3 * DAY);
     const seconds = (performance.now() - started) / 1000;
-    const stats = await store.nodeStats(WORKSPACE, version.id);
-    const transitions = stats.reduce((sum, s) => sum + s.entered, 0);
-    const done = stats.find((s) => s.nodeId === "done")?.completed ?? 0;
-    if (done !== profiles) throw new Error(`only ${done} of ${profiles} profiles finished`);
+    const { transitions, exited, emails } = await journeyProgress(store, version.id);
+    if (exited !== profiles) throw new Error(`only ${exited} of ${profiles} profiles finished`);
     const seen = await sink.stop();
     return {
       workload: "journey",
@@ -137,7 +109,7 @@ export async function runJourneyBench(
       seconds: Number(seconds.toFixed(2)),
       transitionsPerSecond: Math.round(transitions / seconds),
       webhookRequests: seen.requests,
-      emails: stats.find((s) => s.nodeId === "mail")?.completed ?? 0,
+      emails,
       peakRssMb: peakRssMb(),
     };
   } finally {

@@ -3,7 +3,7 @@ import { BENCH_T0, openEmbedded } from "../setup.js";
 import { packageVersion } from "./package-version.js";
 import { measurement, raceDeadline } from "./peer-run.js";
 import type { PeerOutcome, PeerRunOptions } from "./peer-run.js";
-import { journeyProgress, seedJourney, storeEntryEvents } from "./waymark-seed.js";
+import { journeyProgress, seedJourney, storeEntryEvents } from "../journey-seed.js";
 
 const DAY = 86_400_000;
 const BATCH_SIZE = 1000;

@@ -10,7 +10,7 @@ import { createBenchDatabase } from "./bench-database.js";
 import { packageVersion } from "./package-version.js";
 import { measurement, pollUntil } from "./peer-run.js";
 import type { PeerOutcome, PeerRunOptions } from "./peer-run.js";
-import { journeyProgress, seedJourney, storeEntryEvents } from "./waymark-seed.js";
+import { journeyProgress, seedJourney, storeEntryEvents } from "../journey-seed.js";
 
 const CLI = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
 const BATCH_SIZE = 1000;

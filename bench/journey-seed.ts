@@ -1,6 +1,6 @@
-import type { JsonObject, Millis, Version } from "../../src/core/index.js";
-import type { Store } from "../../src/store/index.js";
-import { BENCH_T0, WORKSPACE } from "../setup.js";
+import type { JsonObject, Millis, Version } from "../src/core/index.js";
+import type { Store } from "../src/store/index.js";
+import { BENCH_T0, WORKSPACE } from "./setup.js";
 
 const CHUNK = 10_000;
 
