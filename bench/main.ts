@@ -7,11 +7,19 @@ import { runIngestBench } from "./ingest.js";
 import { runJourneyBench } from "./journey.js";
 import { runPeersBench } from "./peers/runner.js";
 import { runStopBench } from "./stop.js";
+import { runPostgresStopBench } from "./stop-postgres.js";
+import { STOP_STORES, type StopStore } from "./stop-shared.js";
 
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("must be a positive integer");
   return n;
+}
+
+function stopStore(value: string): StopStore {
+  const store = STOP_STORES.find((s) => s === value);
+  if (!store) throw new InvalidArgumentError(`must be one of ${STOP_STORES.join(", ")}`);
+  return store;
 }
 
 function emit(json: boolean, result: object): void {
@@ -48,10 +56,18 @@ program
   )
   .option("--sizes <list>", "profiles in flight, comma-separated", "1000,100000,1000000")
   .option("--trials <n>", "trials of each operation at each size", positiveInt, 20)
+  .option(
+    "--store <name>",
+    "sqlite (embedded, dispatcher loops in this process) or postgres (a fresh database per size, " +
+      "dispatcher processes; server from WAYMARK_BENCH_DATABASE_URL)",
+    stopStore,
+    "sqlite" as StopStore,
+  )
   .option("--json", "print one JSON line", false)
-  .action(async (opts: { sizes: string; trials: number; json: boolean }) => {
+  .action(async (opts: { sizes: string; trials: number; store: StopStore; json: boolean }) => {
     const sizes = opts.sizes.split(",").map((s) => positiveInt(s.trim()));
-    emit(opts.json, await runStopBench(sizes, opts.trials, log));
+    const run = opts.store === "postgres" ? runPostgresStopBench : runStopBench;
+    emit(opts.json, await run(sizes, opts.trials, log));
   });
 
 interface PeersFlags {
