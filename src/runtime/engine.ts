@@ -5,13 +5,14 @@ import { ConflictError, NotFoundError, nextScheduleFire } from "../core/index.js
 import type { Clock, ManualClock, Millis, Run, Version } from "../core/index.js";
 import type { ChannelRegistry } from "../channels/index.js";
 import type { EnrollOutcome, Store } from "../store/index.js";
-import { executeRun } from "./audience.js";
+import { executeClaimableRun, type RunExecution } from "./audience.js";
 import { dispatchOnce } from "./dispatcher.js";
 import { createEndedScopes, type EndedScope } from "./ended-scopes.js";
 import { createGuardrails } from "./guardrails.js";
 import { housekeepOnce } from "./housekeeping.js";
 import { deliverNotificationsOnce, type NotifyOptions } from "./notifier.js";
 import { createJourneyCache } from "./journey-cache.js";
+import { createWaker } from "./waker.js";
 import { matchEventsOnce } from "./matcher.js";
 import { advanceDueOnce } from "./scheduler.js";
 
@@ -36,13 +37,23 @@ export interface Engine {
   readonly clock: Clock;
   /** The manual clock when the engine runs on one, else null. */
   readonly manualClock: ManualClock | null;
-  /** Start background loops (matcher, scheduler, dispatcher, audience schedules). Idempotent. */
+  /**
+   * Start background loops (matcher, scheduler, dispatcher, audience schedules, and the run loop that
+   * claims and executes audience runs). Idempotent. A process that never calls it (`serve --no-worker`)
+   * executes no run: it only creates them.
+   */
   start(): void;
-  /** Stop the loops; work in progress (a claimed batch, a send) finishes first. */
+  /**
+   * Stop the loops; work in progress (a claimed batch, a send, a run's page) finishes first. A run the
+   * run loop was executing is released after its current page, for any worker to continue.
+   */
   stop(): Promise<void>;
   /** Wake the loops now (new events, enrollments, a publish). */
   notify(): void;
-  /** Process everything due at `clock.now()` until nothing is left. */
+  /**
+   * Process everything due at `clock.now()` until nothing is left, audience runs included: claimable runs
+   * are executed to their end, and runs this engine's run loop is executing are awaited.
+   */
   drain(): Promise<DrainReport>;
   /**
    * Manual clock only (else `ConflictError`): move time to `to`, stopping at every due time on the
@@ -60,9 +71,16 @@ export interface Engine {
    * or discarded (`version_not_live`) by its `pausedEntries` setting.
    */
   enroll(workspaceId: string, journeyId: string, profileIds: readonly string[]): Promise<EnrollOutcome[]>;
-  /** Start an audience run of the journey's live version. It proceeds in the background; `drain` awaits it. */
+  /**
+   * Start an audience run of the journey's live version: the run is created (`running`, counts at 0)
+   * and the loops are woken. An engine loop that claims it executes it (here after `start()`, in a
+   * worker process, or in `drain`).
+   */
   startRun(workspaceId: string, journeyId: string, trigger?: Run["trigger"]): Promise<Run>;
-  /** Tell the engine a version was published: audience entries start or get their schedule. */
+  /**
+   * Tell the engine a version was published: an audience entry `now` creates its run (executed like
+   * `startRun`'s), a scheduled one gets its next fire time.
+   */
   versionPublished(version: Version): Promise<void>;
 }
 
@@ -82,8 +100,13 @@ export interface EngineOptions {
   readonly dispatchConcurrency?: number;
   /** Longest sleep of an idle loop, in real milliseconds. @default 250 */
   readonly pollIntervalMs?: number;
-  /** How long an outbox claim is held before another worker may take the item back. @default 30000 */
+  /**
+   * How long an outbox claim or an audience run's claim is held before another worker may take it over
+   * (a run's claim is renewed by each page). @default 30000
+   */
   readonly leaseMs?: number;
+  /** Profiles read per audience-run page: one store transaction each. @default 1000 */
+  readonly runPageSize?: number;
   /** Where notifications are delivered. @default { webhooks: [], ownerEmail: true } */
   readonly notify?: Partial<NotifyOptions>;
 }
@@ -101,7 +124,17 @@ export function createEngine(options: EngineOptions): Engine {
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const leaseMs = options.leaseMs ?? 30_000;
   const cache = createJourneyCache(store);
-  const runs = new Set<Promise<void>>();
+  /* Executions of audience runs in progress in this engine (run loop or drain): drain and stop await them. */
+  const runs = new Set<Promise<RunExecution>>();
+  const runDeps = {
+    store,
+    clock,
+    workerId,
+    leaseMs,
+    pageSize: options.runPageSize ?? 1000,
+    journeyOf: (version: Version) => cache.put(version),
+    logger,
+  };
   const endedScopes = createEndedScopes(store);
   const dispatcherDeps = { store, channels, clock, workerId, concurrency, leaseMs, endedScopes };
   const guardrails = createGuardrails({ store, journeyOf: (id) => cache.get(id), endedScopes, logger });
@@ -116,6 +149,8 @@ export function createEngine(options: EngineOptions): Engine {
 
   let running = false;
   let loop: Promise<void> | null = null;
+  let runsLoop: Promise<void> | null = null;
+  const runWaker = createWaker();
   let wake: (() => void) | null = null;
   let poked = false;
 
@@ -144,20 +179,47 @@ export function createEngine(options: EngineOptions): Engine {
     return due.length;
   }
 
+  /** Create the run only: a loop that claims it executes it (so an API-only process never executes one). */
   async function beginRun(version: Version, trigger: Run["trigger"]): Promise<Run> {
-    const journey = cache.put(version);
     const run = await store.createRun(
       { workspaceId: version.workspaceId, journeyId: version.journeyId, versionId: version.id, trigger },
       clock.now(),
     );
-    const work = executeRun(store, clock, version, journey, run)
-      .catch((error: unknown) => logger?.error({ err: error, runId: run.id }, "audience run failed"))
-      .finally(() => {
-        runs.delete(work);
-        poke();
-      });
-    runs.add(work);
+    runWaker.wake();
+    poke();
     return run;
+  }
+
+  /** Claim one run and execute it while `keepGoing()`; tracked in `runs`. */
+  function executeNextRun(keepGoing: () => boolean): Promise<RunExecution> {
+    const work: Promise<RunExecution> = executeClaimableRun(runDeps, keepGoing).finally(() => {
+      runs.delete(work);
+      poke();
+    });
+    runs.add(work);
+    return work;
+  }
+
+  /** Execute claimable runs to their end, one after another. Resolves with how many were claimed. */
+  async function executeClaimableRuns(): Promise<number> {
+    let claimed = 0;
+    while ((await executeNextRun(() => true)) !== "none") claimed++;
+    return claimed;
+  }
+
+  /**
+   * The run loop, beside the round loop so that a long run never holds up steps and sends: claim a run
+   * and execute it, page by page, until the engine stops (the run is then released after its page).
+   */
+  async function executeRunsUntilStopped(): Promise<void> {
+    while (running) {
+      try {
+        if ((await executeNextRun(() => running)) !== "none") continue;
+      } catch (error) {
+        logger?.error({ err: error }, "audience run claim failed");
+      }
+      await runWaker.sleep(pollIntervalMs);
+    }
   }
 
   interface RoundReport {
@@ -229,8 +291,9 @@ export function createEngine(options: EngineOptions): Engine {
       totals.swept += r.swept;
       totals.notified += r.notified;
       if (busy(r)) continue;
+      if ((await executeClaimableRuns()) > 0) continue;
       if (runs.size === 0) break;
-      await Promise.all([...runs]);
+      await Promise.allSettled([...runs]);
     }
     return totals;
   }
@@ -309,13 +372,17 @@ export function createEngine(options: EngineOptions): Engine {
       if (running) return;
       running = true;
       loop = runLoop();
+      runsLoop = executeRunsUntilStopped();
     },
     async stop() {
       running = false;
       wake?.();
+      runWaker.wake();
       await loop;
       loop = null;
-      await Promise.all([...runs]);
+      await runsLoop;
+      runsLoop = null;
+      await Promise.allSettled([...runs]);
     },
     notify: poke,
     drain,

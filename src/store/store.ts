@@ -168,13 +168,46 @@ export interface Store extends LifecycleStore {
   watch?(listener: StoreListener): Promise<() => Promise<void>>;
 
   // ---- runs -------------------------------------------------------------------------------
+  /**
+   * Create a run: `running`, counts at 0, held by no executor. It only records the run; an engine loop
+   * executes it after taking it with `claimRun`. Wakes the other processes (`watch`).
+   */
   createRun(input: NewRun, now: Millis): Promise<Run>;
   getRun(workspaceId: string, runId: string): Promise<Run | null>;
   listRuns(workspaceId: string, versionId: string): Promise<Run[]>;
-  /** Add to a run's counters. */
-  addRunCounts(runId: string, counts: RunCounts): Promise<void>;
-  /** Mark a running run completed. No-op if it is not running. */
-  completeRun(runId: string, now: Millis): Promise<void>;
+  /**
+   * Take the oldest run that needs executing: status `running` and no executor, or an executor whose lease
+   * ended (`leaseUntil <= now`, a worker that crashed or stalled). It becomes `workerId`'s until
+   * `now + leaseMs`. Atomic: of several workers claiming at once, each run goes to one of them; an aborted
+   * or completed run is never taken. Resolves with null when no run needs executing.
+   *
+   * How a run executes (crash-safe and exact): its executor calls `writeRunPage` until the run completes.
+   * Each page is one transaction, so a new claimer after a crash continues after the last written page.
+   */
+  claimRun(workerId: string, now: Millis, leaseMs: number): Promise<ClaimedRun | null>;
+  /**
+   * Execute the next page of a claimed run, in ONE transaction, as its executor `page.workerId`:
+   * 1. Re-read the run. Refuse (`refused`, nothing written) unless it is `running` and `page.workerId`
+   *    still holds it: a worker whose lease another worker took over can never write a page.
+   * 2. Read up to `page.limit` profiles of the run's workspace in id order after the run's stored cursor.
+   * 3. `plan` (synchronous and pure, inside the transaction; a throw rolls the page back) returns the
+   *    enrollments to create for them, with the run's id: those that match the audience.
+   * 4. Create them with `enroll`'s rules (the version must be live, the run not aborted, entry rules).
+   * 5. Add to the run's counts (scanned: profiles read, matched: requests planned, enrolled, skipped: the
+   *    rest of matched), move the cursor past the last profile read, renew the lease to `now + leaseMs`.
+   * 6. Complete the run (`completed`, ended at `now`, no executor) when the page came back short
+   *    (fewer than `limit` profiles: the scan reached the end) or the version took nobody in
+   *    (`version_not_live`: closed, paused or stopped during the run).
+   */
+  writeRunPage(
+    page: RunPage,
+    plan: (profiles: readonly Profile[]) => readonly EnrollRequest[],
+  ): Promise<RunPageOutcome>;
+  /**
+   * Give up a claimed run before its end (a worker that stops): it keeps its cursor and counts and is
+   * claimable at once. Resolves with false, changing nothing, unless `workerId` holds it and it is running.
+   */
+  releaseRun(workspaceId: string, runId: string, workerId: string): Promise<boolean>;
   /**
    * Audience schedules (`at` and `cron` entries) whose next fire time is `<= now`. The store keeps one
    * row per (version): its next fire time, set by `setScheduleNext`.
@@ -346,12 +379,44 @@ export interface NewRun {
   readonly trigger: Run["trigger"];
 }
 
-export interface RunCounts {
-  readonly scanned?: number;
-  readonly matched?: number;
-  readonly enrolled?: number;
-  readonly skipped?: number;
+/** A run taken by `claimRun`. */
+export interface ClaimedRun {
+  readonly run: Run;
+  /** The profile id the run's next page scans after (null: from the first profile). */
+  readonly cursor: string | null;
+  /** When the claim ends unless a page renews it. */
+  readonly leaseUntil: Millis;
 }
+
+/** Which page `writeRunPage` writes, and as whom. */
+export interface RunPage {
+  readonly workspaceId: string;
+  readonly runId: string;
+  /** The executor that claimed the run. */
+  readonly workerId: string;
+  readonly now: Millis;
+  /** The renewed lease lasts until `now + leaseMs`. */
+  readonly leaseMs: number;
+  /** Profiles read in this page. */
+  readonly limit: number;
+}
+
+/** What `writeRunPage` did. */
+export type RunPageOutcome =
+  | {
+      readonly status: "written";
+      /** The run after the page: counts, status. */
+      readonly run: Run;
+      /** The cursor after the page. */
+      readonly cursor: string | null;
+      /** True when this page completed the run. */
+      readonly completed: boolean;
+    }
+  /**
+   * Nothing was written. `lease_lost`: another worker holds the run now. `not_running`: it was aborted
+   * or completed. Either way the caller stops executing it.
+   */
+  | { readonly status: "refused"; readonly reason: "lease_lost" | "not_running" };
 
 export interface EnrollmentQuery {
   readonly profileId?: string;

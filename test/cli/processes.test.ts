@@ -172,6 +172,74 @@ describe("waymark worker beside serve --no-worker on one SQLite file", () => {
   );
 });
 
+describe("audience runs beside serve --no-worker on one SQLite file", () => {
+  it(
+    "the API process only creates runs; a worker executes them with exact counts",
+    async () => {
+      const data = tempDir();
+      const serve = await serveApiOnly(data);
+      await api(serve.url, "POST", "/profiles/batch", {
+        profiles: Array.from({ length: 30 }, (_, i) => ({ id: `p${i}`, attributes: { vip: i % 3 === 0 } })),
+      });
+      const created = (await api(serve.url, "POST", "/journeys", {
+        name: "vips",
+        definition: {
+          nodes: [
+            {
+              id: "in",
+              kind: "entry",
+              trigger: {
+                type: "audience",
+                filter: { field: "profile.attributes.vip", op: "eq", value: true },
+                schedule: { type: "now" },
+              },
+              next: "out",
+            },
+            { id: "out", kind: "exit" },
+          ],
+          settings: { reentry: { mode: "once" } },
+        },
+      })) as { journey: { id: string }; version: { id: string } };
+      /* The publish creates one run (entry "now"); the API starts a second. */
+      await api(serve.url, "POST", `/journeys/${created.journey.id}/publish`, {});
+      const started = (await api(serve.url, "POST", `/journeys/${created.journey.id}/runs`, {})) as {
+        run: { id: string };
+      };
+      const db = new Database(join(data, "waymark.db"), { readonly: true });
+      type RunRow = { id: string; status: string; scanned: number; enrolled: number; skipped: number };
+      const runs = (): RunRow[] =>
+        db
+          .prepare(
+            "SELECT id, status, scanned, enrolled, skipped FROM runs WHERE version_id = ? ORDER BY rowid",
+          )
+          .all(created.version.id) as RunRow[];
+      try {
+        /* The API process alone executes nothing. */
+        await new Promise((resolve) => setTimeout(resolve, 800));
+        expect(runs().map((r) => [r.status, r.scanned, r.enrolled])).toEqual([
+          ["running", 0, 0],
+          ["running", 0, 0],
+        ]);
+        expect(runs()[1]?.id).toBe(started.run.id);
+        expect(await completedAt(serve.url, created.journey.id)).toBe(0);
+
+        spawned(["worker", "--data-dir", data, "--worker-id", "w-runs"]);
+        const done = () => Promise.resolve(runs().filter((r) => r.status === "completed").length);
+        expect(await pollUntil(done, 2)).toBe(2);
+        /* Ten profiles match: the first run enrolls them; re-entry "once" keeps them out of the second. */
+        expect(runs().map((r) => [r.status, r.scanned, r.enrolled, r.skipped])).toEqual([
+          ["completed", 30, 10, 0],
+          ["completed", 30, 0, 10],
+        ]);
+        expect(await pollUntil(() => completedAt(serve.url, created.journey.id), 10)).toBe(10);
+      } finally {
+        db.close();
+      }
+    },
+    SPAWN_TIMEOUT_MS,
+  );
+});
+
 describe("the drain's bound and the second signal", () => {
   /** A worker on `data` whose one claimed send hangs; resolves once the webhook got the request. */
   async function workerWithHangingSend(data: string, drainTimeoutMs: number): Promise<WaymarkProcess> {

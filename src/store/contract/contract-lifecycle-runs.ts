@@ -85,7 +85,9 @@ export function describeRunAbortContract(ctx: ContractContext): void {
       await enrollOne(store, j, "c1", T0, { runId: run.id });
       await enrollOne(store, j, "c2", T0, { runId: run.id });
       await advanceToAction(store, T0);
-      await store.completeRun(run.id, T0 + 1);
+      await store.claimRun("w1", T0 + 1, 1000);
+      const end = { workspaceId: WS, runId: run.id, workerId: "w1", now: T0 + 1, leaseMs: 1000, limit: 100 };
+      expect(await store.writeRunPage(end, () => [])).toMatchObject({ completed: true });
       expect((await store.getRun(WS, run.id))?.status).toBe("completed");
 
       const outcome = await store.abortRun({ ...OPS, workspaceId: WS, runId: run.id, now: T0 + 2 });

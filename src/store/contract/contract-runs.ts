@@ -7,11 +7,12 @@ import {
   liveJourney,
   type ContractContext,
 } from "./contract-fixtures.js";
+import { describeRunExecutionContract } from "./contract-run-execution.js";
 
-/** Runs, their counters and audience schedules. */
+/** Runs, their counters and audience schedules; their execution by claimers (contract-run-execution.ts). */
 export function describeRunsContract(ctx: ContractContext): void {
   describe("runs and schedules", () => {
-    it("creates a running run, adds to its counters and completes it once", async () => {
+    it("creates a running run with zero counts, held by no executor", async () => {
       const store = ctx.store();
       const j = await liveJourney(store);
       const run = await store.createRun(
@@ -28,17 +29,8 @@ export function describeRunsContract(ctx: ContractContext): void {
         enrolled: 0,
         skipped: 0,
       });
-      await store.addRunCounts(run.id, { scanned: 10, matched: 4 });
-      await store.addRunCounts(run.id, { scanned: 5, enrolled: 3, skipped: 1 });
-      expect(await store.getRun(WS, run.id)).toMatchObject({
-        scanned: 15,
-        matched: 4,
-        enrolled: 3,
-        skipped: 1,
-      });
-      await store.completeRun(run.id, T0 + 10);
-      await store.completeRun(run.id, T0 + 20);
-      expect(await store.getRun(WS, run.id)).toMatchObject({ status: "completed", endedAt: T0 + 10 });
+      expect(await store.getRun(WS, run.id)).toEqual(run);
+      expect(await store.claimRun("w1", T0, 1000)).toMatchObject({ run: { id: run.id }, cursor: null });
       expect(await store.getRun(WS, "missing")).toBeNull();
     });
 
@@ -106,4 +98,5 @@ export function describeRunsContract(ctx: ContractContext): void {
       expect(await store.dueSchedules(T0 + 1000)).toEqual([]);
     });
   });
+  describeRunExecutionContract(ctx);
 }

@@ -1,6 +1,6 @@
 import type { Millis, Run } from "../../core/index.js";
 import { timeOrderedId } from "../shared/ids.js";
-import type { NewRun, RunCounts } from "../store.js";
+import type { NewRun } from "../store.js";
 import type { PgContext } from "./postgres-context.js";
 import { pgRun, type PgRunRow } from "./postgres-rows.js";
 
@@ -9,8 +9,6 @@ export interface PgRuns {
   createRun(input: NewRun, now: Millis): Promise<Run>;
   getRun(workspaceId: string, runId: string): Promise<Run | null>;
   listRuns(workspaceId: string, versionId: string): Promise<Run[]>;
-  addRunCounts(runId: string, counts: RunCounts): Promise<void>;
-  completeRun(runId: string, now: Millis): Promise<void>;
   dueSchedules(now: Millis): Promise<{ versionId: string; workspaceId: string; nextAt: Millis }[]>;
   setScheduleNext(workspaceId: string, versionId: string, nextAt: Millis | null): Promise<void>;
   takeScheduleFiring(
@@ -23,8 +21,8 @@ export interface PgRuns {
 
 /**
  * The run and schedule operations. A run's scan counters (`scanned`, `matched`, ...) are on its row:
- * only the run's own scheduler adds to them. Its gauges are in `scope_counters`. Run ids are
- * time-ordered, so `id` breaks ties of `started_at` in creation order.
+ * only its executor's pages add to them (postgres-write-run-page.ts). Its gauges are in `scope_counters`.
+ * Run ids are time-ordered, so `id` breaks ties of `started_at` in creation order.
  */
 export function makePgRuns(ctx: PgContext): PgRuns {
   return {
@@ -36,6 +34,8 @@ export function makePgRuns(ctx: PgContext): PgRuns {
           [input.workspaceId, timeOrderedId(now), input.journeyId, input.versionId, input.trigger, now],
         );
         if (!row) throw new Error("run insert returned no row");
+        /* The run waits for a worker's claim: wake the workers at commit. */
+        tx.wake();
         return pgRun(row);
       }),
     async getRun(workspaceId, runId) {
@@ -52,22 +52,6 @@ export function makePgRuns(ctx: PgContext): PgRuns {
       );
       return rows.map(pgRun);
     },
-    addRunCounts: (runId, c) =>
-      ctx.tx("progress", async (tx) => {
-        await tx.query(
-          `UPDATE runs SET scanned = scanned + $2, matched = matched + $3, enrolled = enrolled + $4,
-                  skipped = skipped + $5
-            WHERE id = $1`,
-          [runId, c.scanned ?? 0, c.matched ?? 0, c.enrolled ?? 0, c.skipped ?? 0],
-        );
-      }),
-    completeRun: (runId, now) =>
-      ctx.tx("progress", async (tx) => {
-        await tx.query(
-          "UPDATE runs SET status = 'completed', ended_at = $2 WHERE id = $1 AND status = 'running'",
-          [runId, now],
-        );
-      }),
     async dueSchedules(now) {
       const rows = await ctx.read<{ version_id: string; workspace_id: string; next_at: number }>(
         "SELECT version_id, workspace_id, next_at FROM schedules WHERE next_at <= $1 ORDER BY next_at, version_id",

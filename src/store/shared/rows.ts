@@ -117,6 +117,13 @@ export interface DbRun {
   readonly cancelled_outbox: number;
 }
 
+/** The executor columns of a `runs` row: who executes the run, until when, and how far it scanned. */
+export interface DbRunExecution {
+  readonly executor: string | null;
+  readonly lease_until: number | null;
+  readonly scan_after: string | null;
+}
+
 /** A `node_stats` row. */
 export interface DbNodeStats {
   readonly node_id: string;

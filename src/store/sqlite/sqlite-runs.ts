@@ -1,16 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { NotFoundError, type Millis, type Run } from "../../core/index.js";
-import type { NewRun, RunCounts } from "../store.js";
+import type { NewRun } from "../store.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 import { toRun, type DbRun } from "../shared/rows.js";
 
-/** Audience runs and their schedules. */
+/** Audience runs and their schedules (their execution: sqlite-claim-run.ts, sqlite-write-run-page.ts). */
 export interface SqliteRuns {
   createRun(input: NewRun, now: Millis): Run;
   getRun(workspaceId: string, runId: string): Run | null;
   listRuns(workspaceId: string, versionId: string): Run[];
-  addRunCounts(runId: string, counts: RunCounts): void;
-  completeRun(runId: string, now: Millis): void;
   dueSchedules(now: Millis): { versionId: string; workspaceId: string; nextAt: Millis }[];
   setScheduleNext(workspaceId: string, versionId: string, nextAt: Millis | null): void;
   takeScheduleFiring(workspaceId: string, versionId: string, firedAt: Millis, nextAt: Millis | null): boolean;
@@ -25,13 +23,6 @@ export function makeSqliteRuns(db: SqliteDb): SqliteRuns {
   const get = db.prepare<[string, string], DbRun>("SELECT * FROM runs WHERE workspace_id = ? AND id = ?");
   const list = db.prepare<[string, string], DbRun>(
     "SELECT * FROM runs WHERE workspace_id = ? AND version_id = ? ORDER BY started_at DESC, rowid DESC",
-  );
-  const addCounts = db.prepare(
-    `UPDATE runs SET scanned = scanned + ?, matched = matched + ?, enrolled = enrolled + ?, skipped = skipped + ?
-      WHERE id = ?`,
-  );
-  const complete = db.prepare(
-    "UPDATE runs SET status = 'completed', ended_at = ? WHERE id = ? AND status = 'running'",
   );
   const due = db.prepare<[number], { version_id: string; workspace_id: string; next_at: number }>(
     "SELECT version_id, workspace_id, next_at FROM schedules WHERE next_at <= ? ORDER BY next_at, version_id",
@@ -61,12 +52,6 @@ export function makeSqliteRuns(db: SqliteDb): SqliteRuns {
       return row ? toRun(row) : null;
     },
     listRuns: (workspaceId, versionId) => list.all(workspaceId, versionId).map(toRun),
-    addRunCounts(runId, c) {
-      addCounts.run(c.scanned ?? 0, c.matched ?? 0, c.enrolled ?? 0, c.skipped ?? 0, runId);
-    },
-    completeRun(runId, now) {
-      complete.run(now, runId);
-    },
     dueSchedules: (now) =>
       due.all(now).map((r) => ({ versionId: r.version_id, workspaceId: r.workspace_id, nextAt: r.next_at })),
     setScheduleNext(workspaceId, versionId, nextAt) {

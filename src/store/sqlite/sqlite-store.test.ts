@@ -101,6 +101,7 @@ describe("SQLite adapter", () => {
       { number: 1, name: "000001_init.sql" },
       { number: 2, name: "000002_lifecycle.sql" },
       { number: 3, name: "000003_leases.sql" },
+      { number: 4, name: "000004_run_executor.sql" },
     ]);
   });
 

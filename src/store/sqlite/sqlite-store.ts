@@ -7,6 +7,7 @@ import { makeSqliteAudit } from "./sqlite-audit.js";
 import { makeSqliteChangeVersionStatus } from "./sqlite-change-version-status.js";
 import { makeSqliteAppendEvents } from "./sqlite-append-events.js";
 import { makeSqliteClaimOutbox } from "./sqlite-claim-outbox.js";
+import { makeSqliteClaimRun } from "./sqlite-claim-run.js";
 import { makeSqliteCompleteOutbox } from "./sqlite-complete-outbox.js";
 import { durably, openSqliteDb, type SqliteDb, type SqliteStoreOptions } from "./sqlite-db.js";
 import { makeSqliteDevEmails } from "./sqlite-dev-emails.js";
@@ -21,6 +22,7 @@ import { migrateSqlite, sqliteSchemaStatus } from "./sqlite-migrate.js";
 import { makeSqliteNextDueAt } from "./sqlite-next-due.js";
 import { makeSqliteProfiles } from "./sqlite-profiles.js";
 import { makeSqlitePublishVersion } from "./sqlite-publish-version.js";
+import { makeSqliteReleaseRun } from "./sqlite-release-run.js";
 import { makeSqliteRemoveProfiles } from "./sqlite-remove-profiles.js";
 import { makeSqliteRenewLeases } from "./sqlite-renew-leases.js";
 import { makeSqliteResults } from "./sqlite-results.js";
@@ -28,6 +30,7 @@ import { makeSqliteRuns } from "./sqlite-runs.js";
 import { makeSqliteSweep } from "./sqlite-sweep.js";
 import { makeSqliteVersions } from "./sqlite-versions.js";
 import { makeSqliteEnsureWorkspace } from "./sqlite-workspaces.js";
+import { makeSqliteWriteRunPage } from "./sqlite-write-run-page.js";
 import { makeSqliteWriteStepResult } from "./sqlite-write-step-result.js";
 
 /** Every statement of the adapter, prepared once the schema exists. */
@@ -57,6 +60,9 @@ function prepareOperations(db: SqliteDb) {
     completeOutbox: makeSqliteCompleteOutbox(db),
     renewLeases: makeSqliteRenewLeases(db),
     runs: makeSqliteRuns(db),
+    claimRun: makeSqliteClaimRun(db),
+    writeRunPage: makeSqliteWriteRunPage(db, profiles, enrollOne),
+    releaseRun: makeSqliteReleaseRun(db),
     results: makeSqliteResults(db),
     devEmails: makeSqliteDevEmails(db),
     changeVersionStatus: makeSqliteChangeVersionStatus(db, announce, enrollOne),
@@ -170,8 +176,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     createRun: (input, now) => durable(() => ops().runs.createRun(input, now)),
     getRun: (workspaceId, runId) => settle(() => ops().runs.getRun(workspaceId, runId)),
     listRuns: (workspaceId, versionId) => settle(() => ops().runs.listRuns(workspaceId, versionId)),
-    addRunCounts: (runId, counts) => settle(() => ops().runs.addRunCounts(runId, counts)),
-    completeRun: (runId, now) => settle(() => ops().runs.completeRun(runId, now)),
+    claimRun: (workerId, now, leaseMs) => progress(() => ops().claimRun(workerId, now, leaseMs)),
+    writeRunPage: (page, plan) => progress(() => ops().writeRunPage(page, plan)),
+    releaseRun: (workspaceId, runId, workerId) =>
+      progress(() => ops().releaseRun(workspaceId, runId, workerId)),
     dueSchedules: (now) => settle(() => ops().runs.dueSchedules(now)),
     setScheduleNext: (workspaceId, versionId, nextAt) =>
       settle(() => ops().runs.setScheduleNext(workspaceId, versionId, nextAt)),

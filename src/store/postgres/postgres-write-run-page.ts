@@ -1,0 +1,74 @@
+import type { Profile } from "../../core/index.js";
+import { newBatchDeltas } from "../shared/deltas.js";
+import { toProfile, type DbProfile, type DbRunExecution } from "../shared/rows.js";
+import type { EnrollRequest, RunPage, RunPageOutcome } from "../store.js";
+import type { PgContext } from "./postgres-context.js";
+import { flushDeltas } from "./postgres-counters.js";
+import { enrollMany } from "./postgres-enroll-one.js";
+import { shareRuns } from "./postgres-locks.js";
+import { pgRun, type PgRunRow } from "./postgres-rows.js";
+
+/**
+ * `Store.writeRunPage`: the whole page in one transaction. The run's shared brake lock comes first, as
+ * every enrollment creation takes it (an abort waits for the page, or the page reads `aborted`); then the
+ * run row is locked `FOR UPDATE`, so the ownership read holds until commit: a claim that takes the run
+ * over waits for this page, or skips it, and a page of a worker that lost the run reads the new executor
+ * and writes nothing. The cursor is read under that lock, so even a stale executor never re-scans.
+ */
+export function makePgWriteRunPage(
+  ctx: PgContext,
+): (
+  page: RunPage,
+  plan: (profiles: readonly Profile[]) => readonly EnrollRequest[],
+) => Promise<RunPageOutcome> {
+  return (page, plan) =>
+    ctx.tx("progress", async (tx): Promise<RunPageOutcome> => {
+      await shareRuns(tx, [page.runId]);
+      const [row] = await tx.query<PgRunRow & DbRunExecution>(
+        "SELECT * FROM runs WHERE workspace_id = $1 AND id = $2 FOR UPDATE",
+        [page.workspaceId, page.runId],
+      );
+      if (!row || row.status !== "running") return { status: "refused", reason: "not_running" };
+      if (row.executor !== page.workerId) return { status: "refused", reason: "lease_lost" };
+      const profiles = (
+        await tx.query<DbProfile>(
+          `SELECT * FROM profiles WHERE workspace_id = $1 AND ($2::text IS NULL OR id > $2)
+            ORDER BY id LIMIT $3`,
+          [page.workspaceId, row.scan_after, page.limit],
+        )
+      ).map(toProfile);
+      const requests = plan(profiles);
+      if (requests.some((r) => r.runId !== row.id || r.versionId !== row.version_id)) {
+        throw new Error(`run ${row.id}: a page may only enroll into its own run and version`);
+      }
+      const deltas = newBatchDeltas();
+      const outcomes = await enrollMany(tx, requests, page.now, deltas);
+      await flushDeltas(tx, deltas);
+      const enrolled = outcomes.filter((o) => o.status === "enrolled").length;
+      const cursor = profiles.at(-1)?.id ?? row.scan_after;
+      const completed = profiles.length < page.limit || outcomes.some((o) => o.status === "version_not_live");
+      const [after] = await tx.query<PgRunRow>(
+        `UPDATE runs SET scanned = scanned + $2, matched = matched + $3, enrolled = enrolled + $4,
+                skipped = skipped + $5, scan_after = $6,
+                lease_until = CASE WHEN $8 THEN NULL ELSE $7::bigint END,
+                executor = CASE WHEN $8 THEN NULL ELSE executor END,
+                status = CASE WHEN $8 THEN 'completed' ELSE status END,
+                ended_at = CASE WHEN $8 THEN $9::bigint ELSE ended_at END
+          WHERE id = $1
+          RETURNING *`,
+        [
+          row.id,
+          profiles.length,
+          requests.length,
+          enrolled,
+          requests.length - enrolled,
+          cursor,
+          page.now + page.leaseMs,
+          completed,
+          page.now,
+        ],
+      );
+      if (!after) throw new Error(`run ${page.runId} vanished inside its page`);
+      return { status: "written", run: pgRun(after), cursor, completed };
+    });
+}
