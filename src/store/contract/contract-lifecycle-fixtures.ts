@@ -20,11 +20,14 @@ export interface CounterCheck {
 
 /**
  * Test-only access to an adapter's rows, for the property that compares the counters with COUNT(*)
- * scans: the ONLY place the suite counts by scanning. Each adapter's test file provides it.
+ * scans (the ONLY place the suite counts by scanning) and for the sweep's list of scopes, which the
+ * port does not expose. Each adapter's test file provides it.
  */
 export interface StoreInspector {
   versionCounters(versionId: string): Promise<CounterCheck>;
   runCounters(runId: string): Promise<CounterCheck>;
+  /** Stopped versions and aborted runs the sweep still visits (not yet marked swept), in id order. */
+  unswept(): Promise<{ versions: string[]; runs: string[] }>;
 }
 
 /** The operator every lifecycle test acts as. */

@@ -12,6 +12,7 @@ import { describePauseContract } from "./contract-lifecycle-pause.js";
 import { describeRemoveContract } from "./contract-lifecycle-remove.js";
 import { describeRunAbortContract } from "./contract-lifecycle-runs.js";
 import { describeStopContract } from "./contract-lifecycle-stop.js";
+import { describeSweepListContract } from "./contract-lifecycle-sweep.js";
 import { describeNotificationContract } from "./contract-notifications.js";
 import { describeMatchEventsContract } from "./contract-match-events.js";
 import { describeOutboxContract } from "./contract-outbox.js";
@@ -55,6 +56,7 @@ export function describeStoreContract(
     describePauseContract(ctx);
     describeRunAbortContract(ctx);
     describeRemoveContract(ctx);
+    describeSweepListContract(ctx, inspect);
     describeNotificationContract(ctx);
     describeCounterProperty(makeStore, inspect);
   });

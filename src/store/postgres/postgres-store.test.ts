@@ -1,7 +1,7 @@
 import pg from "pg";
 import { describePostgres, freshSchemaUrl, useFreshDatabase } from "../../../test/support/postgres.js";
 import { describeStoreContract } from "../contract/store-contract.js";
-import type { CounterCheck, ScopeCounts } from "../contract/contract-lifecycle-fixtures.js";
+import type { CounterCheck, ScopeCounts, StoreInspector } from "../contract/contract-lifecycle-fixtures.js";
 import type { Store } from "../store.js";
 import { scopeCountersSql } from "./postgres-counters.js";
 import { createPostgresStore } from "./postgres-store.js";
@@ -17,8 +17,11 @@ async function freshStore(databaseUrl: string): Promise<Store> {
   return store;
 }
 
-/** Test-only: the counters summed over their shards, next to COUNT(*) scans of the rows. */
-function inspectPostgres(url: string) {
+/**
+ * Test-only: the counters summed over their shards, next to COUNT(*) scans of the rows, and the scopes
+ * the sweep still visits.
+ */
+function inspectPostgres(url: string): StoreInspector {
   const check = async (scope: "version" | "run", id: string): Promise<CounterCheck> => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
@@ -56,6 +59,21 @@ function inspectPostgres(url: string) {
   return {
     versionCounters: (versionId: string) => check("version", versionId),
     runCounters: (runId: string) => check("run", runId),
+    unswept: async () => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const ids = async (sql: string) => (await client.query<{ id: string }>(sql)).rows.map((r) => r.id);
+        return {
+          versions: await ids(
+            "SELECT id FROM versions WHERE status = 'stopped' AND swept_at IS NULL ORDER BY id",
+          ),
+          runs: await ids("SELECT id FROM runs WHERE status = 'aborted' AND swept_at IS NULL ORDER BY id"),
+        };
+      } finally {
+        await client.end();
+      }
+    },
   };
 }
 

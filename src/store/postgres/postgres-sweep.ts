@@ -17,19 +17,33 @@ interface DbSweepScope {
 const SCOPES_SQL = `
   SELECT kind, id FROM (
     SELECT 1 AS rank, 'stopped' AS kind, v.id FROM versions v, LATERAL (${scopeCountersSql("v.id")}) c
-     WHERE v.status = 'stopped' AND c.active_enrollments > 0
+     WHERE v.status = 'stopped' AND v.swept_at IS NULL AND c.active_enrollments > 0
     UNION ALL
     SELECT 2, 'aborted', r.id FROM runs r, LATERAL (${scopeCountersSql("r.id")}) c
-     WHERE r.status = 'aborted' AND c.active_enrollments > 0
+     WHERE r.status = 'aborted' AND r.swept_at IS NULL AND c.active_enrollments > 0
     UNION ALL
     SELECT 3, 'expired', v.id FROM versions v, LATERAL (${scopeCountersSql("v.id")}) c
      WHERE v.status = 'closed' AND v.closed_at IS NOT NULL AND v.closed_at + COALESCE(v.global_timeout_ms, $1) <= $2
        AND c.active_enrollments > 0
     UNION ALL
     SELECT 4, 'leftover', v.id FROM versions v, LATERAL (${scopeCountersSql("v.id")}) c
-     WHERE v.status = 'stopped' AND c.pending_outbox > 0
+     WHERE v.status = 'stopped' AND v.swept_at IS NULL AND c.pending_outbox > 0
   ) AS s
   ORDER BY rank, id`;
+
+/* Nothing claimed either: an item in flight may still come back as a retry, which the next sweep
+   cancels. A scope marked here is never visited again. */
+const MARK_SWEPT_SQL = `
+  WITH versions_done AS (
+    UPDATE versions SET swept_at = $1
+     WHERE id IN (SELECT v.id FROM versions v, LATERAL (${scopeCountersSql("v.id")}) c
+                   WHERE v.status = 'stopped' AND v.swept_at IS NULL
+                     AND c.active_enrollments = 0 AND c.pending_outbox = 0 AND c.claimed_outbox = 0)
+  )
+  UPDATE runs SET swept_at = $1
+   WHERE id IN (SELECT r.id FROM runs r, LATERAL (${scopeCountersSql("r.id")}) c
+                 WHERE r.status = 'aborted' AND r.swept_at IS NULL
+                   AND c.active_enrollments = 0 AND c.pending_outbox = 0 AND c.claimed_outbox = 0)`;
 
 const REASON: { readonly [K in Exclude<DbSweepScope["kind"], "leftover">]: ExitReason } = {
   stopped: "stopped",
@@ -42,7 +56,8 @@ const REASON: { readonly [K in Exclude<DbSweepScope["kind"], "leftover">]: ExitR
  * batches (`stopped`, `aborted`, `expired`) and cancel their pending items; then cancel the pending items
  * of stopped versions left without an active enrollment. Rows are taken `FOR UPDATE SKIP LOCKED`, so
  * several workers sweep at once without waiting for each other. Returns the enrollments ended plus such
- * items cancelled: 0 when nothing is left (or everything left is being swept by another worker).
+ * items cancelled: 0 when nothing is left (or everything left is being swept by another worker). A scope
+ * left with nothing active, pending or claimed is marked swept (`swept_at`) and never looked at again.
  */
 export function makePgSweep(ctx: PgContext): (now: Millis, limit: number) => Promise<number> {
   return (now, limit) =>
@@ -66,6 +81,9 @@ export function makePgSweep(ctx: PgContext): (now: Millis, limit: number) => Pro
               );
       }
       await flushDeltas(tx, deltas);
+      /* Marked from this transaction's snapshot: a scope whose last rows another worker is ending right
+         now still shows them, and is marked by a later sweep. */
+      await tx.query(MARK_SWEPT_SQL, [now]);
       return limit - left;
     });
 }

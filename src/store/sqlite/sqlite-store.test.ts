@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { describeStoreContract } from "../contract/store-contract.js";
 import { T0, WS, advanceToAction, enrollOne, liveJourney } from "../contract/contract-fixtures.js";
-import type { CounterCheck, ScopeCounts } from "../contract/contract-lifecycle-fixtures.js";
+import type { CounterCheck, ScopeCounts, StoreInspector } from "../contract/contract-lifecycle-fixtures.js";
 import type { Store } from "../store.js";
 import { createSqliteStore } from "./sqlite-store.js";
 
@@ -16,12 +16,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 type Scope = "version" | "run";
 /**
  * Test-only: the SQLite rows behind the lifecycle counters, counted by scanning, next to the stored
- * counters. Opens its own read-only connection per call. Only the counter property uses it.
+ * counters, and the scopes the sweep still visits. Opens its own read-only connection per call.
  */
-function inspectSqlite(path: string): {
-  versionCounters(versionId: string): Promise<CounterCheck>;
-  runCounters(runId: string): Promise<CounterCheck>;
-} {
+function inspectSqlite(path: string): StoreInspector {
   const check = (scope: Scope, id: string): CounterCheck => {
     const db = new Database(path, { readonly: true });
     try {
@@ -53,6 +50,18 @@ function inspectSqlite(path: string): {
   return {
     versionCounters: (versionId) => Promise.resolve(check("version", versionId)),
     runCounters: (runId) => Promise.resolve(check("run", runId)),
+    unswept: () => {
+      const db = new Database(path, { readonly: true });
+      try {
+        const ids = (sql: string) => db.prepare<[], string>(sql).pluck().all();
+        return Promise.resolve({
+          versions: ids("SELECT id FROM versions WHERE status = 'stopped' AND swept_at IS NULL ORDER BY id"),
+          runs: ids("SELECT id FROM runs WHERE status = 'aborted' AND swept_at IS NULL ORDER BY id"),
+        });
+      } finally {
+        db.close();
+      }
+    },
   };
 }
 
@@ -102,6 +111,7 @@ describe("SQLite adapter", () => {
       { number: 2, name: "000002_lifecycle.sql" },
       { number: 3, name: "000003_leases.sql" },
       { number: 4, name: "000004_run_executor.sql" },
+      { number: 5, name: "000005_swept_scopes.sql" },
     ]);
   });
 

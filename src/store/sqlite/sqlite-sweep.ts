@@ -11,17 +11,24 @@ import { countNodeAction } from "../shared/deltas.js";
  * batches (`stopped`, `aborted`, `expired`) and cancel their pending items. Scopes are found through
  * their counters (`active_enrollments > 0`), enrollments through the active-by-version and active-by-run
  * indexes: nothing else is scanned. Pending items of a stopped version left without an active enrollment
- * are cancelled too. Returns the enrollments ended plus such items cancelled: 0 when nothing is left.
+ * are cancelled too. A scope left with nothing active, pending or claimed is marked swept (`swept_at`) and
+ * never looked at again. Returns the enrollments ended plus such items cancelled: 0 when nothing is left.
  */
 export function makeSqliteSweep(
   db: SqliteDb,
   endEnrollments: SqliteEndEnrollments,
 ): (now: Millis, limit: number) => number {
   const stopped = db
-    .prepare<[], string>("SELECT id FROM versions WHERE status = 'stopped' AND active_enrollments > 0")
+    .prepare<
+      [],
+      string
+    >("SELECT id FROM versions WHERE status = 'stopped' AND swept_at IS NULL AND active_enrollments > 0")
     .pluck();
   const aborted = db
-    .prepare<[], string>("SELECT id FROM runs WHERE status = 'aborted' AND active_enrollments > 0")
+    .prepare<
+      [],
+      string
+    >("SELECT id FROM runs WHERE status = 'aborted' AND swept_at IS NULL AND active_enrollments > 0")
     .pluck();
   const expired = db
     .prepare<[number, number], string>(
@@ -37,7 +44,10 @@ export function makeSqliteSweep(
     `SELECT ${ENDABLE_COLUMNS} FROM enrollments WHERE run_id = ? AND status = 'active' LIMIT ?`,
   );
   const leftover = db
-    .prepare<[], string>("SELECT id FROM versions WHERE status = 'stopped' AND pending_outbox > 0")
+    .prepare<
+      [],
+      string
+    >("SELECT id FROM versions WHERE status = 'stopped' AND swept_at IS NULL AND pending_outbox > 0")
     .pluck();
   const cancelLeftover = db.prepare<
     [number, string, number],
@@ -46,6 +56,18 @@ export function makeSqliteSweep(
     `UPDATE outbox SET status = 'cancelled', completed_at = ?
       WHERE id IN (SELECT id FROM outbox WHERE version_id = ? AND status = 'pending' LIMIT ?)
       RETURNING workspace_id, run_id, node_id, version_id`,
+  );
+  /* Nothing claimed either: an item in flight may still come back as a retry, which the next sweep
+     cancels. A scope marked here is never visited again. */
+  const markVersions = db.prepare<[number]>(
+    `UPDATE versions SET swept_at = ?
+      WHERE status = 'stopped' AND swept_at IS NULL
+        AND active_enrollments = 0 AND pending_outbox = 0 AND claimed_outbox = 0`,
+  );
+  const markRuns = db.prepare<[number]>(
+    `UPDATE runs SET swept_at = ?
+      WHERE status = 'aborted' AND swept_at IS NULL
+        AND active_enrollments = 0 AND pending_outbox = 0 AND claimed_outbox = 0`,
   );
   const flush = makeSqliteFlushDeltas(db);
 
@@ -72,6 +94,8 @@ export function makeSqliteSweep(
       }
     }
     flush(deltas);
+    markVersions.run(now);
+    markRuns.run(now);
     return limit - left;
   });
 }
