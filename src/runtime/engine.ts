@@ -151,8 +151,7 @@ export function createEngine(options: EngineOptions): Engine {
   let loop: Promise<void> | null = null;
   let runsLoop: Promise<void> | null = null;
   const runWaker = createWaker();
-  let wake: (() => void) | null = null;
-  let poked = false;
+  const roundWaker = createWaker();
 
   async function fireSchedules(now: Millis): Promise<number> {
     const due = await store.dueSchedules(now);
@@ -299,25 +298,7 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   function poke(): void {
-    poked = true;
-    wake?.();
-  }
-
-  async function sleep(ms: number): Promise<void> {
-    if (poked) {
-      poked = false;
-      return;
-    }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        wake = null;
-        resolve();
-      }
-      wake = done;
-    });
-    poked = false;
+    roundWaker.wake();
   }
 
   async function runLoop(): Promise<void> {
@@ -327,10 +308,10 @@ export function createEngine(options: EngineOptions): Engine {
         if (busy(r)) continue;
         const next = await store.nextDueAt();
         const untilDue = next === null || manualClock ? pollIntervalMs : Math.max(0, next - clock.now());
-        await sleep(Math.min(pollIntervalMs, untilDue));
+        await roundWaker.sleep(Math.min(pollIntervalMs, untilDue));
       } catch (error) {
         logger?.error({ err: error }, "engine round failed");
-        await sleep(pollIntervalMs);
+        await roundWaker.sleep(pollIntervalMs);
       }
     }
   }
@@ -376,7 +357,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
     async stop() {
       running = false;
-      wake?.();
+      roundWaker.wake();
       runWaker.wake();
       await loop;
       loop = null;
