@@ -1,9 +1,11 @@
 import type { Millis } from "../../core/index.js";
 import { toOutboxItem, type DbClaimable } from "../shared/rows.js";
-import { countNodeAction, countOutbox, newBatchDeltas } from "../shared/deltas.js";
+import { countNodeAction, countOutbox, newBatchDeltas, type BatchDeltas } from "../shared/deltas.js";
 import type { OutboxItem } from "../store.js";
 import type { PgContext } from "./postgres-context.js";
 import { flushDeltas } from "./postgres-counters.js";
+import type { Tx } from "./postgres-db.js";
+import { ENDABLE_COLUMNS, endEnrollments, type DbEndable } from "./postgres-end-enrollments.js";
 import { shareRuns, shareVersions } from "./postgres-locks.js";
 
 const COLUMNS = `o.workspace_id, o.id, o.version_id, o.run_id, o.enrollment_id, o.node_id, o.payload, o.retry,
@@ -13,9 +15,10 @@ const COLUMNS = `o.workspace_id, o.id, o.version_id, o.run_id, o.enrollment_id, 
  * `Store.claimOutbox`, the brake's side of the claim (ARCHITECTURE, "The brake guarantee"): share-lock
  * the dispatchable versions, then re-read their statuses in the next statement, which takes the items with
  * `FOR UPDATE SKIP LOCKED` (concurrent workers take different items); share-lock their runs, then re-read
- * the runs' statuses in the next statement, the update, which leaves the items of aborted runs untouched. A stop or run abort holds the exclusive lock while it writes
- * the status, so this claim either commits before it (dispatched before the stop) or reads the new status
- * and takes nothing. The claim's commit is the dispatch.
+ * the runs' statuses in the next statement, the update, which leaves the items of aborted runs untouched
+ * (they are settled instead: see `settleAborted`). A stop or run abort holds the exclusive lock while it
+ * writes the status, so this claim either commits before it (dispatched before the stop) or reads the new
+ * status and takes nothing. The claim's commit is the dispatch.
  */
 export function makePgClaimOutbox(
   ctx: PgContext,
@@ -40,16 +43,14 @@ export function makePgClaimOutbox(
         `WITH v AS (SELECT id FROM versions WHERE id = ANY($1::text[]) AND status IN ('live', 'closed')),
          pending AS (
            SELECT c.* FROM v, LATERAL (
-             SELECT ${COLUMNS} FROM outbox o LEFT JOIN runs r ON r.id = o.run_id
+             SELECT ${COLUMNS} FROM outbox o
               WHERE o.version_id = v.id AND o.status = 'pending' AND o.available_at <= $2
-                AND (r.status IS NULL OR r.status <> 'aborted')
               ORDER BY o.available_at LIMIT $3 FOR UPDATE OF o SKIP LOCKED) c
          ),
          expired AS (
            SELECT c.* FROM v, LATERAL (
-             SELECT ${COLUMNS} FROM outbox o LEFT JOIN runs r ON r.id = o.run_id
+             SELECT ${COLUMNS} FROM outbox o
               WHERE o.version_id = v.id AND o.status = 'claimed' AND o.lease_until <= $2
-                AND (r.status IS NULL OR r.status <> 'aborted')
               ORDER BY o.lease_until LIMIT $3 FOR UPDATE OF o SKIP LOCKED) c
          )
          SELECT * FROM pending UNION ALL SELECT * FROM expired
@@ -76,6 +77,12 @@ export function makePgClaimOutbox(
       );
       const taken = new Set(claimed.map((row) => row.id));
       const deltas = newBatchDeltas();
+      await settleAborted(
+        tx,
+        found.filter((row) => !taken.has(row.id)),
+        now,
+        deltas,
+      );
       const items = found
         .filter((row) => taken.has(row.id))
         .map((row): OutboxItem => {
@@ -89,4 +96,40 @@ export function makePgClaimOutbox(
       await flushDeltas(tx, deltas);
       return items;
     });
+}
+
+/**
+ * The rows a claim found but did not take are items of aborted runs (the update leaves nothing else).
+ * They are settled here, as the sweep would, so that the next claim does not walk them again: a claim
+ * costs at most `limit` rows per version however many items an aborted run has left. A pending item's
+ * enrollment is ended (`aborted`, which cancels the item); one locked by a concurrent sweep is left to it.
+ * A claimed item whose lease ran out is cancelled: it was dispatched before the abort and is never retried.
+ */
+async function settleAborted(
+  tx: Tx,
+  rows: readonly DbClaimable[],
+  now: Millis,
+  deltas: BatchDeltas,
+): Promise<void> {
+  const pending = rows.filter((row) => row.status === "pending").map((row) => row.enrollment_id);
+  if (pending.length > 0) {
+    const endable = await tx.query<DbEndable>(
+      `SELECT ${ENDABLE_COLUMNS} FROM enrollments WHERE id = ANY($1::text[]) AND status = 'active'
+        ORDER BY id FOR UPDATE SKIP LOCKED`,
+      [pending],
+    );
+    await endEnrollments(tx, endable, "aborted", now, deltas);
+  }
+  const expired = rows.filter((row) => row.status === "claimed");
+  if (expired.length > 0) {
+    const cancelled = await tx.query<{ id: string }>(
+      `UPDATE outbox SET status = 'cancelled', completed_at = $1, lease_until = NULL
+        WHERE id = ANY($2::text[]) AND status = 'claimed' RETURNING id`,
+      [now, expired.map((row) => row.id)],
+    );
+    const done = new Set(cancelled.map((row) => row.id));
+    for (const row of expired) {
+      if (done.has(row.id)) countOutbox(deltas, row.version_id, row.run_id, "claimed", "cancelled");
+    }
+  }
 }

@@ -3,9 +3,10 @@ import type { PgContext } from "./postgres-context.js";
 
 /**
  * `Store.nextDueAt`: the earliest time anything becomes actionable: a due enrollment of a runnable
- * version, a pending outbox item (of a run not aborted) of a dispatchable version, or a claimed item's
- * lease running out. Per version, through the per-version indexes, so that held rows (paused, stopped)
- * never make a scheduler spin and are never scanned.
+ * version, a pending outbox item of a dispatchable version, or a claimed item's lease running out. Per
+ * version, through the per-version indexes, so that held rows (paused, stopped) never make a scheduler
+ * spin and are never scanned. An aborted run's items count: the next claim settles them (one index
+ * probe here, not a walk past the run's backlog).
  */
 export function makePgNextDueAt(ctx: PgContext): () => Promise<Millis | null> {
   return async () => {
@@ -17,9 +18,9 @@ export function makePgNextDueAt(ctx: PgContext): () => Promise<Millis | null> {
              WHERE version_id = v.id AND status = 'active' AND due_at IS NOT NULL
              ORDER BY due_at LIMIT 1) d),
          (SELECT MIN(p.at) FROM v, LATERAL (
-            SELECT o.available_at AS at FROM outbox o LEFT JOIN runs r ON r.id = o.run_id
-             WHERE o.version_id = v.id AND o.status = 'pending' AND (r.status IS NULL OR r.status <> 'aborted')
-             ORDER BY o.available_at LIMIT 1) p
+            SELECT available_at AS at FROM outbox
+             WHERE version_id = v.id AND status = 'pending'
+             ORDER BY available_at LIMIT 1) p
            WHERE v.status <> 'paused'),
          (SELECT MIN(l.at) FROM v, LATERAL (
             SELECT lease_until AS at FROM outbox

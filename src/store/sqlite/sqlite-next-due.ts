@@ -4,7 +4,8 @@ import type { SqliteDb } from "./sqlite-db.js";
 /**
  * `Store.nextDueAt`: the earliest time anything becomes actionable: a due enrollment of a runnable
  * version, a pending outbox item of a dispatchable version, or a claimed item's lease running out.
- * Per version, so that held rows (paused, stopped) never make a scheduler spin.
+ * Per version, so that held rows (paused, stopped) never make a scheduler spin. An aborted run's items
+ * count: the next claim settles them (one index probe here, not a walk past the run's backlog).
  */
 export function makeSqliteNextDueAt(db: SqliteDb): () => Millis | null {
   const versions = db.prepare<[], { id: string; status: string }>(
@@ -17,10 +18,10 @@ export function makeSqliteNextDueAt(db: SqliteDb): () => Millis | null {
     >("SELECT MIN(due_at) FROM enrollments WHERE version_id = ? AND status = 'active' AND due_at IS NOT NULL")
     .pluck();
   const pending = db
-    .prepare<[string], number | null>(
-      `SELECT MIN(o.available_at) FROM outbox o LEFT JOIN runs r ON r.id = o.run_id
-        WHERE o.version_id = ? AND o.status = 'pending' AND (r.status IS NULL OR r.status <> 'aborted')`,
-    )
+    .prepare<
+      [string],
+      number | null
+    >("SELECT MIN(available_at) FROM outbox WHERE version_id = ? AND status = 'pending'")
     .pluck();
   const leased = db
     .prepare<

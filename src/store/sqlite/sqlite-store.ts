@@ -56,7 +56,7 @@ function prepareOperations(db: SqliteDb) {
       endEnrollments,
     ),
     nextDueAt: makeSqliteNextDueAt(db),
-    claimOutbox: makeSqliteClaimOutbox(db),
+    claimOutbox: makeSqliteClaimOutbox(db, endEnrollments),
     completeOutbox: makeSqliteCompleteOutbox(db),
     renewLeases: makeSqliteRenewLeases(db),
     runs: makeSqliteRuns(db),
