@@ -1,24 +1,25 @@
 import { NotFoundError, planRunAction, type Run } from "../../core/index.js";
 import type { LifecycleOutcome, RunCommand } from "../lifecycle.js";
 import { toLifecycleCounts, toRun, toVersion } from "../shared/rows.js";
-import { announce } from "./postgres-announce.js";
+import { changeAndAnnounce } from "./postgres-announce.js";
 import type { PgContext } from "./postgres-context.js";
 import type { Tx } from "./postgres-db.js";
-import { lockRun } from "./postgres-locks.js";
+import { lockRunLead } from "./postgres-locks.js";
 import type { PgRunRow } from "./postgres-rows.js";
 import { poolQuery, readRunScope, readVersionScope, type PgQuery } from "./postgres-scope-rows.js";
 
 type RunOutcome = LifecycleOutcome & { readonly run: Run };
 
 /**
- * `Store.abortRun`: the brake scoped to one run. The run's EXCLUSIVE advisory lock is taken first (claims
- * and steps of the run's items hold the shared one), then the run is re-read and planned, ONE row is
- * written (the run's status), the counts come from the run's sharded counters (O(1)), and an audit entry
- * and a notification are left. Claims skip the items of aborted runs; the sweep ends their enrollments.
+ * `Store.abortRun`: the brake scoped to one run. The run's EXCLUSIVE advisory lock is taken first, with
+ * BEGIN (claims and steps of the run's items hold the shared one), then the run is re-read and planned,
+ * ONE row is written (the run's status), the counts come from the run's sharded counters (O(1)), and an
+ * audit entry and a notification are left, in the same statement as the write. Claims skip the items of
+ * aborted runs; the sweep ends their enrollments.
  */
 export function makePgAbortRun(ctx: PgContext): (command: RunCommand) => Promise<RunOutcome> {
   return async (c) => {
-    if (c.dryRun !== true) return ctx.tx("durable", (tx) => apply(tx, c));
+    if (c.dryRun !== true) return ctx.tx("durable", (tx) => apply(tx, c), lockRunLead(c.runId));
     const { row, base } = await plan(poolQuery(ctx), c);
     return { ...base, dryRun: true, auditId: null, run: toRun(row) };
   };
@@ -39,23 +40,26 @@ async function plan(q: PgQuery, c: RunCommand) {
 }
 
 async function apply(tx: Tx, c: RunCommand): Promise<RunOutcome> {
-  await lockRun(tx, c.runId);
+  /* The exclusive lock was taken with BEGIN (lockRunLead): the reads' snapshots come after it. */
   const { row, version, base } = await plan(tx, c);
-  const [after] = await tx.query<PgRunRow>(
-    "UPDATE runs SET status = 'aborted', ended_at = $2 WHERE id = $1 RETURNING *",
-    [row.id, c.now],
+  const { id, row: after } = await changeAndAnnounce<PgRunRow>(
+    tx,
+    {
+      sql: "UPDATE runs SET status = 'aborted', ended_at = $2 WHERE id = $1 RETURNING *",
+      values: [row.id, c.now],
+    },
+    {
+      version,
+      action: "run:aborted",
+      runId: row.id,
+      actor: c.actor,
+      reason: c.reason,
+      counts: base.counts,
+      detail: { from: row.status, to: base.to, trigger: row.trigger },
+      now: c.now,
+    },
   );
   if (!after) throw new NotFoundError("run", c.runId);
-  const { id } = await announce(tx, {
-    version,
-    action: "run:aborted",
-    runId: row.id,
-    actor: c.actor,
-    reason: c.reason,
-    counts: base.counts,
-    detail: { from: row.status, to: base.to, trigger: row.trigger },
-    now: c.now,
-  });
   tx.scopeEnded({ runId: row.id });
   return { ...base, dryRun: false, auditId: id, run: toRun({ ...row, ...after }) };
 }

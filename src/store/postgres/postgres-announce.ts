@@ -2,7 +2,6 @@ import type { Millis } from "../../core/index.js";
 import type { Actor, LifecycleCounts } from "../lifecycle.js";
 import { timeOrderedId } from "../shared/ids.js";
 import type { DbVersion } from "../shared/rows.js";
-import { writeAudit } from "./postgres-audit.js";
 import type { Tx } from "./postgres-db.js";
 
 /** What a lifecycle write leaves behind: one audit entry, and a notification unless `notify` is false. */
@@ -18,63 +17,70 @@ export interface Announcement extends Actor {
   readonly notify?: boolean;
 }
 
+/** The transition's one-row write, `UPDATE ... RETURNING *` with its own `$1`, `$2`... values. */
+export interface RowChange {
+  readonly sql: string;
+  readonly values: readonly unknown[];
+}
+
 /**
  * Write an announcement inside the caller's transaction; returns the audit entry's id and seq (taken
  * from `lifecycle_seq`: call it after the transition's brake lock). The audit entry and the notification
  * (titled with the journey's name) are written by one statement: the brake's transactions stay short.
  */
 export async function announce(tx: Tx, a: Announcement): Promise<{ id: string; seq: number }> {
-  const v = a.version;
-  const audit = {
-    workspaceId: v.workspace_id,
-    at: a.now,
-    actor: a.actor,
-    reason: a.reason,
-    action: a.action,
-    journeyId: v.journey_id,
-    versionId: v.id,
-    runId: a.runId ?? null,
-    counts: a.counts,
-    detail: a.detail,
-  };
-  if (a.notify === false) {
-    const recorded = await writeAudit(tx, audit);
-    return { id: recorded.id, seq: recorded.seq };
-  }
-  const auditId = timeOrderedId(a.now);
-  const notificationId = timeOrderedId(a.now);
-  const [noun, verb] = a.action.split(":");
-  const subject = noun === "run" ? `a run of version ${v.number}` : `version ${v.number}`;
-  const detail = { ...a.detail, actor: a.actor, reason: a.reason, counts: a.counts, auditId };
-  const [row] = await tx.query<{ seq: number }>(
-    `WITH recorded AS (
-       INSERT INTO audit (workspace_id, id, seq, at, actor, reason, action, journey_id, version_id, run_id, counts,
-                          detail)
-       VALUES ($1, $2, nextval('lifecycle_seq'), $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       RETURNING seq
-     ), notified AS (
-       INSERT INTO notifications (workspace_id, id, at, type, journey_id, version_id, title, detail)
-       SELECT $1, $12, $3, $6, $7, $8,
-              'Journey "' || COALESCE((SELECT name FROM journeys WHERE id = $7), $7) || '": ' || $13, $14
-     )
-     SELECT seq FROM recorded`,
-    [
-      v.workspace_id,
-      auditId,
-      a.now,
-      a.actor,
-      a.reason,
-      a.action,
-      v.journey_id,
-      v.id,
-      audit.runId,
-      a.counts === null ? null : JSON.stringify(a.counts),
-      JSON.stringify(a.detail),
-      notificationId,
-      `${subject} ${verb ?? a.action}`,
-      JSON.stringify(detail),
-    ],
-  );
+  const values: unknown[] = [];
+  const { auditId, ctes } = announcementCtes(a, values);
+  const [row] = await tx.query<{ seq: number }>(`WITH ${ctes} SELECT seq FROM recorded`, values);
   if (!row) throw new Error(`audit entry ${auditId} was not written`);
   return { id: auditId, seq: row.seq };
+}
+
+/**
+ * {@link announce}, with the transition's status write in the same statement: one round trip for both.
+ * Returns the audit entry's id and the changed row, undefined when the change matched no row (the
+ * caller throws, and the transaction, announcement included, rolls back).
+ */
+export async function changeAndAnnounce<R extends object>(
+  tx: Tx,
+  change: RowChange,
+  a: Announcement,
+): Promise<{ id: string; row: R | undefined }> {
+  const values = [...change.values];
+  const { auditId, ctes } = announcementCtes(a, values);
+  /* Every data-modifying CTE runs to completion whether or not the outer SELECT reads it. */
+  const [row] = await tx.query<R>(`WITH changed AS (${change.sql}), ${ctes} SELECT * FROM changed`, values);
+  return { id: auditId, row };
+}
+
+/** The `recorded` (audit, RETURNING seq) and `notified` CTEs; their values are appended to `values`. */
+function announcementCtes(a: Announcement, values: unknown[]): { auditId: string; ctes: string } {
+  const p = (value: unknown): string => `$${values.push(value)}`;
+  const v = a.version;
+  const auditId = timeOrderedId(a.now);
+  const [ws, at, action, journey, version] = [v.workspace_id, a.now, a.action, v.journey_id, v.id].map(p);
+  const [id, actor, reason, run] = [auditId, a.actor, a.reason, a.runId ?? null].map(p);
+  const counts = p(a.counts === null ? null : JSON.stringify(a.counts));
+  const recorded = `recorded AS (
+       INSERT INTO audit (workspace_id, id, seq, at, actor, reason, action, journey_id, version_id, run_id,
+                          counts, detail)
+       VALUES (${ws}, ${id}, nextval('lifecycle_seq'), ${at}, ${actor}, ${reason}, ${action}, ${journey},
+               ${version}, ${run}, ${counts}, ${p(JSON.stringify(a.detail))})
+       RETURNING seq
+     )`;
+  if (a.notify === false) return { auditId, ctes: recorded };
+  const [noun, verb] = a.action.split(":");
+  const subject = noun === "run" ? `a run of version ${v.number}` : `version ${v.number}`;
+  const title = p(`${subject} ${verb ?? a.action}`);
+  const detail = p(
+    JSON.stringify({ ...a.detail, actor: a.actor, reason: a.reason, counts: a.counts, auditId }),
+  );
+  const notified = `notified AS (
+       INSERT INTO notifications (workspace_id, id, at, type, journey_id, version_id, title, detail)
+       SELECT ${ws}, ${p(timeOrderedId(a.now))}, ${at}, ${action}, ${journey}, ${version},
+              'Journey "' || COALESCE((SELECT name FROM journeys WHERE id = ${journey}), ${journey}) || '": '
+                || ${title},
+              ${detail}
+     )`;
+  return { auditId, ctes: `${recorded}, ${notified}` };
 }

@@ -12,8 +12,11 @@ import {
 export interface PgContext {
   readonly pool: PgPool;
   readonly options: PostgresStoreOptions;
-  /** Run `body` in one transaction (see `transaction`): `durable` for acknowledged writes. */
-  tx<T>(durability: Durability, body: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Run `body` in one transaction (see `transaction`): `durable` for acknowledged writes. `lead` is a
+   * statement without parameters sent with BEGIN, e.g. `lockVersionLead(id)`.
+   */
+  tx<T>(durability: Durability, body: (tx: Tx) => Promise<T>, lead?: string): Promise<T>;
   /** One statement outside a transaction, for reads. */
   read<R extends object>(text: string, values?: readonly unknown[]): Promise<R[]>;
 }
@@ -23,7 +26,7 @@ export function createPgContext(pool: PgPool, options: PostgresStoreOptions): Pg
   return {
     pool,
     options,
-    tx: (durability, body) => transaction(pool, options, durability, body),
+    tx: (durability, body, lead) => transaction(pool, options, durability, body, lead),
     read: (text, values) => read(pool, text, values),
   };
 }

@@ -75,17 +75,30 @@ const MAX_ATTEMPTS = 5;
  * Run `body` in one READ COMMITTED transaction on a pooled connection: COMMIT when it returns, ROLLBACK
  * when it throws. A deadlock or serialization failure re-runs the whole body (up to 5 attempts), so the
  * body must not have effects outside the transaction (the engine's callbacks are pure).
- * Wake-ups and ended scopes are sent with `pg_notify` right after the commit, at most one wake-up per
+ * `lead`, when given, is one statement without parameters (values quoted with `escapeLiteral`) that
+ * travels with BEGIN in the same round trip, before the body: a lifecycle transition's exclusive lock
+ * (postgres-locks.ts). Each of the body's statements still takes its snapshot after it.
+ * Wake-ups and ended scopes are sent with `pg_notify` after the commit, at most one wake-up per
  * transaction. Not inside it: a committing transaction that notifies holds a server-wide lock while it
  * waits for the disk, so every notifying commit (a stop's among them) would queue behind the others.
- * They are hints: a notification lost to a crash between the two costs at most a poll interval.
+ * The commit is the answer: the result is returned without waiting for them, and the connection goes back
+ * to the pool once they are sent. They are hints: a notification lost to a crash costs at most a poll
+ * interval.
  */
 export async function transaction<T>(
   pool: PgPool,
   options: PostgresStoreOptions,
   durability: Durability,
   body: (tx: Tx) => Promise<T>,
+  lead?: string,
 ): Promise<T> {
+  const begin = [
+    "BEGIN",
+    ...(durability === "progress" && (options.engineSynchronousCommit ?? "off") === "off"
+      ? ["SET LOCAL synchronous_commit = off"]
+      : []),
+    ...(lead === undefined ? [] : [lead]),
+  ].join("; ");
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     let wake = false;
@@ -97,18 +110,12 @@ export async function transaction<T>(
       scopeEnded: (scope) => void ended.push(scope),
       shard: Math.floor(Math.random() * COUNTER_SHARDS),
     };
+    let result: T;
     try {
-      /* One round trip: BEGIN and the commit mode travel together (simple protocol, no parameters). */
-      await client.query(
-        durability === "progress" && (options.engineSynchronousCommit ?? "off") === "off"
-          ? "BEGIN; SET LOCAL synchronous_commit = off"
-          : "BEGIN",
-      );
-      const result = await body(tx);
+      /* One round trip: BEGIN, the commit mode and the lead travel together (simple protocol). */
+      await client.query(begin);
+      result = await body(tx);
       await client.query("COMMIT");
-      await announceCommitted(client, wake, ended);
-      client.release();
-      return result;
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
       client.release();
@@ -116,18 +123,37 @@ export async function transaction<T>(
       if (typeof code === "string" && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
       throw error;
     }
+    announceCommitted(client, wake, ended);
+    return result;
   }
 }
 
-async function announceCommitted(client: pg.PoolClient, wake: boolean, ended: readonly EndedScope[]) {
-  try {
-    if (wake) await client.query("SELECT pg_notify($1, '')", [CHANNELS.wake]);
-    for (const scope of ended) {
-      await client.query("SELECT pg_notify($1, $2)", [CHANNELS.scopeEnded, JSON.stringify(scope)]);
-    }
-  } catch {
-    /* The transaction committed; a lost hint is covered by polling. */
+/**
+ * Send the hints of a committed transaction, in one statement, then release the client (exactly once,
+ * here). Not awaited by the caller. A client whose hint failed is dropped from the pool rather than reused.
+ */
+function announceCommitted(client: pg.PoolClient, wake: boolean, ended: readonly EndedScope[]): void {
+  const channels: string[] = [];
+  const payloads: string[] = [];
+  if (wake) {
+    channels.push(CHANNELS.wake);
+    payloads.push("");
   }
+  for (const scope of ended) {
+    channels.push(CHANNELS.scopeEnded);
+    payloads.push(JSON.stringify(scope));
+  }
+  if (channels.length === 0) {
+    client.release();
+    return;
+  }
+  void client
+    .query("SELECT pg_notify(c, p) FROM unnest($1::text[], $2::text[]) AS n (c, p)", [channels, payloads])
+    .then(
+      () => client.release(),
+      /* The transaction committed; a lost hint is covered by polling. */
+      (error: unknown) => client.release(error instanceof Error ? error : true),
+    );
 }
 
 /** Run one read-only statement outside a transaction. */

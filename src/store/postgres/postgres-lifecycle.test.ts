@@ -1,4 +1,6 @@
-import { afterEach, expect, it } from "vitest";
+import pg from "pg";
+import { afterEach, expect, it, vi } from "vitest";
+import { NotFoundError } from "../../core/index.js";
 import { describePostgres, freshSchemaUrl, useFreshDatabase } from "../../../test/support/postgres.js";
 import {
   T0,
@@ -104,6 +106,61 @@ describePostgres("PostgreSQL lifecycle: the brake's transactions, sweep, audit",
       await claim;
     }
     expect(await stop).toMatchObject({ from: "live", to: "stopped" });
+  });
+
+  it("stop, close and pause take four round trips, a run abort five; the hints go after COMMIT", async () => {
+    const { store } = await fresh(databaseUrl());
+    const j = await liveJourney(store);
+    const run = await store.createRun(
+      { workspaceId: WS, journeyId: j.journey.id, versionId: j.version.id, trigger: "now" },
+      T0,
+    );
+    const sent = vi.spyOn(pg.Client.prototype, "query");
+    /* The first two words of each statement a client sends until the operation's answer. */
+    const acknowledged = async (operation: () => Promise<unknown>): Promise<string[]> => {
+      sent.mockClear();
+      await operation();
+      return sent.mock.calls.map((call) => String(call[0]).trim().split(/\s+/).slice(0, 2).join(" "));
+    };
+    try {
+      const [lock, read, write] = ["BEGIN; SELECT", "SELECT v.*,", "WITH changed"];
+      expect(await acknowledged(() => act(store, j, "pause", T0 + 1))).toEqual([lock, read, write, "COMMIT"]);
+      expect(await acknowledged(() => act(store, j, "close", T0 + 2))).toEqual([lock, read, write, "COMMIT"]);
+      const abort = () => store.abortRun({ ...OPS, workspaceId: WS, runId: run.id, now: T0 + 3 });
+      expect(await acknowledged(abort)).toEqual([
+        lock,
+        "SELECT r.*,",
+        read,
+        write,
+        "COMMIT",
+        "SELECT pg_notify(c,",
+      ]);
+      expect(await acknowledged(() => act(store, j, "stop", T0 + 4))).toEqual([
+        lock,
+        read,
+        write,
+        "COMMIT",
+        "SELECT pg_notify(c,",
+      ]);
+    } finally {
+      sent.mockRestore();
+    }
+  });
+
+  it("quotes an id in the lock that travels with BEGIN", async () => {
+    const { store } = await fresh(databaseUrl());
+    await expect(
+      store.changeVersionStatus({
+        ...OPS,
+        workspaceId: WS,
+        versionId: "v'); SELECT 1; --\\",
+        action: "stop",
+        now: T0,
+      }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(store.abortRun({ ...OPS, workspaceId: WS, runId: "r'\\'", now: T0 })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 
   it("a removal counts an item claimed before it as dispatching and cancels the pending one", async () => {
