@@ -8,6 +8,7 @@ export { ConditionOps, ConditionSchema, type Condition, type ConditionOp, type F
 export {
   JourneyDefinitionSchema,
   SettingsSchema,
+  GUARDRAIL_MAX_WINDOW_MS,
   type JourneyDefinition,
   type JourneyDefinitionInput,
   type JourneyNode,

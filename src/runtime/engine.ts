@@ -273,7 +273,7 @@ export function createEngine(options: EngineOptions): Engine {
     for (;;) {
       const report = await dispatchOnce(dispatcherDeps);
       claimed += report.claimed;
-      guardrails.record(report.outcomes, clock.now());
+      guardrails.record(report.outcomes);
       if (report.claimed < concurrency) return { claimed };
       if (othersDone() && performance.now() - started >= DISPATCH_SLICE_MS) return { claimed };
     }

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { ConflictError } from "../core/index.js";
+import { ConflictError, GUARDRAIL_MAX_WINDOW_MS } from "../core/index.js";
 import type { CompiledJourney, Millis } from "../core/index.js";
 import type { Store } from "../store/index.js";
 import type { ActionOutcome } from "./dispatcher.js";
@@ -18,34 +18,44 @@ export interface GuardrailDeps {
 }
 
 /**
- * Error-rate guardrails over the actions this process dispatched. `record` takes each dispatch round's
- * final results; `check` then evaluates the versions touched: per guardrail, the failed share of the
- * results within its window, once it counts `minAttempts`. Over the threshold it raises a
- * `guardrail:error_rate` notification (at most once per window), and with `pause` or `stop` applies
- * that action to the version (actor `guardrail`, the rate in the reason).
+ * Error-rate guardrails. `record` notes the versions whose actions this process completed; `check` then
+ * evaluates them: per guardrail, the failed share of the final results within its window, once they
+ * number `minAttempts`. Over the threshold it raises a `guardrail:error_rate` notification (at most once
+ * per window), and with `pause` or `stop` applies that action to the version (actor `guardrail`, the
+ * rate in the reason).
  *
- * The window lives in this process's memory: O(1) per result, no scan of the outbox. With several
- * worker processes each judges the share it dispatched.
+ * The figures are the store's (`actionOutcomes`, counted by `completeOutbox` per minute): every worker
+ * process judges the results of all of them, and the store lets one process raise each alert
+ * (`raiseGuardrailAlert`). A window is read in whole minutes, so it reaches back up to a minute further.
  */
 export interface Guardrails {
-  record(outcomes: readonly ActionOutcome[], now: Millis): void;
-  /** Returns how many guardrails fired. */
+  record(outcomes: readonly ActionOutcome[]): void;
+  /** Returns how many guardrails fired in this process. */
   check(now: Millis): Promise<number>;
 }
 
-interface Sample {
-  readonly at: Millis;
-  readonly nodeId: string;
-  readonly ok: boolean;
-}
+/** Outcome buckets are kept this long; a guardrail's window is at most `GUARDRAIL_MAX_WINDOW_MS`. */
+export const OUTCOME_RETENTION_MS = GUARDRAIL_MAX_WINDOW_MS + 60 * 60_000;
+
+const PRUNE_EVERY_MS = 10 * 60_000;
+const PRUNE_BATCH = 10_000;
 
 /** Build the guardrails of one engine. */
 export function createGuardrails(deps: GuardrailDeps): Guardrails {
-  const samples = new Map<string, { workspaceId: string; list: Sample[] }>();
-  const touched = new Set<string>();
-  /* Last alert per (version, guardrail index): one notification per window. */
+  /* Versions with guardrails whose actions completed here since the last check, with their workspace. */
+  const touched = new Map<string, string>();
+  /* This process's last alert per (version, guardrail index): spares the store a write within a window. */
   const lastAlert = new Map<string, Millis>();
+  let prunedAt: Millis | null = null;
 
+  /* Outcome buckets older than any window are deleted, a bounded batch at most once per PRUNE_EVERY_MS. */
+  async function prune(now: Millis): Promise<void> {
+    if (prunedAt !== null && now - prunedAt < PRUNE_EVERY_MS) return;
+    prunedAt = now;
+    await deps.store.pruneActionOutcomes(now - OUTCOME_RETENTION_MS, PRUNE_BATCH);
+  }
+
+  /** Raise the alert unless another process did within the window; then apply the guardrail's action. */
   async function fire(
     versionId: string,
     workspaceId: string,
@@ -54,30 +64,35 @@ export function createGuardrails(deps: GuardrailDeps): Guardrails {
     rate: number,
     attempts: number,
     now: Millis,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const g = journey.guardrails[index]!;
     const version = await deps.store.getVersion(workspaceId, versionId);
-    if (!version) return;
+    if (!version) return false;
     const percent = (x: number): string => `${Math.round(x * 1000) / 10}%`;
     const scope = g.nodeId === null ? "actions" : `action ${g.nodeId}`;
     const reason = `${scope} failed ${percent(rate)} of ${attempts} attempts within ${g.windowMs / 60_000} min (threshold ${percent(g.errorRate)})`;
-    await deps.store.addNotification({
-      workspaceId,
-      at: now,
-      type: "guardrail:error_rate",
-      journeyId: version.journeyId,
-      versionId,
-      title: `Guardrail: ${reason}`,
-      detail: {
-        nodeId: g.nodeId,
-        errorRate: rate,
-        threshold: g.errorRate,
-        attempts,
-        windowMs: g.windowMs,
-        action: g.action,
+    const alert = await deps.store.raiseGuardrailAlert(
+      { workspaceId, versionId, guardrail: index, windowMs: g.windowMs },
+      now,
+      {
+        workspaceId,
+        at: now,
+        type: "guardrail:error_rate",
+        journeyId: version.journeyId,
+        versionId,
+        title: `Guardrail: ${reason}`,
+        detail: {
+          nodeId: g.nodeId,
+          errorRate: rate,
+          threshold: g.errorRate,
+          attempts,
+          windowMs: g.windowMs,
+          action: g.action,
+        },
       },
-    });
-    if (g.action === "notify") return;
+    );
+    if (alert === null) return false;
+    if (g.action === "notify") return true;
     try {
       await deps.store.changeVersionStatus({
         workspaceId,
@@ -93,44 +108,40 @@ export function createGuardrails(deps: GuardrailDeps): Guardrails {
       if (!(error instanceof ConflictError)) throw error;
       deps.logger?.info({ versionId, action: g.action }, "guardrail action skipped: the version moved on");
     }
+    return true;
   }
 
   return {
-    record(outcomes, now) {
+    record(outcomes) {
       for (const o of outcomes) {
         const journey = deps.journeyOf(o.versionId);
-        if (!journey || journey.guardrails.length === 0) continue;
-        let entry = samples.get(o.versionId);
-        if (!entry) {
-          entry = { workspaceId: o.workspaceId, list: [] };
-          samples.set(o.versionId, entry);
-        }
-        entry.list.push({ at: now, nodeId: o.nodeId, ok: o.ok });
-        touched.add(o.versionId);
+        if (journey && journey.guardrails.length > 0) touched.set(o.versionId, o.workspaceId);
       }
     },
     async check(now) {
+      await prune(now);
       let fired = 0;
       const versions = [...touched];
       touched.clear();
-      for (const versionId of versions) {
-        const entry = samples.get(versionId);
+      for (const [versionId, workspaceId] of versions) {
         const journey = deps.journeyOf(versionId);
-        if (!entry || !journey) continue;
-        const longest = Math.max(...journey.guardrails.map((g) => g.windowMs));
-        entry.list = entry.list.filter((s) => s.at > now - longest);
+        if (!journey) continue;
         for (const [index, g] of journey.guardrails.entries()) {
           const key = `${versionId}#${index}`;
           const last = lastAlert.get(key);
           if (last !== undefined && now - last < g.windowMs) continue;
-          const inWindow = entry.list.filter(
-            (s) => s.at > now - g.windowMs && (g.nodeId === null || s.nodeId === g.nodeId),
+          const { ok, failed } = await deps.store.actionOutcomes(
+            workspaceId,
+            versionId,
+            g.nodeId,
+            now - g.windowMs,
           );
-          if (inWindow.length < g.minAttempts) continue;
-          const rate = inWindow.filter((s) => !s.ok).length / inWindow.length;
+          const attempts = ok + failed;
+          if (attempts < g.minAttempts) continue;
+          const rate = failed / attempts;
           if (rate < g.errorRate) continue;
+          if (!(await fire(versionId, workspaceId, index, journey, rate, attempts, now))) continue;
           lastAlert.set(key, now);
-          await fire(versionId, entry.workspaceId, index, journey, rate, inWindow.length, now);
           fired += 1;
         }
       }

@@ -18,6 +18,7 @@ import type {
   DispatchPayload,
   RetryPolicy,
 } from "../core/index.js";
+import type { GuardrailStore } from "./guardrails.js";
 import type { Actor, LifecycleStore } from "./lifecycle.js";
 
 /**
@@ -33,7 +34,7 @@ import type { Actor, LifecycleStore } from "./lifecycle.js";
  *   close and stop (the brake guarantee).
  * - Outbox claims re-read the version's (and run's) status in the claim transaction.
  */
-export interface Store extends LifecycleStore {
+export interface Store extends LifecycleStore, GuardrailStore {
   /** Apply numbered migrations. Idempotent. */
   migrate(): Promise<void>;
   /**

@@ -5,6 +5,8 @@ import type { Harness } from "../support/engine-harness.js";
 import { startHttpSink } from "../support/sinks.js";
 import type { HttpSink } from "../support/sinks.js";
 import { paths, threeHooks } from "./journeys.js";
+import { createChannelRegistry, createWebhookChannel } from "../../src/channels/index.js";
+import { createEngine } from "../../src/runtime/index.js";
 
 let h: Harness;
 let sink: HttpSink;
@@ -88,5 +90,43 @@ describeBackends("guardrails", (backend) => {
     await h.engine.drain();
     expect(await alerts()).toBe(2);
     expect((await h.store.getVersion(WS, version.id))?.status).toBe("live");
+  });
+
+  it("judge the results of every engine on the store, and raise one alert between them", async () => {
+    const version = await h.publish(
+      "shared",
+      guarded({ node: "hook1", errorRate: 0.5, window: "10m", minAttempts: 4, action: "notify" }),
+    );
+    const second = createEngine({
+      store: h.store,
+      clock: h.clock,
+      manualClock: h.clock,
+      channels: createChannelRegistry([createWebhookChannel()]),
+      workerId: "second-worker",
+    });
+    const alerts = async (): Promise<number> =>
+      (await h.store.listNotifications(WS, { journeyId: version.journeyId })).filter(
+        (n) => n.type === "guardrail:error_rate",
+      ).length;
+    try {
+      /* Each engine sends 3 (2 failed): under `minAttempts` for either alone, over the rate together. */
+      await h.engine.enroll(WS, version.journeyId, ["f1", "f2", "o1"]);
+      await h.engine.drain();
+      expect(await alerts()).toBe(0);
+      await h.engine.enroll(WS, version.journeyId, ["f3", "f4", "o2"]);
+      await second.drain();
+      expect(await alerts()).toBe(1);
+      const [alert] = (await h.store.listNotifications(WS, { journeyId: version.journeyId })).filter(
+        (n) => n.type === "guardrail:error_rate",
+      );
+      expect(alert?.detail).toMatchObject({ attempts: 6, errorRate: 4 / 6 });
+      /* The first engine now sees the rate too, within the same window: the alert is already raised. */
+      await h.engine.enroll(WS, version.journeyId, ["f5", "f6"]);
+      await h.engine.drain();
+      expect(sink.requests.filter((r) => /\/f[56]$/.test(r.url))).toHaveLength(2);
+      expect(await alerts()).toBe(1);
+    } finally {
+      await second.stop();
+    }
   });
 });

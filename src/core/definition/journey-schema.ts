@@ -2,6 +2,9 @@ import { z } from "zod";
 import { DurationSchema, NodeIdSchema } from "./fields.js";
 import { NodeSchema, type EntryTriggerSchema } from "./node-schema.js";
 
+/** The longest window a guardrail may watch: the store keeps action results per minute this long. */
+export const GUARDRAIL_MAX_WINDOW_MS = 7 * 86_400_000;
+
 /**
  * A guardrail: when an action's failure rate within `window` reaches `errorRate` (over at least
  * `minAttempts` completed attempts), raise a `guardrail:error_rate` notification, and with `pause` or
@@ -11,7 +14,7 @@ export const GuardrailSchema = z
   .strictObject({
     node: NodeIdSchema.optional().meta({ description: "The action node watched. @default every action node together" }),
     errorRate: z.number().gt(0).max(1).meta({ description: "Failed share of completed attempts, from 0 (exclusive) to 1." }),
-    window: DurationSchema.meta({ description: "How far back completions count, e.g. 10m." }),
+    window: DurationSchema.meta({ description: "How far back completions count, e.g. 10m; at most 7d." }),
     minAttempts: z.int().min(1).default(20).meta({ description: "Completions needed before the rate counts. @default 20" }),
     action: z
       .enum(["notify", "pause", "stop"])

@@ -52,6 +52,7 @@ const cases: [code: string, definition: unknown, path: string, nodeId: string | 
   ["waitless_loop", withNode(4, { next: "check" }), "nodes[2]", "check"],
   ["split_percent_sum", withNode(3, { paths: [{ percent: 50, next: "hook" }, { percent: 40, next: "mail" }] }), "nodes[3].paths", "ab"],
   ["invalid_duration", withNode(1, { duration: "5 fortnights" }), "nodes[1].duration", "wait1"],
+  ["invalid_value", { ...base(), settings: { guardrails: [{ errorRate: 0.5, window: "8d" }] } }, "settings.guardrails[0].window", undefined],
   [
     "invalid_cron",
     withNode(0, { trigger: { type: "audience", filter: { field: "profile.id", op: "exists" }, schedule: { type: "cron", cron: "every monday" } } }),

@@ -1,7 +1,8 @@
 import type { Issue } from "../errors.js";
 import { checkGraph, type IndexedNode } from "./graph-checks.js";
 import { DefinitionIssueCode as C } from "./issue-codes.js";
-import { JourneyDefinitionSchema, type JourneyDefinition } from "./journey-schema.js";
+import { GUARDRAIL_MAX_WINDOW_MS, JourneyDefinitionSchema, type JourneyDefinition } from "./journey-schema.js";
+import { tryParseDuration } from "../time/duration.js";
 import { checkNode } from "./node-checks.js";
 import { NodeSchema } from "./node-schema.js";
 import { fromZodIssues } from "./zod-issues.js";
@@ -48,8 +49,24 @@ export function analyseDefinition(json: unknown): DefinitionAnalysis {
   }
   for (const n of nodes) issues.push(...checkNode(n.node, `nodes[${n.index}]`));
   issues.push(...checkGraph(nodes, rawIds(json), complete));
+  if (parsed.success) issues.push(...checkGuardrailWindows(parsed.data));
   if (parsed.success && issues.length === 0) return { ok: true, definition: parsed.data, issues: [] };
   return { ok: false, issues };
+}
+
+/** A guardrail's window is at most `GUARDRAIL_MAX_WINDOW_MS`: longer results are not kept. */
+function checkGuardrailWindows(definition: JourneyDefinition): Issue[] {
+  return (definition.settings.guardrails ?? []).flatMap((g, i): Issue[] => {
+    const ms = tryParseDuration(g.window);
+    if (ms === null || ms <= GUARDRAIL_MAX_WINDOW_MS) return [];
+    return [
+      {
+        path: `settings.guardrails[${i}].window`,
+        code: C.invalidValue,
+        message: `"${g.window}" is longer than the longest guardrail window, 7d`,
+      },
+    ];
+  });
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Store } from "../store.js";
 import { describeAdvanceDueContract } from "./contract-advance-due.js";
 import { describeEnrollContract } from "./contract-enroll.js";
 import { useFreshStore } from "./contract-fixtures.js";
+import { describeGuardrailContract } from "./contract-guardrails.js";
 import { describeIsolationContract } from "./contract-isolation.js";
 import { describeJourneyContract } from "./contract-journeys.js";
 import { describeCloseContract } from "./contract-lifecycle-close.js";
@@ -58,6 +59,7 @@ export function describeStoreContract(
     describeRemoveContract(ctx);
     describeSweepListContract(ctx, inspect);
     describeNotificationContract(ctx);
+    describeGuardrailContract(ctx);
     describeCounterProperty(makeStore, inspect);
   });
 }

@@ -1,5 +1,5 @@
 import type { Millis } from "../../core/index.js";
-import { countOutbox, newBatchDeltas } from "../shared/deltas.js";
+import { countOutbox, countOutcome, newBatchDeltas } from "../shared/deltas.js";
 import type { OutboxCompletion } from "../store.js";
 import type { PgContext } from "./postgres-context.js";
 import { flushDeltas } from "./postgres-counters.js";
@@ -7,6 +7,8 @@ import type { Tx } from "./postgres-db.js";
 
 interface DbOwned {
   readonly id: string;
+  readonly workspace_id: string;
+  readonly node_id: string;
   readonly enrollment_id: string;
   readonly version_id: string;
   readonly run_id: string | null;
@@ -18,7 +20,8 @@ interface DbOwned {
  * statements. A `done` result wakes the enrollment only if it still waits for this very item. A `retry`
  * of an item whose enrollment has ended (stopped, aborted, removed) cancels the item instead: nobody
  * awaits it. Items are locked in id order; a completion for an item the worker no longer holds (its lease
- * ran out and another worker took it) is ignored, and so is a second completion of the same item.
+ * ran out and another worker took it) is ignored, and so is a second completion of the same item. A
+ * final result that was sent (not skipped) counts in `action_outcomes`, for the guardrails.
  */
 export function makePgCompleteOutbox(
   ctx: PgContext,
@@ -29,7 +32,7 @@ export function makePgCompleteOutbox(
       for (const c of completions) if (!byId.has(c.outboxId)) byId.set(c.outboxId, c);
       if (byId.size === 0) return;
       const owned = await tx.query<DbOwned>(
-        `SELECT o.id, o.enrollment_id, o.version_id, o.run_id,
+        `SELECT o.id, o.workspace_id, o.node_id, o.enrollment_id, o.version_id, o.run_id,
                 EXISTS (SELECT 1 FROM enrollments e WHERE e.id = o.enrollment_id AND e.status = 'active') AS active
            FROM outbox o
           WHERE o.id = ANY($1::text[]) AND o.status = 'claimed' AND o.worker_id = $2
@@ -58,6 +61,9 @@ export function makePgCompleteOutbox(
             input: JSON.stringify(input),
           });
           countOutbox(deltas, item.version_id, item.run_id, "claimed", "done");
+          if (c.result.ok || c.result.skipped !== true) {
+            countOutcome(deltas, item.workspace_id, item.version_id, item.node_id, now, c.result.ok);
+          }
         }
       }
       await closeDone(tx, done, now);

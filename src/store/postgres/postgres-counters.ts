@@ -35,6 +35,29 @@ export async function flushDeltas(tx: Tx, deltas: BatchDeltas): Promise<void> {
     );
   }
   await flushNodeStats(tx, deltas.nodes);
+  await flushOutcomes(tx, deltas.outcomes);
+}
+
+async function flushOutcomes(tx: Tx, deltas: BatchDeltas["outcomes"]): Promise<void> {
+  const rows = [...deltas.keys()].sort().map((key) => deltas.get(key)!);
+  if (rows.length === 0) return;
+  await tx.query(
+    `INSERT INTO action_outcomes AS o (workspace_id, version_id, node_id, bucket, shard, ok, failed)
+     SELECT w, v, n, b, $1, ok, f
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[])
+            AS t (w, v, n, b, ok, f)
+     ON CONFLICT (version_id, node_id, bucket, shard) DO UPDATE SET
+       ok = o.ok + excluded.ok, failed = o.failed + excluded.failed`,
+    [
+      tx.shard,
+      rows.map((r) => r.workspaceId),
+      rows.map((r) => r.versionId),
+      rows.map((r) => r.nodeId),
+      rows.map((r) => r.bucket),
+      rows.map((r) => r.ok),
+      rows.map((r) => r.failed),
+    ],
+  );
 }
 
 async function flushNodeStats(tx: Tx, deltas: NodeStatsDeltas): Promise<void> {

@@ -3,6 +3,7 @@ import { makePgCatalog } from "./postgres-catalog.js";
 import { createPgContext } from "./postgres-context.js";
 import { openPool, type PostgresStoreOptions } from "./postgres-db.js";
 import { makePgEngineOps } from "./postgres-engine.js";
+import { makePgGuardrails } from "./postgres-guardrails.js";
 import { makePgLifecycle } from "./postgres-lifecycle.js";
 import { migratePostgres, postgresSchemaStatus } from "./postgres-migrate.js";
 import { watchPostgres } from "./postgres-watch.js";
@@ -31,5 +32,6 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     ...makePgCatalog(ctx),
     ...makePgEngineOps(ctx),
     ...makePgLifecycle(ctx),
+    ...makePgGuardrails(ctx),
   };
 }

@@ -99,11 +99,50 @@ interface ScopeDelta {
 export interface BatchDeltas {
   readonly nodes: NodeStatsDeltas;
   readonly scopes: Map<string, ScopeDelta>;
+  readonly outcomes: Map<string, OutcomeDelta>;
 }
 
 /** An empty set of batch changes. */
 export function newBatchDeltas(): BatchDeltas {
-  return { nodes: new Map(), scopes: new Map() };
+  return { nodes: new Map(), scopes: new Map(), outcomes: new Map() };
+}
+
+/**
+ * The width of the time buckets in which final action results are counted for the guardrails
+ * (`action_outcomes`): a guardrail's window is read in whole buckets, so it reaches back up to one bucket
+ * further than its length.
+ */
+export const OUTCOME_BUCKET_MS = 60_000;
+
+/** Final action results of one action node within one bucket, summed over a batch. */
+export interface OutcomeDelta {
+  readonly workspaceId: string;
+  readonly versionId: string;
+  readonly nodeId: string;
+  /** The bucket's start: a multiple of {@link OUTCOME_BUCKET_MS}. */
+  readonly bucket: number;
+  ok: number;
+  failed: number;
+}
+
+/** Count one final action result (retries aside, skipped sends excluded) completed at `at`. */
+export function countOutcome(
+  deltas: BatchDeltas,
+  workspaceId: string,
+  versionId: string,
+  nodeId: string,
+  at: number,
+  ok: boolean,
+): void {
+  const bucket = Math.floor(at / OUTCOME_BUCKET_MS) * OUTCOME_BUCKET_MS;
+  const key = `${versionId}\u0000${nodeId}\u0000${bucket}`;
+  let delta = deltas.outcomes.get(key);
+  if (!delta) {
+    delta = { workspaceId, versionId, nodeId, bucket, ok: 0, failed: 0 };
+    deltas.outcomes.set(key, delta);
+  }
+  if (ok) delta.ok += 1;
+  else delta.failed += 1;
 }
 
 function scope(deltas: BatchDeltas, table: ScopeDelta["table"], id: string): ScopeDelta {

@@ -13,11 +13,18 @@ export function makeSqliteFlushDeltas(db: SqliteDb): (deltas: BatchDeltas) => vo
     );
   const statements = { versions: update("versions"), runs: update("runs") };
   const flushNodes = makeSqliteFlushNodeStats(db);
+  const outcome = db.prepare(
+    `INSERT INTO action_outcomes (workspace_id, version_id, node_id, bucket, ok, failed) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (version_id, node_id, bucket) DO UPDATE SET ok = ok + excluded.ok, failed = failed + excluded.failed`,
+  );
   return (deltas) => {
     for (const d of deltas.scopes.values()) {
       if (d.active === 0 && d.pending === 0 && d.claimed === 0 && d.done === 0 && d.cancelled === 0) continue;
       statements[d.table].run(d.active, d.pending, d.claimed, d.done, d.cancelled, d.id);
     }
     flushNodes(deltas.nodes);
+    for (const o of deltas.outcomes.values()) {
+      outcome.run(o.workspaceId, o.versionId, o.nodeId, o.bucket, o.ok, o.failed);
+    }
   };
 }

@@ -112,6 +112,7 @@ describe("SQLite adapter", () => {
       { number: 3, name: "000003_leases.sql" },
       { number: 4, name: "000004_run_executor.sql" },
       { number: 5, name: "000005_swept_scopes.sql" },
+      { number: 6, name: "000006_guardrails.sql" },
     ]);
   });
 

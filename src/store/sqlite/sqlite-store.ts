@@ -14,6 +14,7 @@ import { makeSqliteDevEmails } from "./sqlite-dev-emails.js";
 import { makeSqliteEndEnrollments } from "./sqlite-end-enrollments.js";
 import { makeSqliteEnroll, makeSqliteEnrollOne } from "./sqlite-enroll.js";
 import { makeSqliteFinishDrained } from "./sqlite-finish-drained.js";
+import { makeSqliteGuardrails } from "./sqlite-guardrails.js";
 import { makeSqliteJourneys } from "./sqlite-journeys.js";
 import { makeSqliteLifecycleReads } from "./sqlite-lifecycle-reads.js";
 import { makeSqliteWriteLog } from "./sqlite-log.js";
@@ -73,6 +74,7 @@ function prepareOperations(db: SqliteDb) {
     finishDrained: makeSqliteFinishDrained(db, announce),
     lifecycleReads: makeSqliteLifecycleReads(db),
     audit,
+    guardrails: makeSqliteGuardrails(db, audit),
   };
 }
 
@@ -214,5 +216,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     claimNotifications: (now, limit, leaseMs) =>
       settle(() => ops().audit.claimNotifications(now, limit, leaseMs)),
     markNotificationsDelivered: (ids, now) => settle(() => ops().audit.markNotificationsDelivered(ids, now)),
+    actionOutcomes: (workspaceId, versionId, nodeId, since) =>
+      settle(() => ops().guardrails.actionOutcomes(workspaceId, versionId, nodeId, since)),
+    raiseGuardrailAlert: (key, now, notification) =>
+      durable(() => ops().guardrails.raiseGuardrailAlert(key, now, notification)),
+    pruneActionOutcomes: (before, limit) =>
+      progress(() => ops().guardrails.pruneActionOutcomes(before, limit)),
   };
 }
