@@ -58,11 +58,15 @@ export function composeEngine(config: ProcessConfig, parts: EngineParts): Compos
 }
 
 /**
- * Hear the other processes that share the store (PostgreSQL): a `wake` pokes the engine's loops, a
- * `scopeEnded` drops claimed items of a stopped scope before their send. Resolves with the unsubscribe
+ * Hear the other processes that share the store (PostgreSQL): a `wake` pokes the engine's round loop, a
+ * `runCreated` its run loop, a `scopeEnded` drops claimed items of a stopped scope before their send. Resolves with the unsubscribe
  * call; stores without `watch` (SQLite) give a no-op.
  */
 export async function followStore(store: Store, engine: Engine): Promise<() => Promise<void>> {
   if (!store.watch) return () => Promise.resolve();
-  return store.watch({ wake: () => engine.notify(), scopeEnded: (scope) => engine.scopeEnded(scope) });
+  return store.watch({
+    wake: () => engine.notify(),
+    scopeEnded: (scope) => engine.scopeEnded(scope),
+    runCreated: () => engine.notifyRuns(),
+  });
 }

@@ -48,8 +48,10 @@ export interface Engine {
    * run loop was executing is released after its current page, for any worker to continue.
    */
   stop(): Promise<void>;
-  /** Wake the loops now (new events, enrollments, a publish). */
+  /** Wake the round loop now (new events, enrollments, a publish). */
   notify(): void;
+  /** Wake the run loop now: a run created elsewhere waits for an executor. */
+  notifyRuns(): void;
   /**
    * Process everything due at `clock.now()` until nothing is left, audience runs included: claimable runs
    * are executed to their end, and runs this engine's run loop is executing are awaited.
@@ -366,6 +368,7 @@ export function createEngine(options: EngineOptions): Engine {
       await Promise.allSettled([...runs]);
     },
     notify: poke,
+    notifyRuns: () => runWaker.wake(),
     drain,
     async advanceClockTo(to) {
       if (!manualClock) {

@@ -163,7 +163,8 @@ export interface Store extends LifecycleStore, GuardrailStore {
 
   /**
    * Hear what other processes sharing the database do: `wake` when work may be due (events, enrollments,
-   * outbox items, a publish or resume), `scopeEnded` right after a stop, run abort or removal commits.
+   * outbox items, a publish or resume), `scopeEnded` right after a stop, run abort or removal commits,
+   * `runCreated` when a run waits for an executor.
    * Adapters with one process per database (SQLite) do not implement it. Returns the unsubscribe call.
    */
   watch?(listener: StoreListener): Promise<() => Promise<void>>;
@@ -266,6 +267,8 @@ export type EndedScope =
 export interface StoreListener {
   wake(): void;
   scopeEnded(scope: EndedScope): void;
+  /** A run was created and waits for an executor. */
+  runCreated?(): void;
 }
 
 /** A tenant. */

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { createChannelRegistry } from "../../src/channels/index.js";
 import type { JsonObject, Run } from "../../src/core/index.js";
+import { followStore } from "../../src/cli/compose-engine.js";
 import { createEngine } from "../../src/runtime/index.js";
 import type { Engine } from "../../src/runtime/index.js";
 import type { Store } from "../../src/store/index.js";
@@ -181,6 +182,40 @@ describeBackends("audience runs executed by claimers", (backend) => {
     });
     expect(await enrollmentsOf(run)).toEqual(Object.fromEntries(MATCHING.map((p) => [p, 1])));
   });
+
+  if (backend === "postgres") {
+    it("a worker hears of a run created by another process at once, not at its next poll", async () => {
+      const worker = createEngine({
+        store: h.store,
+        clock: h.clock,
+        manualClock: h.clock,
+        channels: createChannelRegistry([]),
+        workerId: "engine-w",
+        leaseMs: LEASE,
+        runPageSize: PAGE,
+        pollIntervalMs: 600_000,
+      });
+      others.push(worker);
+      const unfollow = await followStore(h.store, worker);
+      try {
+        worker.start();
+        /* Let its loops find nothing and fall asleep for ten minutes. */
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const version = await h.publish("vip-run", vipRun);
+        const run = await onlyRun(version.id);
+        const deadline = Date.now() + 10_000;
+        while ((await h.store.getRun(WS, run.id))?.status !== "completed" && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        expect(await h.store.getRun(WS, run.id)).toMatchObject({
+          status: "completed",
+          enrolled: MATCHING.length,
+        });
+      } finally {
+        await unfollow();
+      }
+    });
+  }
 
   it("an engine whose loops never start (API only) creates runs and executes none", async () => {
     const version = await h.publish("vip-run", vipRun);

@@ -51,6 +51,8 @@ export interface Tx {
   wake(): void;
   /** Tell the other processes, at commit, that a scope ended (a stop, a run abort, a removal). */
   scopeEnded(scope: EndedScope): void;
+  /** Tell the workers, at commit, that a run waits for an executor (their run loops claim it at once). */
+  runCreated(): void;
   /**
    * The counter shard this transaction adds to, 0 to `COUNTER_SHARDS - 1`: random per transaction, so
    * that concurrent workers rarely add to the same row.
@@ -62,7 +64,11 @@ export interface Tx {
 export const COUNTER_SHARDS = 16;
 
 /** The NOTIFY channels Waymark uses. */
-export const CHANNELS = { wake: "waymark_wake", scopeEnded: "waymark_scope_ended" } as const;
+export const CHANNELS = {
+  wake: "waymark_wake",
+  scopeEnded: "waymark_scope_ended",
+  runCreated: "waymark_run_created",
+} as const;
 
 /** How a transaction commits: `durable` waits for the WAL flush; `progress` follows the engine setting. */
 export type Durability = "durable" | "progress";
@@ -102,12 +108,14 @@ export async function transaction<T>(
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     let wake = false;
+    let runCreated = false;
     const ended: EndedScope[] = [];
     const tx: Tx = {
       query: async <R extends object>(text: string, values?: readonly unknown[]) =>
         (await client.query<R>(text, values as unknown[] | undefined)).rows,
       wake: () => void (wake = true),
       scopeEnded: (scope) => void ended.push(scope),
+      runCreated: () => void (runCreated = true),
       shard: Math.floor(Math.random() * COUNTER_SHARDS),
     };
     let result: T;
@@ -123,7 +131,7 @@ export async function transaction<T>(
       if (typeof code === "string" && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
       throw error;
     }
-    announceCommitted(client, wake, ended);
+    announceCommitted(client, { wake, runCreated, ended });
     return result;
   }
 }
@@ -132,14 +140,21 @@ export async function transaction<T>(
  * Send the hints of a committed transaction, in one statement, then release the client (exactly once,
  * here). Not awaited by the caller. A client whose hint failed is dropped from the pool rather than reused.
  */
-function announceCommitted(client: pg.PoolClient, wake: boolean, ended: readonly EndedScope[]): void {
+function announceCommitted(
+  client: pg.PoolClient,
+  hints: { readonly wake: boolean; readonly runCreated: boolean; readonly ended: readonly EndedScope[] },
+): void {
   const channels: string[] = [];
   const payloads: string[] = [];
-  if (wake) {
+  if (hints.wake) {
     channels.push(CHANNELS.wake);
     payloads.push("");
   }
-  for (const scope of ended) {
+  if (hints.runCreated) {
+    channels.push(CHANNELS.runCreated);
+    payloads.push("");
+  }
+  for (const scope of hints.ended) {
     channels.push(CHANNELS.scopeEnded);
     payloads.push(JSON.stringify(scope));
   }

@@ -34,8 +34,8 @@ export function makePgRuns(ctx: PgContext): PgRuns {
           [input.workspaceId, timeOrderedId(now), input.journeyId, input.versionId, input.trigger, now],
         );
         if (!row) throw new Error("run insert returned no row");
-        /* The run waits for a worker's claim: wake the workers at commit. */
-        tx.wake();
+        /* The run waits for a worker's claim: tell the workers' run loops at commit. */
+        tx.runCreated();
         return pgRun(row);
       }),
     async getRun(workspaceId, runId) {

@@ -25,6 +25,7 @@ export async function watchPostgres(
     });
     next.on("notification", (message) => {
       if (message.channel === CHANNELS.wake) listener.wake();
+      else if (message.channel === CHANNELS.runCreated) listener.runCreated?.();
       else if (message.channel === CHANNELS.scopeEnded && message.payload) {
         listener.scopeEnded(JSON.parse(message.payload) as EndedScope);
       }
@@ -35,6 +36,7 @@ export async function watchPostgres(
       await next.connect();
       await next.query(`LISTEN ${CHANNELS.wake}`);
       await next.query(`LISTEN ${CHANNELS.scopeEnded}`);
+      await next.query(`LISTEN ${CHANNELS.runCreated}`);
     } catch (error) {
       await next.end().catch(() => undefined);
       throw error;
