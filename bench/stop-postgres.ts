@@ -75,10 +75,10 @@ async function reopen(
 
 /**
  * Wait until no other transaction of the database that started before `at` is still open; returns how
- * long that took, in milliseconds. After a run abort this is long: a claim that read the run aborted
- * walks every pending item of the version to skip the run's (one index range per version, filtered), and
- * it holds the version's shared lock meanwhile, which the next stop would wait for. The harness lets those
- * claims end before the next operation, and reports how long they ran on.
+ * long that took, in milliseconds. After a run abort, a claim that read the run aborted settles the run's
+ * items it found (ends their enrollments) before it commits, and holds the version's shared lock
+ * meanwhile, which the next stop would wait for. The harness lets those claims end before the next
+ * operation, and reports how long they ran on.
  */
 async function waitForEarlierTransactions(side: pg.Client, at: string): Promise<number> {
   const started = performance.now();
