@@ -6,7 +6,7 @@ import type { PgContext } from "./postgres-context.js";
 import { flushDeltas } from "./postgres-counters.js";
 import type { Tx } from "./postgres-db.js";
 import { endEnrollments } from "./postgres-end-enrollments.js";
-import { shareRuns, shareVersions } from "./postgres-locks.js";
+import { shareRuns, shareVersionsIn } from "./postgres-locks.js";
 import { writeStepResults, type StepWrite } from "./postgres-write-step-results.js";
 
 /**
@@ -79,12 +79,8 @@ export function makePgAdvanceDue(
  * workers) until this transaction ends.
  */
 async function claimDue(tx: Tx, now: Millis, limit: number): Promise<DbEnrollment[]> {
-  const candidates = await tx.query<{ id: string }>(
-    "SELECT id FROM versions WHERE status IN ('live', 'paused', 'closed')",
-  );
-  if (candidates.length === 0) return [];
-  const ids = candidates.map((v) => v.id);
-  await shareVersions(tx, ids);
+  const ids = await shareVersionsIn(tx, ["live", "paused", "closed"]);
+  if (ids.length === 0) return [];
   /* This statement starts after the shared locks are held: its `v` re-reads the versions' statuses. */
   return tx.query<DbEnrollment>(
     `WITH v AS (SELECT id FROM versions WHERE id = ANY($1::text[]) AND status IN ('live', 'paused', 'closed'))

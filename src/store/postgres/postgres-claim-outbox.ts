@@ -6,7 +6,7 @@ import type { PgContext } from "./postgres-context.js";
 import { flushDeltas } from "./postgres-counters.js";
 import type { Tx } from "./postgres-db.js";
 import { ENDABLE_COLUMNS, endEnrollments, type DbEndable } from "./postgres-end-enrollments.js";
-import { shareRuns, shareVersions } from "./postgres-locks.js";
+import { shareRuns, shareVersionsIn } from "./postgres-locks.js";
 
 const COLUMNS = `o.workspace_id, o.id, o.version_id, o.run_id, o.enrollment_id, o.node_id, o.payload, o.retry,
                  o.status, o.attempts, o.available_at, o.claimed_at`;
@@ -26,14 +26,8 @@ export function makePgClaimOutbox(
   return (now, limit, leaseMs, workerId) =>
     ctx.tx("progress", async (tx) => {
       if (limit <= 0) return [];
-      const candidates = await tx.query<{ id: string }>(
-        "SELECT id FROM versions WHERE status IN ('live', 'closed')",
-      );
+      const candidates = await shareVersionsIn(tx, ["live", "closed"]);
       if (candidates.length === 0) return [];
-      await shareVersions(
-        tx,
-        candidates.map((v) => v.id),
-      );
       /* This statement starts after the shared locks are held: its snapshot sees any stop that committed
          before, and its `v` re-reads the statuses. Per version, through its partial indexes: items held by a
          paused or stopped version are never scanned. Up to `limit` rows of each kind per version are
@@ -55,7 +49,7 @@ export function makePgClaimOutbox(
          )
          SELECT * FROM pending UNION ALL SELECT * FROM expired
           ORDER BY available_at, id LIMIT $3`,
-        [candidates.map((v) => v.id), now, limit],
+        [candidates, now, limit],
       );
       if (found.length === 0) return [];
       const runIds = [...new Set(found.flatMap((row) => (row.run_id === null ? [] : [row.run_id])))];

@@ -27,6 +27,20 @@ export async function shareVersions(tx: Tx, versionIds: Iterable<string>): Promi
   await share(tx, VERSION_SPACE, versionIds);
 }
 
+/**
+ * Find the versions whose status is one of `statuses` and share-lock their scopes, in one round trip, in
+ * id order (byte order, as `share` sorts). Returns their ids. The status read here comes before the lock:
+ * the caller re-reads it in its next statement.
+ */
+export async function shareVersionsIn(tx: Tx, statuses: readonly string[]): Promise<string[]> {
+  const rows = await tx.query<{ id: string }>(
+    `SELECT v.id FROM (SELECT id FROM versions WHERE status = ANY($2::text[]) ORDER BY id COLLATE "C") v,
+            LATERAL (SELECT pg_advisory_xact_lock_shared($1, hashtext(v.id))) l`,
+    [VERSION_SPACE, statuses],
+  );
+  return rows.map((row) => row.id);
+}
+
 /** Share-lock the scopes of runs (sorted, deduplicated). */
 export async function shareRuns(tx: Tx, runIds: Iterable<string>): Promise<void> {
   await share(tx, RUN_SPACE, runIds);
