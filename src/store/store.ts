@@ -142,7 +142,9 @@ export interface Store extends LifecycleStore, GuardrailStore {
    * Claim up to `limit` pending outbox items with `availableAt <= now` whose version is live or closed
    * (never paused, stopped or finished) and whose run, if any, is not aborted. Claimed items get a
    * lease until `now + leaseMs`; an item whose lease ran out is pending again. The claim commits
-   * before this returns: from then on the item counts as dispatched.
+   * before this returns: from then on the item counts as dispatched. It reads at most `limit` items per
+   * version: the items of an aborted run among them are settled, not returned (a pending one's
+   * enrollment ends `aborted`; one whose lease ran out is cancelled), so it may return fewer.
    */
   claimOutbox(now: Millis, limit: number, leaseMs: number, workerId: string): Promise<OutboxItem[]>;
 
