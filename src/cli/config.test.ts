@@ -34,12 +34,6 @@ describe("compileServeConfig", () => {
     expect(() => compileServeConfig({ notifyWebhooks: "not a url" }, {})).toThrow(/--notify-webhook/);
   });
 
-  it("refuses a manual clock without the worker: other processes would never see it move", () => {
-    expect(() => compileServeConfig({ clock: "manual", worker: false }, {})).toThrow(/^--clock: manual needs/);
-    expect(compileServeConfig({ clock: "manual" }, {})).toMatchObject({ clock: "manual", worker: true });
-    expect(compileServeConfig({ worker: false }, {})).toMatchObject({ clock: "system", worker: false });
-  });
-
   it("reads the claim lease from WAYMARK_LEASE_MS and refuses nonsense", () => {
     expect(compileServeConfig({}, { WAYMARK_LEASE_MS: "1500" }).leaseMs).toBe(1500);
     expect(() => compileServeConfig({}, { WAYMARK_LEASE_MS: "10" })).toThrow(/WAYMARK_LEASE_MS/);

@@ -49,13 +49,6 @@ export function compileServeConfig(
   if (host.trim() === "") throw new CliInputError("--host: must not be empty");
   const clock = input.clock ?? ClockMode.system;
   if (!isOneOf(clock, ClockMode)) throw new CliInputError(`--clock: "${clock}" must be system or manual`);
-  const worker = input.worker ?? true;
-  /* A manual clock lives in the process that serves it: workers elsewhere would never see it move. */
-  if (clock === ClockMode.manual && !worker) {
-    throw new CliInputError(
-      "--clock: manual needs the worker in this process; drop --no-worker, or use the system clock",
-    );
-  }
   const shared = compileProcessConfig(input, env);
-  return Object.freeze({ ...shared, port, host, clock, worker });
+  return Object.freeze({ ...shared, port, host, clock, worker: input.worker ?? true });
 }
