@@ -1,9 +1,7 @@
 import type { GuardrailStore } from "../guardrails.js";
-import { OUTCOME_BUCKET_MS } from "../shared/deltas.js";
+import { OUTCOME_BUCKET_MS, outcomeBucket } from "../shared/deltas.js";
 import { writeNotification } from "./postgres-audit.js";
 import type { PgContext } from "./postgres-context.js";
-
-const bucketOf = (at: number) => Math.floor(at / OUTCOME_BUCKET_MS) * OUTCOME_BUCKET_MS;
 
 /**
  * `GuardrailStore` on PostgreSQL: sums over the outcome buckets (and their shards) of one version; an
@@ -16,7 +14,7 @@ export function makePgGuardrails(ctx: PgContext): GuardrailStore {
       const [row] = await ctx.read<{ ok: number | null; failed: number | null }>(
         `SELECT SUM(ok) AS ok, SUM(failed) AS failed FROM action_outcomes
           WHERE workspace_id = $1 AND version_id = $2 AND ($3::text IS NULL OR node_id = $3) AND bucket >= $4`,
-        [workspaceId, versionId, nodeId, bucketOf(since)],
+        [workspaceId, versionId, nodeId, outcomeBucket(since)],
       );
       return { ok: row?.ok ?? 0, failed: row?.failed ?? 0 };
     },

@@ -114,6 +114,11 @@ export function newBatchDeltas(): BatchDeltas {
  */
 export const OUTCOME_BUCKET_MS = 60_000;
 
+/** The start of the outcome bucket that holds `at`. */
+export function outcomeBucket(at: number): number {
+  return Math.floor(at / OUTCOME_BUCKET_MS) * OUTCOME_BUCKET_MS;
+}
+
 /** Final action results of one action node within one bucket, summed over a batch. */
 export interface OutcomeDelta {
   readonly workspaceId: string;
@@ -134,7 +139,7 @@ export function countOutcome(
   at: number,
   ok: boolean,
 ): void {
-  const bucket = Math.floor(at / OUTCOME_BUCKET_MS) * OUTCOME_BUCKET_MS;
+  const bucket = outcomeBucket(at);
   const key = `${versionId}\u0000${nodeId}\u0000${bucket}`;
   let delta = deltas.outcomes.get(key);
   if (!delta) {

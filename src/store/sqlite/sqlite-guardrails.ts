@@ -1,5 +1,5 @@
 import type { GuardrailStore } from "../guardrails.js";
-import { OUTCOME_BUCKET_MS } from "../shared/deltas.js";
+import { OUTCOME_BUCKET_MS, outcomeBucket } from "../shared/deltas.js";
 import type { SqliteAudit } from "./sqlite-audit.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 
@@ -35,14 +35,13 @@ export function makeSqliteGuardrails(db: SqliteDb, audit: SqliteAudit): SqliteGu
     `DELETE FROM action_outcomes WHERE rowid IN
        (SELECT rowid FROM action_outcomes WHERE bucket <= ? LIMIT ?)`,
   );
-  const bucketOf = (at: number) => Math.floor(at / OUTCOME_BUCKET_MS) * OUTCOME_BUCKET_MS;
 
   return {
     actionOutcomes(workspaceId, versionId, nodeId, since) {
       const row =
         nodeId === null
-          ? sumAll.get(workspaceId, versionId, bucketOf(since))
-          : sumNode.get(workspaceId, versionId, nodeId, bucketOf(since));
+          ? sumAll.get(workspaceId, versionId, outcomeBucket(since))
+          : sumNode.get(workspaceId, versionId, nodeId, outcomeBucket(since));
       return { ok: row?.ok ?? 0, failed: row?.failed ?? 0 };
     },
     raiseGuardrailAlert: immediateTransaction(db, (key, now, notification) => {
