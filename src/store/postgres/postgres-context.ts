@@ -2,8 +2,6 @@ import type { Store } from "../store.js";
 import {
   read,
   transaction,
-  transactionInOneMessage,
-  type CommitHints,
   type Durability,
   type PgPool,
   type PostgresStoreOptions,
@@ -19,15 +17,6 @@ export interface PgContext {
    * statement without parameters sent with BEGIN, e.g. `lockVersionLead(id)`.
    */
   tx<T>(durability: Durability, body: (tx: Tx) => Promise<T>, lead?: string): Promise<T>;
-  /**
-   * A transaction of `statements` (no parameters) sent with BEGIN and COMMIT in one round trip (see
-   * `transactionInOneMessage`); returns each statement's rows.
-   */
-  txInOneMessage(
-    durability: Durability,
-    statements: readonly string[],
-    hints?: Partial<CommitHints>,
-  ): Promise<Record<string, unknown>[][]>;
   /** One statement outside a transaction, for reads. */
   read<R extends object>(text: string, values?: readonly unknown[]): Promise<R[]>;
 }
@@ -38,8 +27,6 @@ export function createPgContext(pool: PgPool, options: PostgresStoreOptions): Pg
     pool,
     options,
     tx: (durability, body, lead) => transaction(pool, options, durability, body, lead),
-    txInOneMessage: (durability, statements, hints) =>
-      transactionInOneMessage(pool, options, durability, statements, hints),
     read: (text, values) => read(pool, text, values),
   };
 }

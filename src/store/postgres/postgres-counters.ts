@@ -1,6 +1,4 @@
-import type { LifecycleCounts } from "../lifecycle.js";
 import type { BatchDeltas, NodeStatsDeltas } from "../shared/deltas.js";
-import type { DbScopeCounters } from "../shared/rows.js";
 import type { Tx } from "./postgres-db.js";
 
 /** One INSERT … ON CONFLICT of a flush, its parameters numbered from `$first`. */
@@ -137,24 +135,4 @@ export function scopeCountersSql(param: string): string {
                  COALESCE(SUM(done_outbox), 0) AS done_outbox,
                  COALESCE(SUM(cancelled_outbox), 0) AS cancelled_outbox
             FROM scope_counters WHERE scope_id = ${param}`;
-}
-
-/* The columns behind each lifecycle count, in the order of `toLifecycleCounts`. */
-const COUNT_COLUMNS = {
-  inFlight: "active_enrollments",
-  pendingActions: "pending_outbox",
-  dispatching: "claimed_outbox",
-  dispatched: "done_outbox",
-} as const satisfies Record<keyof LifecycleCounts, keyof DbScopeCounters>;
-
-/**
- * An SQL text expression for the lifecycle counts of a {@link scopeCountersSql} row named `alias`: the
- * JSON text that `JSON.stringify(toLifecycleCounts(row))` gives, for statements that record the counts
- * they read themselves.
- */
-export function lifecycleCountsJsonSql(alias: string): string {
-  const parts = Object.entries(COUNT_COLUMNS).map(
-    ([key, column], i) => `'${i === 0 ? "{" : ","}"${key}":' || ${alias}.${column}`,
-  );
-  return `(${parts.join(" || ")} || '}')`;
 }

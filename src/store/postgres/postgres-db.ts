@@ -77,13 +77,6 @@ export type Durability = "durable" | "progress";
 const RETRYABLE = new Set(["40P01", "40001"]);
 const MAX_ATTEMPTS = 5;
 
-/** What a transaction asks the other processes, sent after its commit (see {@link transaction}). */
-export interface CommitHints {
-  readonly wake: boolean;
-  readonly runCreated: boolean;
-  readonly ended: readonly EndedScope[];
-}
-
 /**
  * Run `body` in one READ COMMITTED transaction on a pooled connection: COMMIT when it returns, ROLLBACK
  * when it throws. A deadlock or serialization failure re-runs the whole body (up to 5 attempts), so the
@@ -105,79 +98,41 @@ export async function transaction<T>(
   body: (tx: Tx) => Promise<T>,
   lead?: string,
 ): Promise<T> {
-  const begin = beginStatements(options, durability, lead === undefined ? [] : [lead]).join("; ");
-  return withRetries(pool, async (client) => {
-    const hints = { wake: false, runCreated: false, ended: [] as EndedScope[] };
+  const begin = [
+    "BEGIN",
+    ...(durability === "progress" && (options.engineSynchronousCommit ?? "off") === "off"
+      ? ["SET LOCAL synchronous_commit = off"]
+      : []),
+    ...(lead === undefined ? [] : [lead]),
+  ].join("; ");
+  for (let attempt = 1; ; attempt++) {
+    const client = await pool.connect();
+    let wake = false;
+    let runCreated = false;
+    const ended: EndedScope[] = [];
     const tx: Tx = {
       query: async <R extends object>(text: string, values?: readonly unknown[]) =>
         (await client.query<R>(text, values as unknown[] | undefined)).rows,
-      wake: () => void (hints.wake = true),
-      scopeEnded: (scope) => void hints.ended.push(scope),
-      runCreated: () => void (hints.runCreated = true),
+      wake: () => void (wake = true),
+      scopeEnded: (scope) => void ended.push(scope),
+      runCreated: () => void (runCreated = true),
       shard: Math.floor(Math.random() * COUNTER_SHARDS),
     };
-    /* One round trip: BEGIN, the commit mode and the lead travel together (simple protocol). */
-    await client.query(begin);
-    const result = await body(tx);
-    await client.query("COMMIT");
-    return { result, hints };
-  });
-}
-
-/**
- * A whole transaction in ONE round trip: BEGIN (with the commit mode), `statements` and COMMIT travel in
- * one simple-protocol message, which carries no parameters: values are written as quoted literals
- * (postgres-sql-values.ts). Each statement takes its own snapshot (READ COMMITTED) once the ones before it
- * have finished, so a lock statement placed first makes the reads after it see every transaction it waited
- * for. Returns each statement's rows, in order. Errors, retries and `hints` are as in {@link transaction}.
- */
-export async function transactionInOneMessage(
-  pool: PgPool,
-  options: PostgresStoreOptions,
-  durability: Durability,
-  statements: readonly string[],
-  hints: Partial<CommitHints> = {},
-): Promise<Record<string, unknown>[][]> {
-  const begin = beginStatements(options, durability, []);
-  const text = [...begin, ...statements, "COMMIT"].join(";\n");
-  const committed = { wake: false, runCreated: false, ended: [], ...hints };
-  return withRetries(pool, async (client) => {
-    /* A message of several statements answers with one result per statement. */
-    const results = (await client.query(text)) as unknown as pg.QueryResult<Record<string, unknown>>[];
-    const rows = results.slice(begin.length, begin.length + statements.length).map((r) => r.rows);
-    return { result: rows, hints: committed };
-  });
-}
-
-/** BEGIN, the commit mode of `durability`, then `lead`. */
-function beginStatements(options: PostgresStoreOptions, durability: Durability, lead: string[]): string[] {
-  const asynchronous = durability === "progress" && (options.engineSynchronousCommit ?? "off") === "off";
-  return ["BEGIN", ...(asynchronous ? ["SET LOCAL synchronous_commit = off"] : []), ...lead];
-}
-
-/**
- * Run `attempt` on a pooled connection; it commits and returns its result and its hints. A throw rolls
- * back and releases the connection; a deadlock or serialization failure runs `attempt` again (up to 5
- * times). After a commit, the hints are sent and the connection released (see {@link announceCommitted}).
- */
-async function withRetries<T>(
-  pool: PgPool,
-  attempt: (client: pg.PoolClient) => Promise<{ result: T; hints: CommitHints }>,
-): Promise<T> {
-  for (let n = 1; ; n++) {
-    const client = await pool.connect();
-    let outcome: { result: T; hints: CommitHints };
+    let result: T;
     try {
-      outcome = await attempt(client);
+      /* One round trip: BEGIN, the commit mode and the lead travel together (simple protocol). */
+      await client.query(begin);
+      result = await body(tx);
+      await client.query("COMMIT");
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
       client.release();
       const code = (error as { code?: unknown }).code;
-      if (typeof code === "string" && RETRYABLE.has(code) && n < MAX_ATTEMPTS) continue;
+      if (typeof code === "string" && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
       throw error;
     }
-    announceCommitted(client, outcome.hints);
-    return outcome.result;
+    announceCommitted(client, { wake, runCreated, ended });
+    return result;
   }
 }
 
@@ -185,7 +140,10 @@ async function withRetries<T>(
  * Send the hints of a committed transaction, in one statement, then release the client (exactly once,
  * here). Not awaited by the caller. A client whose hint failed is dropped from the pool rather than reused.
  */
-function announceCommitted(client: pg.PoolClient, hints: CommitHints): void {
+function announceCommitted(
+  client: pg.PoolClient,
+  hints: { readonly wake: boolean; readonly runCreated: boolean; readonly ended: readonly EndedScope[] },
+): void {
   const channels: string[] = [];
   const payloads: string[] = [];
   if (hints.wake) {

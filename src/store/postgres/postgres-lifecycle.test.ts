@@ -1,6 +1,8 @@
 import pg from "pg";
-import { afterEach, expect, it, vi } from "vitest";
-import { describePostgres, freshSchemaUrl, useFreshDatabase } from "../../../test/support/postgres.js";
+import { expect, it, vi } from "vitest";
+import { NotFoundError } from "../../core/index.js";
+import { describePostgres, useFreshDatabase } from "../../../test/support/postgres.js";
+import { useFreshStores } from "../../../test/support/postgres-stores.js";
 import {
   T0,
   WS,
@@ -10,28 +12,10 @@ import {
   liveJourney,
 } from "../contract/contract-fixtures.js";
 import { OPS, act } from "../contract/contract-lifecycle-fixtures.js";
-import type { Store } from "../store.js";
-import { openPool, transaction, type PgPool } from "./postgres-db.js";
+import { transaction, type PgPool } from "./postgres-db.js";
 import { shareVersions } from "./postgres-locks.js";
-import { createPostgresStore } from "./postgres-store.js";
 
-const opened: { store: Store; pool: PgPool }[] = [];
-afterEach(async () => {
-  for (const { store, pool } of opened.splice(0)) {
-    await store.close();
-    await pool.end();
-  }
-});
-
-/** A fresh schema: the store, and a pool of its own for the test's direct reads and locks. */
-async function fresh(databaseUrl: string): Promise<{ store: Store; pool: PgPool }> {
-  const url = await freshSchemaUrl(databaseUrl);
-  const store = createPostgresStore({ connectionString: url, poolSize: 4 });
-  await store.migrate();
-  const pool = openPool({ connectionString: url, poolSize: 2 });
-  opened.push({ store, pool });
-  return { store, pool };
-}
+const fresh = useFreshStores();
 
 /** Every enrollment and outbox row with its tuple identity: any update or row lock changes it. */
 async function rowVersions(pool: PgPool): Promise<string[]> {
@@ -107,7 +91,7 @@ describePostgres("PostgreSQL lifecycle: the brake's transactions, sweep, audit",
     expect(await stop).toMatchObject({ from: "live", to: "stopped" });
   });
 
-  it("stop, close and pause take two round trips, a run abort three; the hints go after COMMIT", async () => {
+  it("stop, close and pause take four round trips, a run abort five; the hints go after COMMIT", async () => {
     const { store } = await fresh(databaseUrl());
     const j = await liveJourney(store);
     const run = await store.createRun(
@@ -115,42 +99,51 @@ describePostgres("PostgreSQL lifecycle: the brake's transactions, sweep, audit",
       T0,
     );
     const sent = vi.spyOn(pg.Client.prototype, "query");
-    /* What a client sends until the operation's answer: the first two words of each message, and the
-       statements of the one that opens a transaction. */
-    const acknowledged = async (operation: () => Promise<unknown>) => {
+    /* The first two words of each statement a client sends until the operation's answer. */
+    const acknowledged = async (operation: () => Promise<unknown>): Promise<string[]> => {
       sent.mockClear();
       await operation();
-      const texts = sent.mock.calls.map((call) => String(call[0]).trim());
-      const message = texts.find((text) => text.startsWith("BEGIN")) ?? "";
-      return {
-        messages: texts.map((text) => text.split(/\s+/).slice(0, 2).join(" ")),
-        statements: message.split(";\n").map((statement) => statement.trim().split(/\s+/)[0]),
-      };
+      return sent.mock.calls.map((call) => String(call[0]).trim().split(/\s+/).slice(0, 2).join(" "));
     };
     try {
-      const [readVersion, transition] = ["SELECT v.*,", "BEGIN; SELECT"];
-      /* BEGIN, the exclusive lock, the conditional write with its announcement, COMMIT: one message. */
-      const statements = ["BEGIN", "SELECT", "WITH", "COMMIT"];
-      expect(await acknowledged(() => act(store, j, "pause", T0 + 1))).toEqual({
-        messages: [readVersion, transition],
-        statements,
-      });
-      expect(await acknowledged(() => act(store, j, "close", T0 + 2))).toEqual({
-        messages: [readVersion, transition],
-        statements,
-      });
+      const [lock, read, write] = ["BEGIN; SELECT", "SELECT v.*,", "WITH changed"];
+      expect(await acknowledged(() => act(store, j, "pause", T0 + 1))).toEqual([lock, read, write, "COMMIT"]);
+      expect(await acknowledged(() => act(store, j, "close", T0 + 2))).toEqual([lock, read, write, "COMMIT"]);
       const abort = () => store.abortRun({ ...OPS, workspaceId: WS, runId: run.id, now: T0 + 3 });
-      expect(await acknowledged(abort)).toEqual({
-        messages: ["SELECT r.*,", readVersion, transition, "SELECT pg_notify(c,"],
-        statements,
-      });
-      expect(await acknowledged(() => act(store, j, "stop", T0 + 4))).toEqual({
-        messages: [readVersion, transition, "SELECT pg_notify(c,"],
-        statements,
-      });
+      expect(await acknowledged(abort)).toEqual([
+        lock,
+        "SELECT r.*,",
+        read,
+        write,
+        "COMMIT",
+        "SELECT pg_notify(c,",
+      ]);
+      expect(await acknowledged(() => act(store, j, "stop", T0 + 4))).toEqual([
+        lock,
+        read,
+        write,
+        "COMMIT",
+        "SELECT pg_notify(c,",
+      ]);
     } finally {
       sent.mockRestore();
     }
+  });
+
+  it("quotes an id in the lock that travels with BEGIN", async () => {
+    const { store } = await fresh(databaseUrl());
+    await expect(
+      store.changeVersionStatus({
+        ...OPS,
+        workspaceId: WS,
+        versionId: "v'); SELECT 1; --\\",
+        action: "stop",
+        now: T0,
+      }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(store.abortRun({ ...OPS, workspaceId: WS, runId: "r'\\'", now: T0 })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 
   it("a removal counts an item claimed before it as dispatching and cancels the pending one", async () => {

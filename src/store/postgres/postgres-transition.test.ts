@@ -1,32 +1,12 @@
-import pg from "pg";
-import { afterEach, expect, it, vi } from "vitest";
-import { describePostgres, freshSchemaUrl, useFreshDatabase } from "../../../test/support/postgres.js";
+import { expect, it } from "vitest";
+import { describePostgres, useFreshDatabase } from "../../../test/support/postgres.js";
+import { useFreshStores } from "../../../test/support/postgres-stores.js";
 import { T0, WS, enrollOne, liveJourney } from "../contract/contract-fixtures.js";
 import { OPS, act, versionCommand } from "../contract/contract-lifecycle-fixtures.js";
-import type { Store } from "../store.js";
-import { changeAndAnnounceInOneMessage } from "./postgres-announce.js";
-import { createPgContext } from "./postgres-context.js";
-import { openPool, transaction, type PgPool } from "./postgres-db.js";
+import { transaction, type PgPool } from "./postgres-db.js";
 import { lockVersionLead, shareVersions } from "./postgres-locks.js";
-import { createPostgresStore } from "./postgres-store.js";
 
-const opened: { store: Store; pool: PgPool }[] = [];
-afterEach(async () => {
-  vi.restoreAllMocks();
-  for (const { store, pool } of opened.splice(0)) {
-    await store.close();
-    await pool.end();
-  }
-});
-
-async function fresh(databaseUrl: string): Promise<{ store: Store; pool: PgPool }> {
-  const url = await freshSchemaUrl(databaseUrl);
-  const store = createPostgresStore({ connectionString: url, poolSize: 4 });
-  await store.migrate();
-  const pool = openPool({ connectionString: url, poolSize: 2 });
-  opened.push({ store, pool });
-  return { store, pool };
-}
+const fresh = useFreshStores();
 
 /** Hold the version's shared lock (as a claim does) until the returned release is called. */
 async function holdShared(pool: PgPool, versionId: string, inside?: string) {
@@ -57,69 +37,8 @@ async function auditRows(pool: PgPool) {
   return rows;
 }
 
-describePostgres("PostgreSQL lifecycle transitions in one message", () => {
+describePostgres("PostgreSQL lifecycle transitions: counts, quoting, the lock's key", () => {
   const databaseUrl = useFreshDatabase();
-
-  it("writes nothing when the status it was planned on has moved", async () => {
-    const { store, pool } = await fresh(databaseUrl());
-    const j = await liveJourney(store);
-    await act(store, j, "pause", T0 + 1);
-    const before = await auditRows(pool);
-    const notifications = async () =>
-      (await pool.query<{ id: string }>("SELECT id FROM notifications ORDER BY id")).rows;
-    const notified = await notifications();
-    const stale = await changeAndAnnounceInOneMessage(createPgContext(pool, { connectionString: "" }), {
-      change: { table: "versions", id: j.version.id, set: () => "status = 'stopped'" },
-      from: "live",
-      lock: lockVersionLead(j.version.id),
-      announcement: {
-        version: { workspace_id: WS, id: j.version.id, journey_id: j.journey.id, number: 1 },
-        action: "version:stopped",
-        ...OPS,
-        counts: null,
-        detail: {},
-        now: T0 + 2,
-      },
-    });
-    expect(stale).toBeUndefined();
-    expect((await store.getVersion(WS, j.version.id))?.status).toBe("paused");
-    expect(await auditRows(pool)).toEqual(before);
-    expect(await notifications()).toEqual(notified);
-  });
-
-  it("plans again under the lock when another transition committed after its read", async () => {
-    const { store, pool } = await fresh(databaseUrl());
-    const j = await liveJourney(store);
-    const release = await holdShared(pool, j.version.id);
-    const sent = vi.spyOn(pg.Client.prototype, "query");
-    /* Both read `live` and wait for the lock; whichever goes second finds the status moved. */
-    const pause = store.changeVersionStatus(versionCommand(j, "pause", T0 + 1)).then(
-      (outcome) => ({ outcome }),
-      (error: unknown) => ({ error }),
-    );
-    const stop = store.changeVersionStatus(versionCommand(j, "stop", T0 + 2)).then(
-      (outcome) => ({ outcome }),
-      (error: unknown) => ({ error }),
-    );
-    await sleep(200);
-    await release();
-    const [paused, stopped] = await Promise.all([pause, stop]);
-    /* The fallback is the only path that sends COMMIT on its own. */
-    expect(sent.mock.calls.some((call) => String(call[0]) === "COMMIT")).toBe(true);
-    expect("outcome" in stopped && stopped.outcome.to).toBe("stopped");
-    if ("outcome" in paused) {
-      /* The pause went first: the stop was planned again from `paused`. */
-      expect(paused.outcome.from).toBe("live");
-      expect("outcome" in stopped && stopped.outcome.from).toBe("paused");
-      expect((await auditRows(pool)).map((r) => r.action)).toEqual(["version:paused", "version:stopped"]);
-    } else {
-      /* The stop went first: the pause, planned again, is refused. */
-      expect("outcome" in stopped && stopped.outcome.from).toBe("live");
-      expect(String(paused.error)).toMatch(/stopped/);
-      expect((await auditRows(pool)).map((r) => r.action)).toEqual(["version:stopped"]);
-    }
-    expect((await store.getVersion(WS, j.version.id))?.status).toBe("stopped");
-  });
 
   it("counts what the claims it waited for committed, and records the counts as JSON text", async () => {
     const { store, pool } = await fresh(databaseUrl());
