@@ -9,6 +9,7 @@ import type {
   LogEntry,
   Millis,
   RetryPolicy,
+  Run,
   StepResult,
   Version,
 } from "../../core/index.js";
@@ -81,6 +82,14 @@ export async function liveJourney(
   );
   const published = await store.publishVersion(workspaceId, version.id, now);
   return { journey, version: published.version };
+}
+
+/** Start a run of `j`'s live version, triggered `now`, at `at`. */
+export function startRun(store: Store, j: LiveJourney, at: Millis = T0): Promise<Run> {
+  return store.createRun(
+    { workspaceId: j.journey.workspaceId, journeyId: j.journey.id, versionId: j.version.id, trigger: "now" },
+    at,
+  );
 }
 
 /** An enroll request into `j`, re-entry `always`, entry node `entry`. */

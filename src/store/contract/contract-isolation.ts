@@ -7,6 +7,7 @@ import {
   advanceToWait,
   enrollOne,
   liveJourney,
+  startRun,
   type ContractContext,
 } from "./contract-fixtures.js";
 
@@ -56,10 +57,7 @@ export function describeIsolationContract(ctx: ContractContext): void {
     it("never shows a workspace's rows to another", async () => {
       const store = ctx.store();
       const j = await liveJourney(store, WS);
-      const run = await store.createRun(
-        { workspaceId: WS, journeyId: j.journey.id, versionId: j.version.id, trigger: "now" },
-        T0,
-      );
+      const run = await startRun(store, j);
       await store.upsertProfiles(WS, [{ id: "p1", attributes: { secret: true } }], T0);
       const id = await enrollOne(store, j, "p1", T0);
       await advanceToWait(store, T0, T0 + 10);

@@ -11,6 +11,7 @@ import {
   enrollRequest,
   liveJourney,
   type LiveJourney,
+  startRun,
 } from "./contract-fixtures.js";
 import { OPS, act, type StoreInspector } from "./contract-lifecycle-fixtures.js";
 
@@ -151,10 +152,7 @@ async function checkCounters(
   operations: readonly Operation[],
 ): Promise<void> {
   const j = await liveJourney(store);
-  const run = await store.createRun(
-    { workspaceId: WS, journeyId: j.journey.id, versionId: j.version.id, trigger: "now" },
-    T0,
-  );
+  const run = await startRun(store, j);
   const held: OutboxItem[] = [];
   let now = T0;
   for (const o of operations) {

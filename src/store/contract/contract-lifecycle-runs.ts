@@ -7,6 +7,7 @@ import {
   enrollOne,
   enrollRequest,
   liveJourney,
+  startRun,
   type ContractContext,
 } from "./contract-fixtures.js";
 import { OPS, rejection } from "./contract-lifecycle-fixtures.js";
@@ -17,11 +18,7 @@ export function describeRunAbortContract(ctx: ContractContext): void {
     it("stops the run's enrollments only: other runs and event entries go on; the version stays live", async () => {
       const store = ctx.store();
       const j = await liveJourney(store);
-      const newRun = () =>
-        store.createRun(
-          { workspaceId: WS, journeyId: j.journey.id, versionId: j.version.id, trigger: "now" },
-          T0,
-        );
+      const newRun = () => startRun(store, j);
       const run = await newRun();
       const otherRun = await newRun();
       await enrollOne(store, j, "r1", T0, { runId: run.id });
@@ -79,10 +76,7 @@ export function describeRunAbortContract(ctx: ContractContext): void {
     it("has a claim settle at most `limit` of an aborted run's items, so no claim walks the run's backlog", async () => {
       const store = ctx.store();
       const j = await liveJourney(store);
-      const run = await store.createRun(
-        { workspaceId: WS, journeyId: j.journey.id, versionId: j.version.id, trigger: "now" },
-        T0,
-      );
+      const run = await startRun(store, j);
       const inRun = Array.from({ length: 12 }, (_, i) => `r${String(i).padStart(2, "0")}`);
       for (const p of inRun) await enrollOne(store, j, p, T0, { runId: run.id });
       await advanceToAction(store, T0);
@@ -114,10 +108,7 @@ export function describeRunAbortContract(ctx: ContractContext): void {
     it("cancels, never re-sends, an aborted run's item whose lease ran out", async () => {
       const store = ctx.store();
       const j = await liveJourney(store);
-      const run = await store.createRun(
-        { workspaceId: WS, journeyId: j.journey.id, versionId: j.version.id, trigger: "now" },
-        T0,
-      );
+      const run = await startRun(store, j);
       await enrollOne(store, j, "x", T0, { runId: run.id });
       await advanceToAction(store, T0);
       expect(await store.claimOutbox(T0 + 1, 10, 1000, "w1")).toHaveLength(1);
@@ -137,10 +128,7 @@ export function describeRunAbortContract(ctx: ContractContext): void {
     it("aborts a run that has completed (everyone enrolled) while its enrollments are in flight", async () => {
       const store = ctx.store();
       const j = await liveJourney(store);
-      const run = await store.createRun(
-        { workspaceId: WS, journeyId: j.journey.id, versionId: j.version.id, trigger: "now" },
-        T0,
-      );
+      const run = await startRun(store, j);
       await enrollOne(store, j, "c1", T0, { runId: run.id });
       await enrollOne(store, j, "c2", T0, { runId: run.id });
       await advanceToAction(store, T0);

@@ -6,6 +6,7 @@ import {
   advanceToAction,
   enrollOne,
   liveJourney,
+  startRun,
   type ContractContext,
 } from "./contract-fixtures.js";
 import { OPS, act, type StoreInspector } from "./contract-lifecycle-fixtures.js";
@@ -61,14 +62,8 @@ export function describeSweepListContract(
     it("drops an aborted run once its enrollments are ended, and never lists a live version or running run", async () => {
       const store = ctx.store();
       const j = await liveJourney(store);
-      const run = await store.createRun(
-        { workspaceId: WS, journeyId: j.journey.id, versionId: j.version.id, trigger: "now" },
-        T0,
-      );
-      const other = await store.createRun(
-        { workspaceId: WS, journeyId: j.journey.id, versionId: j.version.id, trigger: "now" },
-        T0,
-      );
+      const run = await startRun(store, j);
+      const other = await startRun(store, j);
       await enrollOne(store, j, "r1", T0, { runId: run.id });
       await enrollOne(store, j, "o1", T0, { runId: other.id });
       await advanceToAction(store, T0);

@@ -10,6 +10,7 @@ import {
   liveJourney,
   type ContractContext,
   type LiveJourney,
+  startRun,
 } from "./contract-fixtures.js";
 import { OPS, act } from "./contract-lifecycle-fixtures.js";
 
@@ -33,10 +34,7 @@ function vipPlan(j: LiveJourney, runId: string): (profiles: readonly Profile[]) 
 }
 
 function newRun(store: Store, j: LiveJourney, now: Millis = T0) {
-  return store.createRun(
-    { workspaceId: WS, journeyId: j.journey.id, versionId: j.version.id, trigger: "now" },
-    now,
-  );
+  return startRun(store, j, now);
 }
 
 function page(runId: string, workerId: string, now: Millis, limit = 3): RunPage {

@@ -5,6 +5,7 @@ import {
   advanceToAction,
   enrollOne,
   liveJourney,
+  startRun,
   type ContractContext,
 } from "./contract-fixtures.js";
 import { describeRunExecutionContract } from "./contract-run-execution.js";
@@ -15,10 +16,7 @@ export function describeRunsContract(ctx: ContractContext): void {
     it("creates a running run with zero counts, held by no executor", async () => {
       const store = ctx.store();
       const j = await liveJourney(store);
-      const run = await store.createRun(
-        { workspaceId: WS, journeyId: j.journey.id, versionId: j.version.id, trigger: "now" },
-        T0,
-      );
+      const run = await startRun(store, j);
       expect(run).toMatchObject({
         status: "running",
         trigger: "now",
@@ -52,10 +50,7 @@ export function describeRunsContract(ctx: ContractContext): void {
     it("carries the run id onto enrollments and their outbox items", async () => {
       const store = ctx.store();
       const j = await liveJourney(store);
-      const run = await store.createRun(
-        { workspaceId: WS, journeyId: j.journey.id, versionId: j.version.id, trigger: "now" },
-        T0,
-      );
+      const run = await startRun(store, j);
       const id = await enrollOne(store, j, "p1", T0, { runId: run.id });
       expect((await store.getEnrollment(WS, id))?.runId).toBe(run.id);
       await advanceToAction(store, T0);

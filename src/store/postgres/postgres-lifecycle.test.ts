@@ -10,6 +10,7 @@ import {
   enrollOne,
   enrollRequest,
   liveJourney,
+  startRun,
 } from "../contract/contract-fixtures.js";
 import { OPS, act } from "../contract/contract-lifecycle-fixtures.js";
 import { transaction, type PgPool } from "./postgres-db.js";
@@ -45,10 +46,7 @@ describePostgres("PostgreSQL lifecycle: the brake's transactions, sweep, audit",
   it("stop, pause, resume, close and run abort write neither an enrollment nor an outbox row, nor lock one", async () => {
     const { store, pool } = await fresh(databaseUrl());
     const j = await liveJourney(store);
-    const run = await store.createRun(
-      { workspaceId: WS, journeyId: j.journey.id, versionId: j.version.id, trigger: "now" },
-      T0,
-    );
+    const run = await startRun(store, j);
     for (const p of ["p1", "p2", "p3"]) await enrollOne(store, j, p, T0, { runId: run.id });
     await advanceToAction(store, T0);
     await store.claimOutbox(T0 + 1, 1, 60_000, "w1");
@@ -94,10 +92,7 @@ describePostgres("PostgreSQL lifecycle: the brake's transactions, sweep, audit",
   it("stop, close and pause take four round trips, a run abort five; the hints go after COMMIT", async () => {
     const { store } = await fresh(databaseUrl());
     const j = await liveJourney(store);
-    const run = await store.createRun(
-      { workspaceId: WS, journeyId: j.journey.id, versionId: j.version.id, trigger: "now" },
-      T0,
-    );
+    const run = await startRun(store, j);
     const sent = vi.spyOn(pg.Client.prototype, "query");
     /* The first two words of each statement a client sends until the operation's answer. */
     const acknowledged = async (operation: () => Promise<unknown>): Promise<string[]> => {

@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import { describePostgres, useFreshDatabase } from "../../../test/support/postgres.js";
 import { useFreshStores } from "../../../test/support/postgres-stores.js";
-import { T0, WS, enrollOne, liveJourney } from "../contract/contract-fixtures.js";
+import { T0, WS, enrollOne, liveJourney, startRun } from "../contract/contract-fixtures.js";
 import { OPS, act, versionCommand } from "../contract/contract-lifecycle-fixtures.js";
 import { transaction, type PgPool } from "./postgres-db.js";
 import { lockVersionLead, shareVersions } from "./postgres-locks.js";
@@ -76,10 +76,7 @@ describePostgres("PostgreSQL lifecycle transitions: counts, quoting, the lock's 
   it("writes an actor and a reason holding quotes, backslashes and dollar signs exactly", async () => {
     const { store, pool } = await fresh(databaseUrl());
     const j = await liveJourney(store);
-    const run = await store.createRun(
-      { workspaceId: WS, journeyId: j.journey.id, versionId: j.version.id, trigger: "now" },
-      T0,
-    );
+    const run = await startRun(store, j);
     const actor = "o'brien\\ops";
     const reason = "it's $1 and $$ \\' '); DROP TABLE audit; --\nsecond line, ünïcode";
     await store.abortRun({ actor, reason, workspaceId: WS, runId: run.id, now: T0 + 1 });

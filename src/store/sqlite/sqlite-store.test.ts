@@ -5,7 +5,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { describeStoreContract } from "../contract/store-contract.js";
-import { T0, WS, advanceToAction, enrollOne, liveJourney } from "../contract/contract-fixtures.js";
+import { T0, WS, advanceToAction, enrollOne, liveJourney, startRun } from "../contract/contract-fixtures.js";
 import type { CounterCheck, ScopeCounts, StoreInspector } from "../contract/contract-lifecycle-fixtures.js";
 import type { Store } from "../store.js";
 import { createSqliteStore } from "./sqlite-store.js";
@@ -190,10 +190,7 @@ describe("SQLite adapter", () => {
     const path = join(dir, `${randomUUID()}.db`);
     const store = await storeAt(path);
     const j = await liveJourney(store);
-    const run = await store.createRun(
-      { workspaceId: WS, journeyId: j.journey.id, versionId: j.version.id, trigger: "now" },
-      T0,
-    );
+    const run = await startRun(store, j);
     await enrollOne(store, j, "p1", T0, { runId: run.id });
     await enrollOne(store, j, "p2", T0);
     await advanceToAction(store, T0);
