@@ -3,99 +3,155 @@ import { toOutboxItem, type DbClaimable } from "../shared/rows.js";
 import { countNodeAction, countOutbox, newBatchDeltas, type BatchDeltas } from "../shared/deltas.js";
 import type { OutboxItem } from "../store.js";
 import type { PgContext } from "./postgres-context.js";
-import { flushDeltas } from "./postgres-counters.js";
+import { deltaCtes, flushDeltas } from "./postgres-counters.js";
 import type { Tx } from "./postgres-db.js";
 import { ENDABLE_COLUMNS, endEnrollments, type DbEndable } from "./postgres-end-enrollments.js";
-import { shareRuns, shareVersionsIn } from "./postgres-locks.js";
+import { RUN_SPACE, VERSION_SPACE } from "./postgres-locks.js";
 
 const COLUMNS = `o.workspace_id, o.id, o.version_id, o.run_id, o.enrollment_id, o.node_id, o.payload, o.retry,
                  o.status, o.attempts, o.available_at, o.claimed_at`;
 
+/** A row the claim found; `run_aborted` as the finding statement read it (an abort is final). */
+interface DbFound extends DbClaimable {
+  readonly run_aborted: boolean;
+}
+
 /**
- * `Store.claimOutbox`, the brake's side of the claim (ARCHITECTURE, "The brake guarantee"): share-lock
- * the dispatchable versions, then re-read their statuses in the next statement, which takes the items with
- * `FOR UPDATE SKIP LOCKED` (concurrent workers take different items); share-lock their runs, then re-read
- * the runs' statuses in the next statement, the update, which leaves the items of aborted runs untouched
- * (they are settled instead: see `settleAborted`). A stop or run abort holds the exclusive lock while it
- * writes the status, so this claim either commits before it (dispatched before the stop) or reads the new
- * status and takes nothing. The claim's commit is the dispatch.
+ * Pick up to `$2` dispatchable items (pending and available, or claimed with a lost lease) of the versions
+ * that are live or closed, earliest first, `FOR UPDATE SKIP LOCKED` (concurrent workers take different
+ * items), per version through its partial indexes: items held by a paused or stopped version are never
+ * scanned. Up to `$2` rows of each kind per version are locked; those beyond the batch stay locked (skipped
+ * by other workers) until this short transaction ends. Then, last, share-lock the scopes of the picked
+ * items: their versions, then their runs, each in byte order of the id (the order of every other
+ * transaction that takes several of these locks). The lock comes after the picking, so a stop waits only
+ * for the rest of the claim: the next statement and COMMIT.
+ */
+const FIND_AND_SHARE_LOCK = `
+  WITH v AS (SELECT id FROM versions WHERE status IN ('live', 'closed')),
+  pending AS (
+    SELECT c.* FROM v, LATERAL (
+      SELECT ${COLUMNS} FROM outbox o
+       WHERE o.version_id = v.id AND o.status = 'pending' AND o.available_at <= $1
+       ORDER BY o.available_at LIMIT $2 FOR UPDATE OF o SKIP LOCKED) c
+  ),
+  expired AS (
+    SELECT c.* FROM v, LATERAL (
+      SELECT ${COLUMNS} FROM outbox o
+       WHERE o.version_id = v.id AND o.status = 'claimed' AND o.lease_until <= $1
+       ORDER BY o.lease_until LIMIT $2 FOR UPDATE OF o SKIP LOCKED) c
+  ),
+  picked AS MATERIALIZED (
+    SELECT * FROM pending UNION ALL SELECT * FROM expired ORDER BY available_at, id LIMIT $2
+  ),
+  scopes AS MATERIALIZED (
+    SELECT space, id FROM (
+      SELECT ${VERSION_SPACE} AS space, version_id AS id FROM picked
+      UNION SELECT ${RUN_SPACE}, run_id FROM picked WHERE run_id IS NOT NULL) u
+     ORDER BY space, id COLLATE "C"
+  ),
+  locked AS MATERIALIZED (
+    SELECT count(*) AS n FROM scopes s, LATERAL (SELECT pg_advisory_xact_lock_shared(s.space, hashtext(s.id))) l
+  )
+  SELECT p.*, COALESCE(r.status = 'aborted', false) AS run_aborted
+    FROM picked p LEFT JOIN runs r ON r.id = p.run_id, locked
+   ORDER BY p.available_at, p.id`;
+
+/** Thrown inside the claim's transaction to roll it back: a scope of its items ended while it picked them. */
+class ScopeEndedWhileClaiming extends Error {}
+
+/**
+ * `Store.claimOutbox`, the brake's side of the claim (ARCHITECTURE, "The brake guarantee"), in three round
+ * trips: pick and lock the items, then share-lock their scopes (versions and runs) in the same statement
+ * ({@link FIND_AND_SHARE_LOCK}); then, in the next statement, which starts after the locks are held and so
+ * re-reads every scope's status, mark the items claimed and write the counters; COMMIT. A stop or run abort
+ * holds the exclusive lock while it writes the status, so this claim either holds its shared locks first
+ * and commits before the stop (dispatched before it), or reads the new status in that statement, claims
+ * nothing and rolls back whole. The claim's commit is the dispatch. Items of runs already aborted when
+ * they were picked are settled instead (see `settleAborted`).
  */
 export function makePgClaimOutbox(
   ctx: PgContext,
 ): (now: Millis, limit: number, leaseMs: number, workerId: string) => Promise<OutboxItem[]> {
-  return (now, limit, leaseMs, workerId) =>
-    ctx.tx("progress", async (tx) => {
-      if (limit <= 0) return [];
-      const candidates = await shareVersionsIn(tx, ["live", "closed"]);
-      if (candidates.length === 0) return [];
-      /* This statement starts after the shared locks are held: its snapshot sees any stop that committed
-         before, and its `v` re-reads the statuses. Per version, through its partial indexes: items held by a
-         paused or stopped version are never scanned. Up to `limit` rows of each kind per version are
-         locked; those beyond the batch stay locked (skipped by other workers) until this short
-         transaction ends. */
-      const found = await tx.query<DbClaimable>(
-        `WITH v AS (SELECT id FROM versions WHERE id = ANY($1::text[]) AND status IN ('live', 'closed')),
-         pending AS (
-           SELECT c.* FROM v, LATERAL (
-             SELECT ${COLUMNS} FROM outbox o
-              WHERE o.version_id = v.id AND o.status = 'pending' AND o.available_at <= $2
-              ORDER BY o.available_at LIMIT $3 FOR UPDATE OF o SKIP LOCKED) c
-         ),
-         expired AS (
-           SELECT c.* FROM v, LATERAL (
-             SELECT ${COLUMNS} FROM outbox o
-              WHERE o.version_id = v.id AND o.status = 'claimed' AND o.lease_until <= $2
-              ORDER BY o.lease_until LIMIT $3 FOR UPDATE OF o SKIP LOCKED) c
-         )
-         SELECT * FROM pending UNION ALL SELECT * FROM expired
-          ORDER BY available_at, id LIMIT $3`,
-        [candidates, now, limit],
-      );
-      if (found.length === 0) return [];
-      const runIds = [...new Set(found.flatMap((row) => (row.run_id === null ? [] : [row.run_id])))];
-      await shareRuns(tx, runIds);
-      /* The update starts after the runs' shared locks are held, so it re-reads their statuses: an item
-         of a run aborted meanwhile is left untouched. The claim's sequence number is taken here, under
-         the shared locks, once for the whole claim. */
-      const attemptsOf = (row: DbClaimable) => (row.status === "claimed" ? row.attempts + 1 : row.attempts);
-      const claimed = await tx.query<{ id: string }>(
-        `WITH s AS (SELECT nextval('lifecycle_seq') AS seq)
-         UPDATE outbox o SET status = 'claimed', attempts = t.attempts, lease_until = $3, worker_id = $4,
-                             claimed_at = $5, claim_seq = s.seq
-           FROM unnest($1::text[], $2::int[]) AS t (id, attempts), s
-          WHERE o.id = t.id AND o.id = ANY($1::text[])
-            AND (o.run_id IS NULL
-                 OR NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = o.run_id AND r.status = 'aborted'))
-          RETURNING o.id`,
-        [found.map((row) => row.id), found.map(attemptsOf), now + leaseMs, workerId, now],
-      );
-      const taken = new Set(claimed.map((row) => row.id));
-      const deltas = newBatchDeltas();
-      await settleAborted(
-        tx,
-        found.filter((row) => !taken.has(row.id)),
-        now,
-        deltas,
-      );
-      const items = found
-        .filter((row) => taken.has(row.id))
-        .map((row): OutboxItem => {
-          countOutbox(deltas, row.version_id, row.run_id, row.status, "claimed");
-          if (row.claimed_at === null) {
-            countNodeAction(deltas.nodes, row.workspace_id, row.version_id, row.node_id, "dispatched");
-          }
-          /* A lost lease means the previous worker may have sent it: that attempt counts. */
-          return toOutboxItem(row, attemptsOf(row));
-        });
-      await flushDeltas(tx, deltas);
-      return items;
-    });
+  return async (now, limit, leaseMs, workerId) => {
+    if (limit <= 0) return [];
+    try {
+      return await ctx.tx("progress", (tx) => claim(tx, now, limit, leaseMs, workerId));
+    } catch (error) {
+      /* The items stay as they were: the next claim reads the ended scope and leaves them. */
+      if (error instanceof ScopeEndedWhileClaiming) return [];
+      throw error;
+    }
+  };
+}
+
+async function claim(
+  tx: Tx,
+  now: Millis,
+  limit: number,
+  leaseMs: number,
+  workerId: string,
+): Promise<OutboxItem[]> {
+  const found = await tx.query<DbFound>(FIND_AND_SHARE_LOCK, [now, limit]);
+  if (found.length === 0) return [];
+  const deltas = newBatchDeltas();
+  const open = found.filter((row) => !row.run_aborted);
+  await settleAborted(
+    tx,
+    found.filter((row) => row.run_aborted),
+    now,
+    deltas,
+  );
+  if (open.length === 0) {
+    await flushDeltas(tx, deltas);
+    return [];
+  }
+  /* A lost lease means the previous worker may have sent it: that attempt counts. */
+  const attemptsOf = (row: DbClaimable) => (row.status === "claimed" ? row.attempts + 1 : row.attempts);
+  for (const row of open) {
+    countOutbox(deltas, row.version_id, row.run_id, row.status, "claimed");
+    if (row.claimed_at === null) {
+      countNodeAction(deltas.nodes, row.workspace_id, row.version_id, row.node_id, "dispatched");
+    }
+  }
+  const runIds = [...new Set(open.flatMap((row) => (row.run_id === null ? [] : [row.run_id])))];
+  const values: unknown[] = [
+    tx.shard,
+    open.map((row) => row.id),
+    open.map(attemptsOf),
+    now + leaseMs,
+    workerId,
+    now,
+    [...new Set(open.map((row) => row.version_id))],
+    runIds,
+  ];
+  const counters = deltaCtes(deltas, values);
+  /* `ended` re-reads the scopes' statuses after the shared locks. The claim's sequence number is taken
+     here, under the locks, once for the whole claim. The counters are written whatever `ended` finds: a
+     claim that takes fewer items than it picked is rolled back whole. The shard (`$1`) is named in `s`
+     for when there are none to write. */
+  const [result] = await tx.query<{ claimed: number }>(
+    `WITH ended AS (
+       SELECT 1 FROM versions WHERE id = ANY($7::text[]) AND status NOT IN ('live', 'closed')
+       UNION ALL SELECT 1 FROM runs WHERE id = ANY($8::text[]) AND status = 'aborted'
+     ),
+     s AS (SELECT nextval('lifecycle_seq') AS seq, $1::int AS shard),
+     u AS (
+       UPDATE outbox o SET status = 'claimed', attempts = t.attempts, lease_until = $4, worker_id = $5,
+                           claimed_at = $6, claim_seq = s.seq
+         FROM unnest($2::text[], $3::int[]) AS t (id, attempts), s
+        WHERE o.id = t.id AND o.id = ANY($2::text[]) AND NOT EXISTS (SELECT 1 FROM ended)
+        RETURNING 1
+     )${counters.length > 0 ? `,\n${counters.join(",\n")}` : ""}
+     SELECT count(*)::int AS claimed FROM u`,
+    values,
+  );
+  if (result?.claimed !== open.length) throw new ScopeEndedWhileClaiming();
+  return open.map((row) => toOutboxItem(row, attemptsOf(row)));
 }
 
 /**
- * The rows a claim found but did not take are items of aborted runs (the update leaves nothing else).
- * They are settled here, as the sweep would, so that the next claim does not walk them again: a claim
- * costs at most `limit` rows per version however many items an aborted run has left. A pending item's
+ * Items of aborted runs, as the claim found them. They are settled here, as the sweep would, so that the
+ * next claim does not walk them again: a claim costs at most `limit` rows per version however many items an aborted run has left. A pending item's
  * enrollment is ended (`aborted`, which cancels the item); one locked by a concurrent sweep is left to it.
  * A claimed item whose lease ran out is cancelled: it was dispatched before the abort and is never retried.
  */

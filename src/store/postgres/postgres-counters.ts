@@ -13,17 +13,26 @@ interface FlushPart {
  * written in key order, so two transactions that share a shard lock their rows in the same order.
  */
 export async function flushDeltas(tx: Tx, deltas: BatchDeltas): Promise<void> {
+  const values: unknown[] = [tx.shard];
+  const ctes = deltaCtes(deltas, values);
+  if (ctes.length === 0) return;
+  await tx.query(`WITH ${ctes.join(",\n")} SELECT 1`, values);
+}
+
+/**
+ * The flush of {@link flushDeltas} as CTEs named `f0`, `f1`, …, for a statement that does more in the same
+ * round trip. `values` must already hold the shard as `$1`; the CTEs' parameters are appended to it.
+ * Empty when there is nothing to write.
+ */
+export function deltaCtes(deltas: BatchDeltas, values: unknown[]): string[] {
   const parts = [scopePart(deltas), nodePart(deltas.nodes), outcomePart(deltas.outcomes)].filter(
     (part): part is FlushPart => part !== null,
   );
-  if (parts.length === 0) return;
-  const values: unknown[] = [tx.shard];
-  const ctes = parts.map((part, i) => {
+  return parts.map((part, i) => {
     const sql = part.sql(values.length + 1);
     values.push(...part.values);
     return `f${i} AS (${sql})`;
   });
-  await tx.query(`WITH ${ctes.join(",\n")} SELECT 1`, values);
 }
 
 /** `$n` placeholders from `first` on. */

@@ -14,8 +14,8 @@ import type { Tx } from "./postgres-db.js";
  * several workers hold one) on every claim; advisory locks live in memory. A hash collision only makes two
  * unrelated scopes wait for each other. `FOR KEY SHARE` would not do: it does not conflict with an UPDATE.
  */
-const VERSION_SPACE = 1;
-const RUN_SPACE = 2;
+export const VERSION_SPACE = 1;
+export const RUN_SPACE = 2;
 
 /** Lock spaces for other singletons (the matcher, migrations). */
 export const SINGLETON_SPACE = 3;

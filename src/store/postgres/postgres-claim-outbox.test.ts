@@ -1,0 +1,122 @@
+import pg from "pg";
+import { expect, it, vi } from "vitest";
+import { describePostgres, useFreshDatabase } from "../../../test/support/postgres.js";
+import { useFreshStores } from "../../../test/support/postgres-stores.js";
+import { T0, WS, advanceToAction, enrollOne, liveJourney, startRun } from "../contract/contract-fixtures.js";
+import type { PgPool } from "./postgres-db.js";
+
+const fresh = useFreshStores();
+const LEASE = 60_000;
+
+/** The outbox rows as a claim leaves them, in id order. */
+async function outboxRows(pool: PgPool) {
+  const { rows } = await pool.query<{ status: string; attempts: number; claim_seq: string | null }>(
+    "SELECT status, attempts, claim_seq FROM outbox ORDER BY id",
+  );
+  return rows;
+}
+
+/**
+ * Take a scope's EXCLUSIVE lock on a connection of its own, as a stop or run abort does; resolves once a
+ * claim waits for it. `end(statement)` runs the statement (the status write) and commits.
+ */
+async function holdExclusive(pool: PgPool, space: 1 | 2, id: string) {
+  const client = await pool.connect();
+  await client.query("BEGIN");
+  await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [space, id]);
+  return {
+    /** Resolves once another transaction waits for an advisory lock. */
+    waitedFor: async () => {
+      for (;;) {
+        const { rows } = await pool.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+        );
+        if ((rows[0]?.n ?? 0) > 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+    end: async (statement: string, values: unknown[]) => {
+      await client.query(statement, values);
+      await client.query("COMMIT");
+      client.release();
+    },
+  };
+}
+
+describePostgres("PostgreSQL outbox claims: the brake's lock comes after the picking", () => {
+  const databaseUrl = useFreshDatabase();
+
+  it("a claim that picked items while a stop held the lock claims nothing and leaves them as they were", async () => {
+    const { store, pool } = await fresh(databaseUrl());
+    const j = await liveJourney(store);
+    await enrollOne(store, j, "p1", T0);
+    await enrollOne(store, j, "p2", T0);
+    await advanceToAction(store, T0);
+    const before = await outboxRows(pool);
+    const stop = await holdExclusive(pool, 1, j.version.id);
+    const claim = store.claimOutbox(T0 + 1, 10, LEASE, "w1");
+    /* The claim has picked and row-locked the items, and waits for the version's shared lock. */
+    await stop.waitedFor();
+    const { rows: locked } = await pool.query(
+      "SELECT id FROM outbox WHERE status = 'pending' FOR UPDATE SKIP LOCKED",
+    );
+    expect(locked).toEqual([]);
+    await stop.end("UPDATE versions SET status = 'stopped' WHERE id = $1", [j.version.id]);
+    expect(await claim).toEqual([]);
+    expect(await outboxRows(pool)).toEqual(before);
+    expect(before.map((row) => row.status)).toEqual(["pending", "pending"]);
+    expect(await store.versionCounts(WS, j.version.id)).toMatchObject({ pendingActions: 2, dispatching: 0 });
+  });
+
+  it("a claim that waited for a lifecycle transaction that left the version live claims its items", async () => {
+    const { store, pool } = await fresh(databaseUrl());
+    const j = await liveJourney(store);
+    await enrollOne(store, j, "p1", T0);
+    await advanceToAction(store, T0);
+    const other = await holdExclusive(pool, 1, j.version.id);
+    const claim = store.claimOutbox(T0 + 1, 10, LEASE, "w1");
+    await other.waitedFor();
+    await other.end("SELECT 1 FROM versions WHERE id = $1", [j.version.id]);
+    expect(await claim).toHaveLength(1);
+    const [row] = await outboxRows(pool);
+    expect(row?.status).toBe("claimed");
+    expect(row?.claim_seq).not.toBeNull();
+    expect(await store.versionCounts(WS, j.version.id)).toMatchObject({ pendingActions: 0, dispatching: 1 });
+  });
+
+  it("a claim whose run was aborted while it waited claims nothing; the next one settles the run's items", async () => {
+    const { store, pool } = await fresh(databaseUrl());
+    const j = await liveJourney(store);
+    const run = await startRun(store, j);
+    await enrollOne(store, j, "p1", T0, { runId: run.id });
+    await advanceToAction(store, T0);
+    const abort = await holdExclusive(pool, 2, run.id);
+    const claim = store.claimOutbox(T0 + 1, 10, LEASE, "w1");
+    await abort.waitedFor();
+    await abort.end("UPDATE runs SET status = 'aborted' WHERE id = $1", [run.id]);
+    expect(await claim).toEqual([]);
+    expect((await outboxRows(pool)).map((row) => row.status)).toEqual(["pending"]);
+    /* The next claim reads the run aborted when it picks: it ends the enrollment, which cancels the item. */
+    expect(await store.claimOutbox(T0 + 2, 10, LEASE, "w1")).toEqual([]);
+    expect((await outboxRows(pool)).map((row) => row.status)).toEqual(["cancelled"]);
+    const { rows } = await pool.query<{ status: string; exit_reason: string }>(
+      "SELECT status, exit_reason FROM enrollments",
+    );
+    expect(rows).toEqual([{ status: "ended", exit_reason: "aborted" }]);
+  });
+
+  it("claims in three round trips after BEGIN: pick and lock, mark and count, COMMIT", async () => {
+    const { store } = await fresh(databaseUrl());
+    const j = await liveJourney(store);
+    await enrollOne(store, j, "p1", T0);
+    await advanceToAction(store, T0);
+    const sent = vi.spyOn(pg.Client.prototype, "query");
+    try {
+      expect(await store.claimOutbox(T0 + 1, 10, LEASE, "w1")).toHaveLength(1);
+      const words = sent.mock.calls.map((call) => String(call[0]).trim().split(/\s+/).slice(0, 2).join(" "));
+      expect(words).toEqual(["BEGIN; SET", "WITH v", "WITH ended", "COMMIT"]);
+    } finally {
+      sent.mockRestore();
+    }
+  });
+});
