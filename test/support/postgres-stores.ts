@@ -31,3 +31,30 @@ export function useFreshStores(): (databaseUrl: string) => Promise<FreshStore> {
     return { store, pool };
   };
 }
+
+/**
+ * Take a scope's EXCLUSIVE brake lock (space 1: a version, 2: a run) in a transaction of its own, as a
+ * stop, pause or run abort does, and keep it. `waitedFor()` resolves once another transaction waits for
+ * an advisory lock; `end(statement, values)` runs the statement (the status write) and commits.
+ */
+export async function holdExclusive(pool: PgPool, space: 1 | 2, id: string) {
+  const client = await pool.connect();
+  await client.query("BEGIN");
+  await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [space, id]);
+  return {
+    waitedFor: async () => {
+      for (;;) {
+        const { rows } = await pool.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+        );
+        if ((rows[0]?.n ?? 0) > 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+    end: async (statement: string, values: unknown[]) => {
+      await client.query(statement, values);
+      await client.query("COMMIT");
+      client.release();
+    },
+  };
+}

@@ -6,90 +6,101 @@ import type { PgContext } from "./postgres-context.js";
 import { flushDeltas } from "./postgres-counters.js";
 import type { Tx } from "./postgres-db.js";
 import { endEnrollments } from "./postgres-end-enrollments.js";
-import { shareRuns, shareVersionsIn } from "./postgres-locks.js";
+import { flushUnlessScopesEnded, retryWhenScopeEnded, shareScopes } from "./postgres-lock-last.js";
 import { writeStepResults, type StepWrite } from "./postgres-write-step-results.js";
+
+/** A due enrollment as the claim picked it; `run_aborted` as that statement read it (an abort is final). */
+interface DbDue extends DbEnrollment {
+  readonly run_aborted: boolean;
+}
+
+/** Version statuses in which due steps run (a paused version's steps go on; its items are held). */
+const RUNNABLE = ["live", "paused", "closed"];
 
 /**
  * `Store.advanceDue`: claim due enrollments of runnable versions in `dueAt` order with
  * `FOR UPDATE SKIP LOCKED` (concurrent workers take different rows), call `step` inside the transaction,
  * write what it returns. A throw from `step` rolls the whole batch back.
- * The brake: the runnable versions are share-locked and then re-read, and so are the runs of the claimed
- * rows. Due enrollments of an aborted run never reach `step` (no step advances); they are ended
+ * The brake, lock-last (postgres-lock-last.ts): the results are written first; then the versions and runs
+ * of the stepped enrollments are share-locked, their statuses re-read with the counters' write, and the
+ * batch rolls back whole (and is claimed again, without the ended scope) when one ended meanwhile. So a
+ * stop waits for a step batch's last statement and COMMIT, not for its writes. Due enrollments of a run
+ * already aborted when they were claimed never reach `step` (no step advances); they are ended
  * (`aborted`) here, in the same transaction, as the sweep would. They count as handled in the result.
  */
 export function makePgAdvanceDue(
   ctx: PgContext,
 ): (now: Millis, limit: number, step: (batch: readonly DueItem[]) => StepResult[]) => Promise<number> {
-  return (now, limit, step) =>
-    ctx.tx("progress", async (tx) => {
-      if (limit <= 0) return 0;
-      const rows = await claimDue(tx, now, limit);
-      if (rows.length === 0) return 0;
-      const deltas = newBatchDeltas();
-      const runIds = [...new Set(rows.flatMap((row) => (row.run_id === null ? [] : [row.run_id])))];
-      const aborted = new Set<string>();
-      if (runIds.length > 0) {
-        await shareRuns(tx, runIds);
-        for (const run of await tx.query<{ id: string }>(
-          "SELECT id FROM runs WHERE id = ANY($1::text[]) AND status = 'aborted'",
-          [runIds],
-        )) {
-          aborted.add(run.id);
-        }
-      }
-      const isAborted = (row: DbEnrollment) => row.run_id !== null && aborted.has(row.run_id);
-      const stopped = rows.filter(isAborted);
-      const claimed = rows.filter((row) => !isAborted(row));
-      await endEnrollments(tx, stopped, "aborted", now, deltas);
-      if (claimed.length === 0) {
-        await flushDeltas(tx, deltas);
-        return stopped.length;
-      }
+  return async (now, limit, step) => {
+    if (limit <= 0) return 0;
+    return retryWhenScopeEnded(() => ctx.tx("progress", (tx) => advance(tx, now, limit, step)), 0);
+  };
+}
 
-      const profiles = await readProfiles(tx, claimed);
-      const before = new Map<string, { row: DbEnrollment; item: DueItem }>();
-      const batch: DueItem[] = [];
-      for (const row of claimed) {
-        const profile = profiles.get(profileKey(row.workspace_id, row.profile_id));
-        if (!profile) throw new Error(`profile ${row.profile_id} of enrollment ${row.id} is missing`);
-        const input: StepInput = row.input === null ? { type: "due" } : (JSON.parse(row.input) as StepInput);
-        const item: DueItem = { enrollment: toActiveEnrollment(row), profile, input };
-        before.set(row.id, { row, item });
-        batch.push(item);
-      }
+async function advance(
+  tx: Tx,
+  now: Millis,
+  limit: number,
+  step: (batch: readonly DueItem[]) => StepResult[],
+): Promise<number> {
+  const rows = await claimDue(tx, now, limit);
+  if (rows.length === 0) return 0;
+  const deltas = newBatchDeltas();
+  const stopped = rows.filter((row) => row.run_aborted);
+  const claimed = rows.filter((row) => !row.run_aborted);
+  await endEnrollments(tx, stopped, "aborted", now, deltas);
+  if (claimed.length === 0) {
+    await flushDeltas(tx, deltas);
+    return stopped.length;
+  }
 
-      const results = step(batch);
-      const writes: StepWrite[] = results.map((result) => {
-        const claim = before.get(result.enrollment.id);
-        if (!claim)
-          throw new Error(`step returned enrollment ${result.enrollment.id}, which is not in the batch`);
-        return { previous: claim.item.enrollment, result, previousContextText: claim.row.context };
-      });
-      const { dispatched } = await writeStepResults(tx, writes, now, deltas);
-      await flushDeltas(tx, deltas);
-      if (dispatched > 0) tx.wake();
-      return claimed.length + stopped.length;
-    });
+  const profiles = await readProfiles(tx, claimed);
+  const before = new Map<string, { row: DbEnrollment; item: DueItem }>();
+  const batch: DueItem[] = [];
+  for (const row of claimed) {
+    const profile = profiles.get(profileKey(row.workspace_id, row.profile_id));
+    if (!profile) throw new Error(`profile ${row.profile_id} of enrollment ${row.id} is missing`);
+    const input: StepInput = row.input === null ? { type: "due" } : (JSON.parse(row.input) as StepInput);
+    const item: DueItem = { enrollment: toActiveEnrollment(row), profile, input };
+    before.set(row.id, { row, item });
+    batch.push(item);
+  }
+
+  const results = step(batch);
+  const writes: StepWrite[] = results.map((result) => {
+    const claim = before.get(result.enrollment.id);
+    if (!claim)
+      throw new Error(`step returned enrollment ${result.enrollment.id}, which is not in the batch`);
+    return { previous: claim.item.enrollment, result, previousContextText: claim.row.context };
+  });
+  const { dispatched } = await writeStepResults(tx, writes, now, deltas);
+  const scopes = {
+    versionIds: claimed.map((row) => row.version_id),
+    runIds: claimed.flatMap((row) => (row.run_id === null ? [] : [row.run_id])),
+    open: RUNNABLE,
+  };
+  await shareScopes(tx, scopes);
+  await flushUnlessScopesEnded(tx, deltas, scopes);
+  if (dispatched > 0) tx.wake();
+  return claimed.length + stopped.length;
 }
 
 /**
- * Lock up to `limit` due enrollments of the still-runnable versions, earliest first. One indexed range per
+ * Lock up to `limit` due enrollments of the runnable versions, earliest first. One indexed range per
  * version (enrollments_due): a stopped version's rows, still active until the sweep ends them, are never
  * scanned. Up to `limit` rows per version are locked; those beyond the batch stay locked (skipped by other
  * workers) until this transaction ends.
  */
-async function claimDue(tx: Tx, now: Millis, limit: number): Promise<DbEnrollment[]> {
-  const ids = await shareVersionsIn(tx, ["live", "paused", "closed"]);
-  if (ids.length === 0) return [];
-  /* This statement starts after the shared locks are held: its `v` re-reads the versions' statuses. */
-  return tx.query<DbEnrollment>(
-    `WITH v AS (SELECT id FROM versions WHERE id = ANY($1::text[]) AND status IN ('live', 'paused', 'closed'))
-     SELECT d.* FROM v, LATERAL (
+async function claimDue(tx: Tx, now: Millis, limit: number): Promise<DbDue[]> {
+  return tx.query<DbDue>(
+    `WITH v AS (SELECT id FROM versions WHERE status = ANY($3::text[]))
+     SELECT d.*, COALESCE(r.status = 'aborted', false) AS run_aborted FROM v, LATERAL (
        SELECT * FROM enrollments
-        WHERE version_id = v.id AND status = 'active' AND due_at IS NOT NULL AND due_at <= $2
-        ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED) d
-      ORDER BY d.due_at, d.id LIMIT $3`,
-    [ids, now, limit],
+        WHERE version_id = v.id AND status = 'active' AND due_at IS NOT NULL AND due_at <= $1
+        ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED) d
+       LEFT JOIN runs r ON r.id = d.run_id
+      ORDER BY d.due_at, d.id LIMIT $2`,
+    [now, limit, RUNNABLE],
   );
 }
 

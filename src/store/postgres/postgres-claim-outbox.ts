@@ -7,6 +7,7 @@ import { deltaCtes, flushDeltas } from "./postgres-counters.js";
 import type { Tx } from "./postgres-db.js";
 import { ENDABLE_COLUMNS, endEnrollments, type DbEndable } from "./postgres-end-enrollments.js";
 import { RUN_SPACE, VERSION_SPACE } from "./postgres-locks.js";
+import { endedScopesSql, retryWhenScopeEnded, ScopeEndedMeanwhile } from "./postgres-lock-last.js";
 
 const COLUMNS = `o.workspace_id, o.id, o.version_id, o.run_id, o.enrollment_id, o.node_id, o.payload, o.retry,
                  o.status, o.attempts, o.available_at, o.claimed_at`;
@@ -56,9 +57,6 @@ const FIND_AND_SHARE_LOCK = `
     FROM picked p LEFT JOIN runs r ON r.id = p.run_id, locked
    ORDER BY p.available_at, p.id`;
 
-/** Thrown inside the claim's transaction to roll it back: a scope of its items ended while it picked them. */
-class ScopeEndedWhileClaiming extends Error {}
-
 /**
  * `Store.claimOutbox`, the brake's side of the claim (ARCHITECTURE, "The brake guarantee"), in three round
  * trips: pick and lock the items, then share-lock their scopes (versions and runs) in the same statement
@@ -66,7 +64,7 @@ class ScopeEndedWhileClaiming extends Error {}
  * re-reads every scope's status, mark the items claimed and write the counters; COMMIT. A stop or run abort
  * holds the exclusive lock while it writes the status, so this claim either holds its shared locks first
  * and commits before the stop (dispatched before it), or reads the new status in that statement, claims
- * nothing and rolls back whole. The claim's commit is the dispatch. Items of runs already aborted when
+ * nothing and rolls back whole (postgres-lock-last.ts). The claim's commit is the dispatch. Items of runs already aborted when
  * they were picked are settled instead (see `settleAborted`).
  */
 export function makePgClaimOutbox(
@@ -74,13 +72,10 @@ export function makePgClaimOutbox(
 ): (now: Millis, limit: number, leaseMs: number, workerId: string) => Promise<OutboxItem[]> {
   return async (now, limit, leaseMs, workerId) => {
     if (limit <= 0) return [];
-    try {
-      return await ctx.tx("progress", (tx) => claim(tx, now, limit, leaseMs, workerId));
-    } catch (error) {
-      /* The items stay as they were: the next claim reads the ended scope and leaves them. */
-      if (error instanceof ScopeEndedWhileClaiming) return [];
-      throw error;
-    }
+    return retryWhenScopeEnded(
+      () => ctx.tx("progress", (tx) => claim(tx, now, limit, leaseMs, workerId)),
+      [],
+    );
   };
 }
 
@@ -123,6 +118,7 @@ async function claim(
     now,
     [...new Set(open.map((row) => row.version_id))],
     runIds,
+    ["live", "closed"],
   ];
   const counters = deltaCtes(deltas, values);
   /* `ended` re-reads the scopes' statuses after the shared locks. The claim's sequence number is taken
@@ -130,10 +126,7 @@ async function claim(
      claim that takes fewer items than it picked is rolled back whole. The shard (`$1`) is named in `s`
      for when there are none to write. */
   const [result] = await tx.query<{ claimed: number }>(
-    `WITH ended AS (
-       SELECT 1 FROM versions WHERE id = ANY($7::text[]) AND status NOT IN ('live', 'closed')
-       UNION ALL SELECT 1 FROM runs WHERE id = ANY($8::text[]) AND status = 'aborted'
-     ),
+    `WITH ended AS (${endedScopesSql("$7", "$8", "$9")}),
      s AS (SELECT nextval('lifecycle_seq') AS seq, $1::int AS shard),
      u AS (
        UPDATE outbox o SET status = 'claimed', attempts = t.attempts, lease_until = $4, worker_id = $5,
@@ -145,7 +138,7 @@ async function claim(
      SELECT count(*)::int AS claimed FROM u`,
     values,
   );
-  if (result?.claimed !== open.length) throw new ScopeEndedWhileClaiming();
+  if (result?.claimed !== open.length) throw new ScopeEndedMeanwhile();
   return open.map((row) => toOutboxItem(row, attemptsOf(row)));
 }
 

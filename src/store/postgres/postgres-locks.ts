@@ -5,8 +5,8 @@ import type { Tx } from "./postgres-db.js";
  * The brake's locks: transaction-level advisory locks keyed by a version's or a run's id (ARCHITECTURE,
  * "The brake guarantee": a shared lock on the same key as the row). Every transaction that claims outbox
  * items, advances enrollments or creates them takes the SHARED lock of each version (and run) it touches,
- * then re-reads its status. Stop, close, pause, run abort and publish take the EXCLUSIVE lock before they
- * write the status. So a claim either commits before the stop takes its lock (the item was dispatched
+ * then re-reads its status (claims and steps take it last, after their work: postgres-lock-last.ts). Stop,
+ * close, pause, run abort and publish take the EXCLUSIVE lock before they write the status. So a claim either commits before the stop takes its lock (the item was dispatched
  * before the stop), or it waits for the stop's commit and then reads the new status (READ COMMITTED: every
  * statement takes a fresh snapshot) and claims nothing.
  *
@@ -25,20 +25,6 @@ export const MIGRATION_KEY = 2;
 /** Share-lock the scopes of versions (sorted, deduplicated). Waits while a lifecycle transition holds one. */
 export async function shareVersions(tx: Tx, versionIds: Iterable<string>): Promise<void> {
   await share(tx, VERSION_SPACE, versionIds);
-}
-
-/**
- * Find the versions whose status is one of `statuses` and share-lock their scopes, in one round trip, in
- * id order (byte order, as `share` sorts). Returns their ids. The status read here comes before the lock:
- * the caller re-reads it in its next statement.
- */
-export async function shareVersionsIn(tx: Tx, statuses: readonly string[]): Promise<string[]> {
-  const rows = await tx.query<{ id: string }>(
-    `SELECT v.id FROM (SELECT id FROM versions WHERE status = ANY($2::text[]) ORDER BY id COLLATE "C") v,
-            LATERAL (SELECT pg_advisory_xact_lock_shared($1, hashtext(v.id))) l`,
-    [VERSION_SPACE, statuses],
-  );
-  return rows.map((row) => row.id);
 }
 
 /** Share-lock the scopes of runs (sorted, deduplicated). */

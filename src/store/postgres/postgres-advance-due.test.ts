@@ -1,0 +1,100 @@
+import pg from "pg";
+import { expect, it, vi } from "vitest";
+import { describePostgres, useFreshDatabase } from "../../../test/support/postgres.js";
+import { holdExclusive, useFreshStores } from "../../../test/support/postgres-stores.js";
+import { T0, WS, advanceToWait, enrollOne, liveJourney, startRun } from "../contract/contract-fixtures.js";
+import type { PgPool } from "./postgres-db.js";
+
+const fresh = useFreshStores();
+const LATER = T0 + 86_400_000;
+
+/** What a step batch writes: the enrollments' rows and the log. */
+async function written(pool: PgPool) {
+  const enrollments = await pool.query(
+    "SELECT node_id, seq, status, due_at, exit_reason FROM enrollments ORDER BY id",
+  );
+  const log = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM log");
+  return { enrollments: enrollments.rows, logRows: log.rows[0]?.n };
+}
+
+describePostgres("PostgreSQL due steps: the brake's lock comes after the writes", () => {
+  const databaseUrl = useFreshDatabase();
+
+  it("a step batch that wrote while a stop held the lock rolls back whole, and its retry leaves the version", async () => {
+    const { store, pool } = await fresh(databaseUrl());
+    const j = await liveJourney(store);
+    await enrollOne(store, j, "p1", T0);
+    await enrollOne(store, j, "p2", T0);
+    const before = await written(pool);
+    const statsBefore = await store.nodeStats(WS, j.version.id);
+    const stop = await holdExclusive(pool, 1, j.version.id);
+    let stepped = 0;
+    const advancing = store.advanceDue(T0, 100, (batch) => {
+      stepped += batch.length;
+      return batch.map((item) => ({
+        enrollment: { ...item.enrollment, seq: item.enrollment.seq + 1 },
+        effects: [],
+        log: [{ nodeId: "entry", at: T0, outcome: "completed", resumed: false }],
+      }));
+    });
+    /* The batch has been stepped and written; it waits for the version's shared lock. */
+    await stop.waitedFor();
+    expect(stepped).toBe(2);
+    await stop.end("UPDATE versions SET status = 'stopped' WHERE id = $1", [j.version.id]);
+    expect(await advancing).toBe(0);
+    expect(stepped).toBe(2);
+    expect(await written(pool)).toEqual(before);
+    expect(await store.nodeStats(WS, j.version.id)).toEqual(statsBefore);
+  });
+
+  it("a step batch that waited for a pause commits: a paused version's steps go on", async () => {
+    const { store, pool } = await fresh(databaseUrl());
+    const j = await liveJourney(store);
+    await enrollOne(store, j, "p1", T0);
+    const pause = await holdExclusive(pool, 1, j.version.id);
+    const advancing = advanceToWait(store, T0, LATER);
+    await pause.waitedFor();
+    await pause.end("UPDATE versions SET status = 'paused' WHERE id = $1", [j.version.id]);
+    expect(await advancing).toHaveLength(1);
+    expect((await written(pool)).enrollments).toEqual([
+      { node_id: "wait", seq: 2, status: "active", due_at: LATER, exit_reason: null },
+    ]);
+  });
+
+  it("a step batch whose run was aborted while it waited rolls back; its retry ends the enrollment", async () => {
+    const { store, pool } = await fresh(databaseUrl());
+    const j = await liveJourney(store);
+    const run = await startRun(store, j);
+    await enrollOne(store, j, "p1", T0, { runId: run.id });
+    const abort = await holdExclusive(pool, 2, run.id);
+    const advancing = advanceToWait(store, T0, LATER);
+    await abort.waitedFor();
+    await abort.end("UPDATE runs SET status = 'aborted' WHERE id = $1", [run.id]);
+    /* The step saw the enrollment once; the retry read the run aborted and ended it without a step. */
+    expect(await advancing).toHaveLength(1);
+    const { enrollments, logRows } = await written(pool);
+    /* Ended where it was, with one `cancelled` log row: none of the step's two rows. */
+    expect(enrollments).toMatchObject([
+      { node_id: "entry", seq: 1, status: "ended", exit_reason: "aborted" },
+    ]);
+    expect(logRows).toBe(1);
+    const { rows } = await pool.query("SELECT node_id, outcome FROM log");
+    expect(rows).toEqual([{ node_id: "entry", outcome: "cancelled" }]);
+  });
+
+  it("takes the shared locks after the writes, then re-reads the scopes with the counters, then commits", async () => {
+    const { store } = await fresh(databaseUrl());
+    const j = await liveJourney(store);
+    await enrollOne(store, j, "p1", T0);
+    const sent = vi.spyOn(pg.Client.prototype, "query");
+    try {
+      expect(await advanceToWait(store, T0, LATER)).toHaveLength(1);
+      const words = sent.mock.calls.map((call) => String(call[0]).trim().split(/\s+/).slice(0, 2).join(" "));
+      expect(words.slice(0, 2)).toEqual(["BEGIN; SET", "WITH v"]);
+      expect(words.slice(-3)).toEqual(["SELECT count(*)", "WITH ended", "COMMIT"]);
+      expect(words.length).toBeGreaterThan(5);
+    } finally {
+      sent.mockRestore();
+    }
+  });
+});
