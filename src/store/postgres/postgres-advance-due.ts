@@ -6,7 +6,7 @@ import type { PgContext } from "./postgres-context.js";
 import { flushDeltas } from "./postgres-counters.js";
 import type { Tx } from "./postgres-db.js";
 import { endEnrollments } from "./postgres-end-enrollments.js";
-import { flushUnlessScopesEnded, retryWhenScopeEnded, shareScopes } from "./postgres-lock-last.js";
+import { flushUnlessScopesEnded, shareScopes } from "./postgres-lock-last.js";
 import { writeStepResults, type StepWrite } from "./postgres-write-step-results.js";
 
 /** A due enrollment as the claim picked it; `run_aborted` as that statement read it (an abort is final). */
@@ -33,7 +33,7 @@ export function makePgAdvanceDue(
 ): (now: Millis, limit: number, step: (batch: readonly DueItem[]) => StepResult[]) => Promise<number> {
   return async (now, limit, step) => {
     if (limit <= 0) return 0;
-    return retryWhenScopeEnded(() => ctx.tx("progress", (tx) => advance(tx, now, limit, step)), 0);
+    return ctx.tx("progress", (tx) => advance(tx, now, limit, step));
   };
 }
 

@@ -4,10 +4,10 @@ import { countNodeAction, countOutbox, newBatchDeltas, type BatchDeltas } from "
 import type { OutboxItem } from "../store.js";
 import type { PgContext } from "./postgres-context.js";
 import { deltaCtes, flushDeltas } from "./postgres-counters.js";
-import type { Tx } from "./postgres-db.js";
+import { ScopeEndedMeanwhile, type Tx } from "./postgres-db.js";
 import { ENDABLE_COLUMNS, endEnrollments, type DbEndable } from "./postgres-end-enrollments.js";
 import { RUN_SPACE, VERSION_SPACE } from "./postgres-locks.js";
-import { endedScopesSql, retryWhenScopeEnded, ScopeEndedMeanwhile } from "./postgres-lock-last.js";
+import { endedScopesSql } from "./postgres-lock-last.js";
 
 const COLUMNS = `o.workspace_id, o.id, o.version_id, o.run_id, o.enrollment_id, o.node_id, o.payload, o.retry,
                  o.status, o.attempts, o.available_at, o.claimed_at`;
@@ -72,10 +72,7 @@ export function makePgClaimOutbox(
 ): (now: Millis, limit: number, leaseMs: number, workerId: string) => Promise<OutboxItem[]> {
   return async (now, limit, leaseMs, workerId) => {
     if (limit <= 0) return [];
-    return retryWhenScopeEnded(
-      () => ctx.tx("progress", (tx) => claim(tx, now, limit, leaseMs, workerId)),
-      [],
-    );
+    return ctx.tx("progress", (tx) => claim(tx, now, limit, leaseMs, workerId));
   };
 }
 

@@ -78,9 +78,21 @@ const RETRYABLE = new Set(["40P01", "40001"]);
 const MAX_ATTEMPTS = 5;
 
 /**
+ * Thrown inside a lock-last transaction (postgres-lock-last.ts) to roll it back: a scope it wrote to ended
+ * (or changed status) before it took the shared locks. {@link transaction} runs the body again, which then
+ * reads the new status.
+ */
+export class ScopeEndedMeanwhile extends Error {
+  constructor() {
+    super("a scope of the transaction changed status before it took the shared locks; rolled back");
+  }
+}
+
+/**
  * Run `body` in one READ COMMITTED transaction on a pooled connection: COMMIT when it returns, ROLLBACK
- * when it throws. A deadlock or serialization failure re-runs the whole body (up to 5 attempts), so the
- * body must not have effects outside the transaction (the engine's callbacks are pure).
+ * when it throws. A deadlock, a serialization failure or a {@link ScopeEndedMeanwhile} re-runs the whole
+ * body (up to 5 attempts), so the body must not have effects outside the transaction (the engine's
+ * callbacks are pure).
  * `lead`, when given, is one statement without parameters (values quoted with `escapeLiteral`) that
  * travels with BEGIN in the same round trip, before the body: a lifecycle transition's exclusive lock
  * (postgres-locks.ts). Each of the body's statements still takes its snapshot after it.
@@ -128,7 +140,9 @@ export async function transaction<T>(
       await client.query("ROLLBACK").catch(() => undefined);
       client.release();
       const code = (error as { code?: unknown }).code;
-      if (typeof code === "string" && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
+      const retryable =
+        error instanceof ScopeEndedMeanwhile || (typeof code === "string" && RETRYABLE.has(code));
+      if (retryable && attempt < MAX_ATTEMPTS) continue;
       throw error;
     }
     announceCommitted(client, { wake, runCreated, ended });

@@ -3,7 +3,7 @@ import { countActive, type BatchDeltas } from "../shared/deltas.js";
 import { timeOrderedId } from "../shared/ids.js";
 import type { EnrollOutcome, EnrollRequest } from "../store.js";
 import type { Tx } from "./postgres-db.js";
-import { shareRuns, shareVersions } from "./postgres-locks.js";
+import { confirmStatuses } from "./postgres-lock-last.js";
 
 /**
  * Enrollment creation with `Store.enroll`'s rules, inside the caller's transaction (shared by `enroll`,
@@ -14,10 +14,13 @@ import { shareRuns, shareVersions } from "./postgres-locks.js";
  * must have no active enrollment in the journey (`already_active`); the re-entry rule must allow it
  * (`reentry_blocked`). A missing profile is created empty.
  *
- * The brake: the versions' (and runs') shared locks are taken first, then their statuses are read in a
- * following statement, so a creation serializes with close, stop and run abort. A fixed number of
- * statements per call, whatever the number of requests. Calls `tx.wake()` when it enrolls anyone;
- * gauge changes go to `deltas`, which the caller writes.
+ * The brake, lock-last (postgres-lock-last.ts): the statuses are read and the requests decided and
+ * written first; then the versions' (and runs') shared locks are taken and the statuses re-read, and the
+ * transaction rolls back (and runs again) when one changed meanwhile. So a creation serializes with close,
+ * pause, stop and run abort, which wait only for its last statement and the rest of the caller's
+ * transaction, not for its writes. A fixed number of statements per call, whatever the number of
+ * requests. Calls `tx.wake()` when it enrolls anyone; gauge changes go to `deltas`, which the caller
+ * writes.
  */
 export type PgEnrollMany = (
   tx: Tx,
@@ -44,7 +47,6 @@ interface Planned {
 export const enrollMany: PgEnrollMany = async (tx, requests, now, deltas) => {
   if (requests.length === 0) return [];
   const versionIds = [...new Set(requests.map((r) => r.versionId))];
-  await shareVersions(tx, versionIds);
   const versions = new Map<string, { workspace_id: string; journey_id: string; status: string }>();
   for (const v of await tx.query<{ id: string; workspace_id: string; journey_id: string; status: string }>(
     "SELECT id, workspace_id, journey_id, status FROM versions WHERE id = ANY($1::text[])",
@@ -63,13 +65,14 @@ export const enrollMany: PgEnrollMany = async (tx, requests, now, deltas) => {
     ),
   ];
   const abortedRuns = new Set<string>();
+  const abortedIds = new Set<string>();
   if (runIds.length > 0) {
-    await shareRuns(tx, runIds);
     for (const run of await tx.query<{ id: string; workspace_id: string }>(
       "SELECT id, workspace_id FROM runs WHERE id = ANY($1::text[]) AND status = 'aborted'",
       [runIds],
     )) {
       abortedRuns.add(`${run.workspace_id}\u0000${run.id}`);
+      abortedIds.add(run.id);
     }
   }
 
@@ -123,8 +126,22 @@ export const enrollMany: PgEnrollMany = async (tx, requests, now, deltas) => {
       ],
     );
   }
-  if (planned.length === 0) return outcomes;
+  if (planned.length > 0) await insertEnrollments(tx, planned, now, deltas, outcomes);
+  await confirmStatuses(tx, {
+    versions: new Map([...versions].map(([id, v]) => [id, v.status])),
+    runIds: runIds.filter((id) => !abortedIds.has(id)),
+  });
+  return outcomes;
+};
 
+/** Create the planned enrollments (and their missing profiles); a refused row answers `already_active`. */
+async function insertEnrollments(
+  tx: Tx,
+  planned: readonly Planned[],
+  now: Millis,
+  deltas: BatchDeltas,
+  outcomes: EnrollOutcome[],
+): Promise<void> {
   await ensureProfiles(tx, planned, now);
   /* Another transaction may have enrolled the same profile in the same journey since the read above: the
      one-active index refuses the row, and the request is answered `already_active`, as it would be after. */
@@ -154,8 +171,7 @@ export const enrollMany: PgEnrollMany = async (tx, requests, now, deltas) => {
     else outcomes[p.index] = { status: "already_active" };
   }
   if (created.size > 0) tx.wake();
-  return outcomes;
-};
+}
 
 /** {@link PgEnrollOne}: {@link enrollMany} with one request. */
 export const enrollOne: PgEnrollOne = async (tx, request, now, deltas) => {

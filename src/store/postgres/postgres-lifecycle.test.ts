@@ -14,7 +14,7 @@ import {
 } from "../contract/contract-fixtures.js";
 import { OPS, act } from "../contract/contract-lifecycle-fixtures.js";
 import { transaction, type PgPool } from "./postgres-db.js";
-import { shareVersions } from "./postgres-locks.js";
+import { shareScopes } from "./postgres-lock-last.js";
 
 const fresh = useFreshStores();
 
@@ -72,7 +72,7 @@ describePostgres("PostgreSQL lifecycle: the brake's transactions, sweep, audit",
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const claim = transaction(pool, { connectionString: "" }, "progress", async (tx) => {
-      await shareVersions(tx, [j.version.id]);
+      await shareScopes(tx, { versionIds: [j.version.id], runIds: [] });
       held();
       await gate;
     });

@@ -1,13 +1,14 @@
 import type { BatchDeltas } from "../shared/deltas.js";
 import { deltaCtes } from "./postgres-counters.js";
-import type { Tx } from "./postgres-db.js";
+import { ScopeEndedMeanwhile, type Tx } from "./postgres-db.js";
 import { RUN_SPACE, VERSION_SPACE } from "./postgres-locks.js";
 
 /**
  * Lock-last: how the engine's busiest transactions (outbox claims, due steps) keep a stop's wait short.
  * They do their work first, holding only row locks on the rows they picked (`FOR UPDATE SKIP LOCKED`),
  * then take the shared locks of the scopes they touched (postgres-locks.ts), then re-read the scopes'
- * statuses in their next statement, and roll back whole when a scope ended meanwhile. A stop, pause or
+ * statuses in their next statement, and roll back whole when a scope ended meanwhile
+ * ({@link ScopeEndedMeanwhile}: the transaction runs again, and then reads the new status). A stop, pause or
  * run abort holds the exclusive lock while it writes the status, so such a transaction either holds its
  * shared locks first and commits before the transition, or reads the new status and writes nothing. The
  * transition waits only for the last statement and the COMMIT of the transactions in flight, not for
@@ -25,28 +26,6 @@ export interface TouchedScopes {
   readonly open: readonly string[];
 }
 
-/** Thrown inside a lock-last transaction to roll it back: a scope it touched ended before its locks. */
-export class ScopeEndedMeanwhile extends Error {
-  constructor() {
-    super("a scope of the transaction ended before it took the shared locks; rolled back");
-  }
-}
-
-/**
- * Run a lock-last transaction; when it rolls back because a scope ended, run it again: the next attempt
- * reads the ended scope and leaves its rows. After `attempts` such roll-backs, answer `nothing`.
- */
-export async function retryWhenScopeEnded<T>(run: () => Promise<T>, nothing: T, attempts = 3): Promise<T> {
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    try {
-      return await run();
-    } catch (error) {
-      if (!(error instanceof ScopeEndedMeanwhile)) throw error;
-    }
-  }
-  return nothing;
-}
-
 /**
  * SQL for a CTE body that yields one row per touched scope that has ended: a version whose status is not
  * in `open`, or an aborted run. `versions`, `runs` and `open` are the placeholders of text arrays.
@@ -58,7 +37,10 @@ export function endedScopesSql(versions: string, runs: string, open: string): st
 }
 
 /** Share-lock the touched versions, then runs, each in byte order of the id, in one statement. */
-export async function shareScopes(tx: Tx, scopes: TouchedScopes): Promise<void> {
+export async function shareScopes(
+  tx: Tx,
+  scopes: { readonly versionIds: readonly string[]; readonly runIds: readonly string[] },
+): Promise<void> {
   const versionIds = [...new Set(scopes.versionIds)];
   const runIds = [...new Set(scopes.runIds)];
   await tx.query(
@@ -97,4 +79,28 @@ export async function flushUnlessScopesEnded(
     values,
   );
   if (row?.ended !== 0) throw new ScopeEndedMeanwhile();
+}
+
+/** What a lock-last decision read: each version's status, and the runs it read as not aborted. */
+export interface ReadStatuses {
+  readonly versions: ReadonlyMap<string, string>;
+  readonly runIds: readonly string[];
+}
+
+/**
+ * Share-lock the scopes a decision read, then re-read them: throws {@link ScopeEndedMeanwhile} unless
+ * every version's status is still the one read and no run read as running has been aborted. Two
+ * statements (none when nothing was read).
+ */
+export async function confirmStatuses(tx: Tx, read: ReadStatuses): Promise<void> {
+  const versionIds = [...read.versions.keys()];
+  if (versionIds.length === 0 && read.runIds.length === 0) return;
+  await shareScopes(tx, { versionIds, runIds: read.runIds });
+  const [row] = await tx.query<{ changed: number }>(
+    `SELECT ((SELECT count(*) FROM unnest($1::text[], $2::text[]) AS t (id, status)
+                JOIN versions v ON v.id = t.id WHERE v.status <> t.status)
+           + (SELECT count(*) FROM runs WHERE id = ANY($3::text[]) AND status = 'aborted'))::int AS changed`,
+    [versionIds, versionIds.map((id) => read.versions.get(id)), read.runIds],
+  );
+  if (row?.changed !== 0) throw new ScopeEndedMeanwhile();
 }

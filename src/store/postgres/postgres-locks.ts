@@ -22,11 +22,6 @@ export const SINGLETON_SPACE = 3;
 export const MATCHER_KEY = 1;
 export const MIGRATION_KEY = 2;
 
-/** Share-lock the scopes of versions (sorted, deduplicated). Waits while a lifecycle transition holds one. */
-export async function shareVersions(tx: Tx, versionIds: Iterable<string>): Promise<void> {
-  await share(tx, VERSION_SPACE, versionIds);
-}
-
 /** Share-lock the scopes of runs (sorted, deduplicated). */
 export async function shareRuns(tx: Tx, runIds: Iterable<string>): Promise<void> {
   await share(tx, RUN_SPACE, runIds);

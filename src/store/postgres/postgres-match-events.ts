@@ -51,14 +51,16 @@ export function makePgMatchEvents(
       const awaiting = await readAwaiting(tx, [...pairs.values()], names);
 
       const decided = plan({ events, profiles, awaiting });
-      const deltas = newBatchDeltas();
-      await enrollMany(tx, decided.enroll, now, deltas);
-      await flushDeltas(tx, deltas);
       await wake(tx, decided.wake, now);
       await tx.query("UPDATE events SET matched_at = $1 WHERE seq = ANY($2::bigint[])", [
         now,
         rows.map((r) => r.seq),
       ]);
+      /* Last: the enrollments take the brake's shared locks at their end (lock-last), so a close or stop
+         waits only for them and the counters, not for the whole batch. */
+      const deltas = newBatchDeltas();
+      await enrollMany(tx, decided.enroll, now, deltas);
+      await flushDeltas(tx, deltas);
       return rows.length;
     });
 }

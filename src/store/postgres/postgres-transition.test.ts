@@ -4,7 +4,8 @@ import { useFreshStores } from "../../../test/support/postgres-stores.js";
 import { T0, WS, enrollOne, liveJourney, startRun } from "../contract/contract-fixtures.js";
 import { OPS, act, versionCommand } from "../contract/contract-lifecycle-fixtures.js";
 import { transaction, type PgPool } from "./postgres-db.js";
-import { lockVersionLead, shareVersions } from "./postgres-locks.js";
+import { shareScopes } from "./postgres-lock-last.js";
+import { lockVersionLead } from "./postgres-locks.js";
 
 const fresh = useFreshStores();
 
@@ -15,7 +16,7 @@ async function holdShared(pool: PgPool, versionId: string, inside?: string) {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
   const done = transaction(pool, { connectionString: "" }, "progress", async (tx) => {
-    await shareVersions(tx, [versionId]);
+    await shareScopes(tx, { versionIds: [versionId], runIds: [] });
     if (inside !== undefined) await tx.query(inside);
     held();
     await gate;
