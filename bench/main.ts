@@ -3,6 +3,7 @@
  * with `--json`, one JSON line on stdout. Figures are recorded in docs/benchmarks.md.
  */
 import { Command, InvalidArgumentError } from "commander";
+import { runBrakeWaitBench } from "./brake-wait.js";
 import { runIngestBench } from "./ingest.js";
 import { runJourneyBench } from "./journey.js";
 import { runPeersBench } from "./peers/runner.js";
@@ -68,6 +69,17 @@ program
     const sizes = opts.sizes.split(",").map((s) => positiveInt(s.trim()));
     const run = opts.store === "postgres" ? runPostgresStopBench : runStopBench;
     emit(opts.json, await run(sizes, opts.trials, log));
+  });
+
+program
+  .command("brake-wait")
+  .description("on PostgreSQL: how long a stop would wait for the brake's lock while a journey runs")
+  .option("--profiles <n>", "profiles to run through the journey", positiveInt, 20_000)
+  .option("--workers <n>", "worker processes", positiveInt, 1)
+  .option("--concurrency <n>", "items each worker sends at once", positiveInt, 64)
+  .option("--json", "print one JSON line", false)
+  .action(async (opts: { profiles: number; workers: number; concurrency: number; json: boolean }) => {
+    emit(opts.json, await runBrakeWaitBench(opts.profiles, opts.workers, opts.concurrency, log));
   });
 
 interface PeersFlags {

@@ -32,14 +32,16 @@ export function systemClockJourney(sinkUrl: string): JsonObject {
   };
 }
 
-interface WorkerProcess {
+/** A `waymark worker` process of the benchmark. */
+export interface WorkerProcess {
   /** Resolves when the worker says it runs; rejects if it exits first. */
   readonly ready: Promise<void>;
   /** SIGTERM (the worker drains), then SIGKILL if it is still there after the stop timeout. */
   stop(): Promise<void>;
 }
 
-function startWorkerProcess(
+/** Start `waymark worker` on `databaseUrl` (batches of 1,000, `concurrency` items sent at once). */
+export function startWorkerProcess(
   databaseUrl: string,
   index: number,
   concurrency: number,
