@@ -22,11 +22,6 @@ export const SINGLETON_SPACE = 3;
 export const MATCHER_KEY = 1;
 export const MIGRATION_KEY = 2;
 
-/** Share-lock the scopes of runs (sorted, deduplicated). */
-export async function shareRuns(tx: Tx, runIds: Iterable<string>): Promise<void> {
-  await share(tx, RUN_SPACE, runIds);
-}
-
 /** Exclusively lock a version's scope: waits for every claim in flight on it, blocks new ones until commit. */
 export async function lockVersion(tx: Tx, versionId: string): Promise<void> {
   await tx.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [VERSION_SPACE, versionId]);
@@ -51,13 +46,4 @@ export function lockRunLead(runId: string): string {
    quoted, never spliced. */
 function exclusiveLead(space: number, id: string): string {
   return `SELECT pg_advisory_xact_lock(${space}, hashtext(${pg.escapeLiteral(id)}))`;
-}
-
-async function share(tx: Tx, space: number, ids: Iterable<string>): Promise<void> {
-  const sorted = [...new Set(ids)].sort();
-  if (sorted.length === 0) return;
-  await tx.query("SELECT pg_advisory_xact_lock_shared($1, hashtext(id)) FROM unnest($2::text[]) AS id", [
-    space,
-    sorted,
-  ]);
 }

@@ -5,15 +5,18 @@ import type { EnrollRequest, RunPage, RunPageOutcome } from "../store.js";
 import type { PgContext } from "./postgres-context.js";
 import { flushDeltas } from "./postgres-counters.js";
 import { enrollMany } from "./postgres-enroll-one.js";
-import { shareRuns } from "./postgres-locks.js";
+import { ScopeEndedMeanwhile } from "./postgres-db.js";
 import { pgRun, type PgRunRow } from "./postgres-rows.js";
 
 /**
- * `Store.writeRunPage`: the whole page in one transaction. The run's shared brake lock comes first, as
- * every enrollment creation takes it (an abort waits for the page, or the page reads `aborted`); then the
- * run row is locked `FOR UPDATE`, so the ownership read holds until commit: a claim that takes the run
- * over waits for this page, or skips it, and a page of a worker that lost the run reads the new executor
- * and writes nothing. The cursor is read under that lock, so even a stale executor never re-scans.
+ * `Store.writeRunPage`: the whole page in one transaction, lock-last (postgres-lock-last.ts). The run row
+ * is read without a lock (status, executor, cursor); the page's profiles are read, planned and enrolled
+ * (enrollment creation takes the version's and the run's shared brake locks after its writes and
+ * re-reads their statuses); then the run row is updated on condition that it is still running, still
+ * this worker's and still at the cursor read. When it is not (an abort, or a claim that took the run
+ * over, committed meanwhile), the page rolls back whole and runs again, and then answers `refused`. So a
+ * run abort waits only for a page's last statements and COMMIT, and a page of a worker that lost the run
+ * writes nothing. The cursor is the one read, so even a stale executor never re-scans.
  */
 export function makePgWriteRunPage(
   ctx: PgContext,
@@ -23,9 +26,8 @@ export function makePgWriteRunPage(
 ) => Promise<RunPageOutcome> {
   return (page, plan) =>
     ctx.tx("progress", async (tx): Promise<RunPageOutcome> => {
-      await shareRuns(tx, [page.runId]);
       const [row] = await tx.query<PgRunRow & DbRunExecution>(
-        "SELECT * FROM runs WHERE workspace_id = $1 AND id = $2 FOR UPDATE",
+        "SELECT * FROM runs WHERE workspace_id = $1 AND id = $2",
         [page.workspaceId, page.runId],
       );
       if (!row || row.status !== "running") return { status: "refused", reason: "not_running" };
@@ -54,7 +56,7 @@ export function makePgWriteRunPage(
                 executor = CASE WHEN $8 THEN NULL ELSE executor END,
                 status = CASE WHEN $8 THEN 'completed' ELSE status END,
                 ended_at = CASE WHEN $8 THEN $9::bigint ELSE ended_at END
-          WHERE id = $1
+          WHERE id = $1 AND status = 'running' AND executor = $10 AND scan_after IS NOT DISTINCT FROM $11
           RETURNING *`,
         [
           row.id,
@@ -66,9 +68,11 @@ export function makePgWriteRunPage(
           page.now + page.leaseMs,
           completed,
           page.now,
+          page.workerId,
+          row.scan_after,
         ],
       );
-      if (!after) throw new Error(`run ${page.runId} vanished inside its page`);
+      if (!after) throw new ScopeEndedMeanwhile();
       return { status: "written", run: pgRun(after), cursor, completed };
     });
 }
