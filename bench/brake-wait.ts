@@ -1,4 +1,5 @@
 import pg from "pg";
+import type { JsonObject } from "../src/core/index.js";
 import { createPostgresStore } from "../src/store/index.js";
 import { journeyProgress, seedJourney, storeEntryEvents } from "./journey-seed.js";
 import { createBenchDatabase } from "./peers/bench-database.js";
@@ -7,8 +8,24 @@ import { WORKSPACE } from "./setup.js";
 import { startSinkProcess } from "./sink-client.js";
 import { figures, type LatencyFigures } from "./stop-shared.js";
 
-/* The brake's lock space of versions (src/store/postgres/postgres-locks.ts). */
+/* The brake's lock spaces of versions and runs (src/store/postgres/postgres-locks.ts). */
 const VERSION_SPACE = 1;
+const RUN_SPACE = 2;
+
+/** How the profiles enter, and so which lock is probed. */
+export type BrakeWaitEntry = "event" | "audience";
+
+/** The peers' journey with an audience entry over every profile, run on demand. */
+function audienceJourney(sinkUrl: string): JsonObject {
+  const definition = systemClockJourney(sinkUrl);
+  const [first, ...rest] = definition["nodes"] as JsonObject[];
+  const trigger = {
+    type: "audience",
+    filter: { field: "profile.id", op: "exists" },
+    schedule: { type: "now" },
+  };
+  return { ...definition, nodes: [{ ...first, trigger }, ...rest] };
+}
 /** Pause between two probes, so that the probing does not crowd the workers out. */
 const PROBE_GAP_MS = 5;
 const READY_TIMEOUT_MS = 60_000;
@@ -19,6 +36,9 @@ export interface BrakeWaitResult {
   readonly store: "postgres";
   readonly profiles: number;
   readonly workers: number;
+  /** `event`: profiles enter on events, probing the version's lock (a stop's); `audience`: one audience
+   * run enrolls them, probing the run's lock (a run abort's). */
+  readonly entry: BrakeWaitEntry;
   readonly seconds: number;
   readonly transitionsPerSecond: number;
   /** Acquisitions of the running version's exclusive lock: what a stop would wait before its read. */
@@ -33,16 +53,20 @@ export interface BrakeWaitResult {
 }
 
 /**
- * How long a stop of a running journey would wait for the brake's exclusive lock on PostgreSQL. The core
- * journey (waits shortened to 1 ms, as in `peers`) runs on `workers` worker processes; meanwhile a side
- * connection takes the version's exclusive lock and rolls back, every 5 ms, alternating with a lock on a
- * key nobody holds, and times each round trip, until every profile has exited. A stop sends this same
- * first round trip (BEGIN with the lock); the rest of a stop does not depend on what the workers do.
+ * How long a stop of a running journey, or an abort of a running audience run, would wait for the brake's
+ * exclusive lock on PostgreSQL. The core journey (waits shortened to 1 ms, as in `peers`) runs on `workers`
+ * worker processes. With `entry` `event`, the profiles enter on events, and a side connection probes the
+ * version's lock until every profile has exited; with `audience`, one audience run enrolls every profile,
+ * and it probes the run's lock until the run has ended (transitions then count what was done by then).
+ * Each probe takes the exclusive lock and rolls back, every 5 ms, alternating with a lock on a key nobody
+ * holds, and is timed. A stop or abort sends this same first round trip (BEGIN with the lock); the rest of
+ * it does not depend on what the workers do.
  */
 export async function runBrakeWaitBench(
   profiles: number,
   workers: number,
   concurrency: number,
+  entry: BrakeWaitEntry,
   log: (line: string) => void,
 ): Promise<BrakeWaitResult> {
   const sink = await startSinkProcess();
@@ -57,7 +81,8 @@ export async function runBrakeWaitBench(
   try {
     await store.migrate();
     await store.ensureWorkspace(WORKSPACE, "Default", Date.now());
-    const version = await seedJourney(store, systemClockJourney(sink.url), profiles, Date.now());
+    const definition = entry === "event" ? systemClockJourney(sink.url) : audienceJourney(sink.url);
+    const version = await seedJourney(store, definition, profiles, Date.now());
     for (let i = 0; i < workers; i++) processes.push(startWorkerProcess(db.url, i, concurrency, log));
     const readyBy = new Promise<never>((_, reject) => {
       setTimeout(() => reject(new Error("workers not ready in time")), READY_TIMEOUT_MS).unref();
@@ -67,22 +92,29 @@ export async function runBrakeWaitBench(
     log(`${profiles} profiles stored, ${workers} worker(s) ready; running and probing the lock`);
 
     const started = performance.now();
-    await storeEntryEvents(store, profiles, Date.now());
+    let probed = `${VERSION_SPACE}, hashtext(${pg.escapeLiteral(version.id)})`;
+    let done = async () => (await journeyProgress(store, version.id)).exited >= profiles;
+    if (entry === "event") {
+      await storeEntryEvents(store, profiles, Date.now());
+    } else {
+      const run = await store.createRun(
+        { workspaceId: WORKSPACE, journeyId: version.journeyId, versionId: version.id, trigger: "now" },
+        Date.now(),
+      );
+      probed = `${RUN_SPACE}, hashtext(${pg.escapeLiteral(run.id)})`;
+      done = async () => (await store.getRun(WORKSPACE, run.id))?.status !== "running";
+    }
     let finished = false;
     const watching = (async () => {
-      while ((await journeyProgress(store, version.id)).exited < profiles) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      while (!(await done())) await new Promise((resolve) => setTimeout(resolve, 100));
       finished = true;
     })();
     const held: number[] = [];
     const unheld: number[] = [];
     for (let i = 0; !finished; i++) {
-      const key = i % 2 === 0 ? version.id : `nobody-${i}`;
+      const key = i % 2 === 0 ? probed : `${VERSION_SPACE}, hashtext('nobody-${i}')`;
       const sent = performance.now();
-      await probe.query(
-        `BEGIN; SELECT pg_advisory_xact_lock(${VERSION_SPACE}, hashtext(${pg.escapeLiteral(key)}))`,
-      );
+      await probe.query(`BEGIN; SELECT pg_advisory_xact_lock(${key})`);
       (i % 2 === 0 ? held : unheld).push(performance.now() - sent);
       await probe.query("ROLLBACK");
       await new Promise((resolve) => setTimeout(resolve, PROBE_GAP_MS));
@@ -95,6 +127,7 @@ export async function runBrakeWaitBench(
       store: "postgres",
       profiles,
       workers,
+      entry,
       seconds: Number(seconds.toFixed(2)),
       transitionsPerSecond: Math.round(transitions / seconds),
       lockWait: figures(held),

@@ -3,7 +3,7 @@
  * with `--json`, one JSON line on stdout. Figures are recorded in docs/benchmarks.md.
  */
 import { Command, InvalidArgumentError } from "commander";
-import { runBrakeWaitBench } from "./brake-wait.js";
+import { runBrakeWaitBench, type BrakeWaitEntry } from "./brake-wait.js";
 import { runIngestBench } from "./ingest.js";
 import { runJourneyBench } from "./journey.js";
 import { runPeersBench } from "./peers/runner.js";
@@ -21,6 +21,11 @@ function stopStore(value: string): StopStore {
   const store = STOP_STORES.find((s) => s === value);
   if (!store) throw new InvalidArgumentError(`must be one of ${STOP_STORES.join(", ")}`);
   return store;
+}
+
+function brakeWaitEntry(value: string): BrakeWaitEntry {
+  if (value !== "event" && value !== "audience") throw new InvalidArgumentError("must be event or audience");
+  return value;
 }
 
 function emit(json: boolean, result: object): void {
@@ -77,10 +82,27 @@ program
   .option("--profiles <n>", "profiles to run through the journey", positiveInt, 20_000)
   .option("--workers <n>", "worker processes", positiveInt, 1)
   .option("--concurrency <n>", "items each worker sends at once", positiveInt, 64)
+  .option(
+    "--entry <kind>",
+    "event (probe the version's lock, a stop's) or audience (one audience run; probe the run's lock, an abort's)",
+    brakeWaitEntry,
+    "event" as BrakeWaitEntry,
+  )
   .option("--json", "print one JSON line", false)
-  .action(async (opts: { profiles: number; workers: number; concurrency: number; json: boolean }) => {
-    emit(opts.json, await runBrakeWaitBench(opts.profiles, opts.workers, opts.concurrency, log));
-  });
+  .action(
+    async (opts: {
+      profiles: number;
+      workers: number;
+      concurrency: number;
+      entry: BrakeWaitEntry;
+      json: boolean;
+    }) => {
+      emit(
+        opts.json,
+        await runBrakeWaitBench(opts.profiles, opts.workers, opts.concurrency, opts.entry, log),
+      );
+    },
+  );
 
 interface PeersFlags {
   profiles: number;
