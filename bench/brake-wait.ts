@@ -3,7 +3,7 @@ import type { JsonObject } from "../src/core/index.js";
 import { createPostgresStore } from "../src/store/index.js";
 import { journeyProgress, seedJourney, storeEntryEvents } from "./journey-seed.js";
 import { createBenchDatabase } from "./peers/bench-database.js";
-import { startWorkerProcess, systemClockJourney, type WorkerProcess } from "./peers/waymark-postgres.js";
+import { startWorkers, systemClockJourney, type WorkerProcess } from "./peers/waymark-postgres.js";
 import { WORKSPACE } from "./setup.js";
 import { startSinkProcess } from "./sink-client.js";
 import { figures, type LatencyFigures } from "./stop-shared.js";
@@ -28,7 +28,6 @@ function audienceJourney(sinkUrl: string): JsonObject {
 }
 /** Pause between two probes, so that the probing does not crowd the workers out. */
 const PROBE_GAP_MS = 5;
-const READY_TIMEOUT_MS = 60_000;
 
 /** Result line of `bench brake-wait`. */
 export interface BrakeWaitResult {
@@ -83,11 +82,7 @@ export async function runBrakeWaitBench(
     await store.ensureWorkspace(WORKSPACE, "Default", Date.now());
     const definition = entry === "event" ? systemClockJourney(sink.url) : audienceJourney(sink.url);
     const version = await seedJourney(store, definition, profiles, Date.now());
-    for (let i = 0; i < workers; i++) processes.push(startWorkerProcess(db.url, i, concurrency, log));
-    const readyBy = new Promise<never>((_, reject) => {
-      setTimeout(() => reject(new Error("workers not ready in time")), READY_TIMEOUT_MS).unref();
-    });
-    await Promise.race([Promise.all(processes.map((p) => p.ready)), readyBy]);
+    await startWorkers(db.url, workers, concurrency, log, processes);
     await probe.connect();
     log(`${profiles} profiles stored, ${workers} worker(s) ready; running and probing the lock`);
 

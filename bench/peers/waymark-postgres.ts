@@ -41,7 +41,7 @@ export interface WorkerProcess {
 }
 
 /** Start `waymark worker` on `databaseUrl` (batches of 1,000, `concurrency` items sent at once). */
-export function startWorkerProcess(
+function startWorkerProcess(
   databaseUrl: string,
   index: number,
   concurrency: number,
@@ -85,6 +85,24 @@ export function startWorkerProcess(
   };
 }
 
+/**
+ * Start `count` worker processes into `started` (so that the caller stops them, even after a failure) and
+ * wait until each says it runs; rejects after 60 s.
+ */
+export async function startWorkers(
+  databaseUrl: string,
+  count: number,
+  concurrency: number,
+  log: (line: string) => void,
+  started: WorkerProcess[],
+): Promise<void> {
+  for (let i = 0; i < count; i++) started.push(startWorkerProcess(databaseUrl, i, concurrency, log));
+  const readyBy = new Promise<never>((_, reject) => {
+    setTimeout(() => reject(new Error("workers not ready in time")), READY_TIMEOUT_MS).unref();
+  });
+  await Promise.race([Promise.all(started.map((p) => p.ready)), readyBy]);
+}
+
 /** Why the PostgreSQL variant cannot run from this build, or null when it can. */
 function missingPiece(): string | null {
   if (!existsSync(CLI)) return "the CLI is not built";
@@ -116,12 +134,7 @@ export async function runWaymarkPostgres(opts: PeerRunOptions, workers: 1 | 2): 
     await store.migrate();
     await store.ensureWorkspace(WORKSPACE, "Default", Date.now());
     const version = await seedJourney(store, systemClockJourney(opts.sinkUrl), opts.profiles, Date.now());
-    for (let i = 0; i < workers; i++)
-      processes.push(startWorkerProcess(db.url, i, opts.concurrency, opts.log));
-    const readyBy = new Promise<never>((_, reject) => {
-      setTimeout(() => reject(new Error("workers not ready in time")), READY_TIMEOUT_MS).unref();
-    });
-    await Promise.race([Promise.all(processes.map((p) => p.ready)), readyBy]);
+    await startWorkers(db.url, workers, opts.concurrency, opts.log, processes);
     opts.log(
       `waymark postgres (${workers} worker${workers > 1 ? "s" : ""}): ${opts.profiles} profiles stored, workers ready; running`,
     );

@@ -7,7 +7,7 @@ import { deltaCtes, flushDeltas } from "./postgres-counters.js";
 import { ScopeEndedMeanwhile, type Tx } from "./postgres-db.js";
 import { ENDABLE_COLUMNS, endEnrollments, type DbEndable } from "./postgres-end-enrollments.js";
 import { RUN_SPACE, VERSION_SPACE } from "./postgres-locks.js";
-import { endedScopesSql } from "./postgres-lock-last.js";
+import { endedScopesSql, shareLocksSql } from "./postgres-lock-last.js";
 
 const COLUMNS = `o.workspace_id, o.id, o.version_id, o.run_id, o.enrollment_id, o.node_id, o.payload, o.retry,
                  o.status, o.attempts, o.available_at, o.claimed_at`;
@@ -23,9 +23,8 @@ interface DbFound extends DbClaimable {
  * items), per version through its partial indexes: items held by a paused or stopped version are never
  * scanned. Up to `$2` rows of each kind per version are locked; those beyond the batch stay locked (skipped
  * by other workers) until this short transaction ends. Then, last, share-lock the scopes of the picked
- * items: their versions, then their runs, each in byte order of the id (the order of every other
- * transaction that takes several of these locks). The lock comes after the picking, so a stop waits only
- * for the rest of the claim: the next statement and COMMIT.
+ * items ({@link shareLocksSql}). The lock comes after the picking, so a stop waits only for the rest of
+ * the claim: the next statement and COMMIT.
  */
 const FIND_AND_SHARE_LOCK = `
   WITH v AS (SELECT id FROM versions WHERE status IN ('live', 'closed')),
@@ -44,14 +43,9 @@ const FIND_AND_SHARE_LOCK = `
   picked AS MATERIALIZED (
     SELECT * FROM pending UNION ALL SELECT * FROM expired ORDER BY available_at, id LIMIT $2
   ),
-  scopes AS MATERIALIZED (
-    SELECT space, id FROM (
-      SELECT ${VERSION_SPACE} AS space, version_id AS id FROM picked
-      UNION SELECT ${RUN_SPACE}, run_id FROM picked WHERE run_id IS NOT NULL) u
-     ORDER BY space, id COLLATE "C"
-  ),
-  locked AS MATERIALIZED (
-    SELECT count(*) AS n FROM scopes s, LATERAL (SELECT pg_advisory_xact_lock_shared(s.space, hashtext(s.id))) l
+  locked AS MATERIALIZED (${shareLocksSql(`(
+    SELECT ${VERSION_SPACE} AS space, version_id AS id FROM picked
+    UNION SELECT ${RUN_SPACE}, run_id FROM picked WHERE run_id IS NOT NULL) u`)}
   )
   SELECT p.*, COALESCE(r.status = 'aborted', false) AS run_aborted
     FROM picked p LEFT JOIN runs r ON r.id = p.run_id, locked

@@ -64,15 +64,14 @@ export const enrollMany: PgEnrollMany = async (tx, requests, now, deltas) => {
       requests.filter((r) => r.runId !== null && statusOf(r) === "live").map((r) => r.runId as string),
     ),
   ];
-  const abortedRuns = new Set<string>();
-  const abortedIds = new Set<string>();
+  /* Run id → its workspace, for the runs read as aborted. */
+  const abortedRuns = new Map<string, string>();
   if (runIds.length > 0) {
     for (const run of await tx.query<{ id: string; workspace_id: string }>(
       "SELECT id, workspace_id FROM runs WHERE id = ANY($1::text[]) AND status = 'aborted'",
       [runIds],
     )) {
-      abortedRuns.add(`${run.workspace_id}\u0000${run.id}`);
-      abortedIds.add(run.id);
+      abortedRuns.set(run.id, run.workspace_id);
     }
   }
 
@@ -90,7 +89,7 @@ export const enrollMany: PgEnrollMany = async (tx, requests, now, deltas) => {
       outcomes.push({ status: "queued" });
       continue;
     }
-    if (status !== "live" || (r.runId !== null && abortedRuns.has(`${r.workspaceId}\u0000${r.runId}`))) {
+    if (status !== "live" || (r.runId !== null && abortedRuns.get(r.runId) === r.workspaceId)) {
       outcomes.push({ status: "version_not_live" });
       continue;
     }
@@ -129,7 +128,7 @@ export const enrollMany: PgEnrollMany = async (tx, requests, now, deltas) => {
   if (planned.length > 0) await insertEnrollments(tx, planned, now, deltas, outcomes);
   await confirmStatuses(tx, {
     versions: new Map([...versions].map(([id, v]) => [id, v.status])),
-    runIds: runIds.filter((id) => !abortedIds.has(id)),
+    runIds: runIds.filter((id) => !abortedRuns.has(id)),
   });
   return outcomes;
 };

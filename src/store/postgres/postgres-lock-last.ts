@@ -36,6 +36,16 @@ export function endedScopesSql(versions: string, runs: string, open: string): st
           UNION ALL SELECT 1 FROM runs WHERE id = ANY(${runs}::text[]) AND status = 'aborted'`;
 }
 
+/**
+ * SQL that share-locks the scopes of `scopes`, a relation with columns `space` (a lock space of
+ * postgres-locks.ts) and `id`: versions, then runs, each in byte order of the id, the order of every
+ * transaction that takes several of these locks. One row (`n`, the number of locks).
+ */
+export function shareLocksSql(scopes: string): string {
+  return `SELECT count(*) AS n FROM (SELECT space, id FROM ${scopes} ORDER BY space, id COLLATE "C") s,
+            LATERAL (SELECT pg_advisory_xact_lock_shared(s.space, hashtext(s.id))) l`;
+}
+
 /** Share-lock the touched versions, then runs, each in byte order of the id, in one statement. */
 export async function shareScopes(
   tx: Tx,
@@ -43,15 +53,10 @@ export async function shareScopes(
 ): Promise<void> {
   const versionIds = [...new Set(scopes.versionIds)];
   const runIds = [...new Set(scopes.runIds)];
-  await tx.query(
-    `SELECT count(*) FROM (
-       SELECT space, id FROM unnest($1::int[], $2::text[]) AS t (space, id) ORDER BY space, id COLLATE "C") s,
-       LATERAL (SELECT pg_advisory_xact_lock_shared(s.space, hashtext(s.id))) l`,
-    [
-      [...versionIds.map(() => VERSION_SPACE), ...runIds.map(() => RUN_SPACE)],
-      [...versionIds, ...runIds],
-    ],
-  );
+  await tx.query(shareLocksSql("unnest($1::int[], $2::text[]) AS t (space, id)"), [
+    [...versionIds.map(() => VERSION_SPACE), ...runIds.map(() => RUN_SPACE)],
+    [...versionIds, ...runIds],
+  ]);
 }
 
 /**
