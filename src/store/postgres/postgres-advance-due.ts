@@ -6,7 +6,7 @@ import type { PgContext } from "./postgres-context.js";
 import { flushDeltas } from "./postgres-counters.js";
 import type { Tx } from "./postgres-db.js";
 import { endEnrollments } from "./postgres-end-enrollments.js";
-import { flushUnlessScopesEnded, shareScopes } from "./postgres-lock-last.js";
+import { commitUnlessScopesEnded } from "./postgres-lock-last.js";
 import { writeStepResults, type StepWrite } from "./postgres-write-step-results.js";
 
 /** A due enrollment as the claim picked it; `run_aborted` as that statement read it (an abort is final). */
@@ -21,10 +21,10 @@ const RUNNABLE = ["live", "paused", "closed"];
  * `Store.advanceDue`: claim due enrollments of runnable versions in `dueAt` order with
  * `FOR UPDATE SKIP LOCKED` (concurrent workers take different rows), call `step` inside the transaction,
  * write what it returns. A throw from `step` rolls the whole batch back.
- * The brake, lock-last (postgres-lock-last.ts): the results are written first; then the versions and runs
- * of the stepped enrollments are share-locked, their statuses re-read with the counters' write, and the
- * batch rolls back whole (and is claimed again, without the ended scope) when one ended meanwhile. So a
- * stop waits for a step batch's last statement and COMMIT, not for its writes. Due enrollments of a run
+ * The brake, lock-last (postgres-lock-last.ts): the results are written first; then, in one message with
+ * COMMIT, the versions and runs of the stepped enrollments are share-locked, their statuses re-read and the
+ * counters written, and the batch rolls back whole (and is claimed again, without the ended scope) when one
+ * ended meanwhile. So a stop waits for the server to run that message, not for the batch's writes. Due enrollments of a run
  * already aborted when they were claimed never reach `step` (no step advances); they are ended
  * (`aborted`) here, in the same transaction, as the sweep would. They count as handled in the result.
  */
@@ -79,8 +79,7 @@ async function advance(
     runIds: claimed.flatMap((row) => (row.run_id === null ? [] : [row.run_id])),
     open: RUNNABLE,
   };
-  await shareScopes(tx, scopes);
-  await flushUnlessScopesEnded(tx, deltas, scopes);
+  commitUnlessScopesEnded(tx, deltas, scopes);
   if (dispatched > 0) tx.wake();
   return claimed.length + stopped.length;
 }

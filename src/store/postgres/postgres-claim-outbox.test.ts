@@ -6,6 +6,11 @@ import { T0, WS, advanceToAction, enrollOne, liveJourney, startRun } from "../co
 import type { PgPool } from "./postgres-db.js";
 
 const fresh = useFreshStores();
+
+/** The first two words of each statement of one message (statements end with `;`). */
+function statementsOf(message: string): string[] {
+  return message.split(";").map((statement) => statement.trim().split(/\s+/).slice(0, 2).join(" "));
+}
 const LEASE = 60_000;
 
 /** The outbox rows as a claim leaves them, in id order. */
@@ -77,7 +82,7 @@ describePostgres("PostgreSQL outbox claims: the brake's lock comes after the pic
     expect(rows).toEqual([{ status: "ended", exit_reason: "aborted" }]);
   });
 
-  it("claims in three round trips after BEGIN: pick and lock, mark and count, COMMIT", async () => {
+  it("claims in two round trips after BEGIN: pick, then the locks, the re-read, the marks and counters with COMMIT", async () => {
     const { store } = await fresh(databaseUrl());
     const j = await liveJourney(store);
     await enrollOne(store, j, "p1", T0);
@@ -85,8 +90,18 @@ describePostgres("PostgreSQL outbox claims: the brake's lock comes after the pic
     const sent = vi.spyOn(pg.Client.prototype, "query");
     try {
       expect(await store.claimOutbox(T0 + 1, 10, LEASE, "w1")).toHaveLength(1);
-      const words = sent.mock.calls.map((call) => String(call[0]).trim().split(/\s+/).slice(0, 2).join(" "));
-      expect(words).toEqual(["BEGIN; SET", "WITH v", "WITH ended", "COMMIT"]);
+      const messages = sent.mock.calls.map((call) => statementsOf(String(call[0])));
+      expect(messages).toEqual([
+        ["BEGIN", "SET LOCAL"],
+        ["WITH v"],
+        [
+          "SELECT count(*)",
+          "SELECT waymark_scope_ended()",
+          "UPDATE outbox",
+          "WITH f0",
+          "COMMIT",
+        ],
+      ]);
     } finally {
       sent.mockRestore();
     }

@@ -3,14 +3,16 @@ import { toOutboxItem, type DbClaimable } from "../shared/rows.js";
 import { countNodeAction, countOutbox, newBatchDeltas, type BatchDeltas } from "../shared/deltas.js";
 import type { OutboxItem } from "../store.js";
 import type { PgContext } from "./postgres-context.js";
-import { deltaCtes, flushDeltas } from "./postgres-counters.js";
-import { ScopeEndedMeanwhile, type Tx } from "./postgres-db.js";
+import type { Tx } from "./postgres-db.js";
 import { ENDABLE_COLUMNS, endEnrollments, type DbEndable } from "./postgres-end-enrollments.js";
-import { RUN_SPACE, VERSION_SPACE } from "./postgres-locks.js";
-import { endedScopesSql, shareLocksSql } from "./postgres-lock-last.js";
+import { inlineValues } from "./postgres-inline.js";
+import { commitUnlessScopesEnded } from "./postgres-lock-last.js";
 
 const COLUMNS = `o.workspace_id, o.id, o.version_id, o.run_id, o.enrollment_id, o.node_id, o.payload, o.retry,
                  o.status, o.attempts, o.available_at, o.claimed_at`;
+
+/** Version statuses in which a claim stands. */
+const CLAIMABLE = ["live", "closed"];
 
 /** A row the claim found; `run_aborted` as the finding statement read it (an abort is final). */
 interface DbFound extends DbClaimable {
@@ -22,11 +24,9 @@ interface DbFound extends DbClaimable {
  * that are live or closed, earliest first, `FOR UPDATE SKIP LOCKED` (concurrent workers take different
  * items), per version through its partial indexes: items held by a paused or stopped version are never
  * scanned. Up to `$2` rows of each kind per version are locked; those beyond the batch stay locked (skipped
- * by other workers) until this short transaction ends. Then, last, share-lock the scopes of the picked
- * items ({@link shareLocksSql}). The lock comes after the picking, so a stop waits only for the rest of
- * the claim: the next statement and COMMIT.
+ * by other workers) until this short transaction ends. The scopes' shared locks come later, with COMMIT.
  */
-const FIND_AND_SHARE_LOCK = `
+const FIND = `
   WITH v AS (SELECT id FROM versions WHERE status IN ('live', 'closed')),
   pending AS (
     SELECT c.* FROM v, LATERAL (
@@ -42,24 +42,20 @@ const FIND_AND_SHARE_LOCK = `
   ),
   picked AS MATERIALIZED (
     SELECT * FROM pending UNION ALL SELECT * FROM expired ORDER BY available_at, id LIMIT $2
-  ),
-  locked AS MATERIALIZED (${shareLocksSql(`(
-    SELECT ${VERSION_SPACE} AS space, version_id AS id FROM picked
-    UNION SELECT ${RUN_SPACE}, run_id FROM picked WHERE run_id IS NOT NULL) u`)}
   )
   SELECT p.*, COALESCE(r.status = 'aborted', false) AS run_aborted
-    FROM picked p LEFT JOIN runs r ON r.id = p.run_id, locked
+    FROM picked p LEFT JOIN runs r ON r.id = p.run_id
    ORDER BY p.available_at, p.id`;
 
 /**
- * `Store.claimOutbox`, the brake's side of the claim (ARCHITECTURE, "The brake guarantee"), in three round
- * trips: pick and lock the items, then share-lock their scopes (versions and runs) in the same statement
- * ({@link FIND_AND_SHARE_LOCK}); then, in the next statement, which starts after the locks are held and so
- * re-reads every scope's status, mark the items claimed and write the counters; COMMIT. A stop or run abort
- * holds the exclusive lock while it writes the status, so this claim either holds its shared locks first
- * and commits before the stop (dispatched before it), or reads the new status in that statement, claims
- * nothing and rolls back whole (postgres-lock-last.ts). The claim's commit is the dispatch. Items of runs already aborted when
- * they were picked are settled instead (see `settleAborted`).
+ * `Store.claimOutbox`, the brake's side of the claim (ARCHITECTURE, "The brake guarantee"), in two round
+ * trips after BEGIN: pick and row-lock the items ({@link FIND}); then one message with COMMIT
+ * (postgres-lock-last.ts, `commitUnlessScopesEnded`): share-lock their scopes (versions and runs), re-read
+ * every scope's status, mark the items claimed and write the counters. A stop or run abort holds the
+ * exclusive lock while it writes the status, so this claim either holds its shared locks first and commits
+ * before the stop (dispatched before it), or reads the new status, claims nothing and rolls back whole.
+ * The claim's commit is the dispatch. Items of runs already aborted when they were picked are settled
+ * instead (see `settleAborted`).
  */
 export function makePgClaimOutbox(
   ctx: PgContext,
@@ -77,7 +73,7 @@ async function claim(
   leaseMs: number,
   workerId: string,
 ): Promise<OutboxItem[]> {
-  const found = await tx.query<DbFound>(FIND_AND_SHARE_LOCK, [now, limit]);
+  const found = await tx.query<DbFound>(FIND, [now, limit]);
   if (found.length === 0) return [];
   const deltas = newBatchDeltas();
   const open = found.filter((row) => !row.run_aborted);
@@ -87,10 +83,6 @@ async function claim(
     now,
     deltas,
   );
-  if (open.length === 0) {
-    await flushDeltas(tx, deltas);
-    return [];
-  }
   /* A lost lease means the previous worker may have sent it: that attempt counts. */
   const attemptsOf = (row: DbClaimable) => (row.status === "claimed" ? row.attempts + 1 : row.attempts);
   for (const row of open) {
@@ -99,37 +91,31 @@ async function claim(
       countNodeAction(deltas.nodes, row.workspace_id, row.version_id, row.node_id, "dispatched");
     }
   }
-  const runIds = [...new Set(open.flatMap((row) => (row.run_id === null ? [] : [row.run_id])))];
-  const values: unknown[] = [
-    tx.shard,
-    open.map((row) => row.id),
-    open.map(attemptsOf),
-    now + leaseMs,
-    workerId,
-    now,
-    [...new Set(open.map((row) => row.version_id))],
-    runIds,
-    ["live", "closed"],
-  ];
-  const counters = deltaCtes(deltas, values);
-  /* `ended` re-reads the scopes' statuses after the shared locks. The claim's sequence number is taken
-     here, under the locks, once for the whole claim. The counters are written whatever `ended` finds: a
-     claim that takes fewer items than it picked is rolled back whole. The shard (`$1`) is named in `s`
-     for when there are none to write. */
-  const [result] = await tx.query<{ claimed: number }>(
-    `WITH ended AS (${endedScopesSql("$7", "$8", "$9")}),
-     s AS (SELECT nextval('lifecycle_seq') AS seq, $1::int AS shard),
-     u AS (
-       UPDATE outbox o SET status = 'claimed', attempts = t.attempts, lease_until = $4, worker_id = $5,
-                           claimed_at = $6, claim_seq = s.seq
-         FROM unnest($2::text[], $3::int[]) AS t (id, attempts), s
-        WHERE o.id = t.id AND o.id = ANY($2::text[]) AND NOT EXISTS (SELECT 1 FROM ended)
-        RETURNING 1
-     )${counters.length > 0 ? `,\n${counters.join(",\n")}` : ""}
-     SELECT count(*)::int AS claimed FROM u`,
-    values,
+  /* The claim's sequence number is taken under the shared locks, after the statuses were re-read, once for
+     the whole claim. */
+  const mark =
+    open.length === 0
+      ? []
+      : [
+          inlineValues(
+            `UPDATE outbox o SET status = 'claimed', attempts = t.attempts, lease_until = $3, worker_id = $4,
+                                 claimed_at = $5, claim_seq = s.seq
+               FROM unnest($1::text[], $2::int[]) AS t (id, attempts),
+                    (SELECT nextval('lifecycle_seq') AS seq) s
+              WHERE o.id = t.id AND o.id = ANY($1::text[])`,
+            [open.map((row) => row.id), open.map(attemptsOf), now + leaseMs, workerId, now],
+          ),
+        ];
+  commitUnlessScopesEnded(
+    tx,
+    deltas,
+    {
+      versionIds: found.map((row) => row.version_id),
+      runIds: open.flatMap((row) => (row.run_id === null ? [] : [row.run_id])),
+      open: CLAIMABLE,
+    },
+    mark,
   );
-  if (result?.claimed !== open.length) throw new ScopeEndedMeanwhile();
   return open.map((row) => toOutboxItem(row, attemptsOf(row)));
 }
 

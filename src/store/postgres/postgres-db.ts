@@ -54,6 +54,13 @@ export interface Tx {
   /** Tell the workers, at commit, that a run waits for an executor (their run loops claim it at once). */
   runCreated(): void;
   /**
+   * End the transaction with `statements` (without parameters: values inlined, postgres-inline.ts) sent
+   * together with COMMIT, in one message, once the body has returned. Each statement takes its own
+   * snapshot. One that raises `WM001` (`waymark_scope_ended()`) stops the message before COMMIT: the
+   * transaction rolls back and runs again, as for {@link ScopeEndedMeanwhile}. The last call wins.
+   */
+  commitWith(statements: readonly string[]): void;
+  /**
    * The counter shard this transaction adds to, 0 to `COUNTER_SHARDS - 1`: random per transaction, so
    * that concurrent workers rarely add to the same row.
    */
@@ -73,8 +80,9 @@ export const CHANNELS = {
 /** How a transaction commits: `durable` waits for the WAL flush; `progress` follows the engine setting. */
 export type Durability = "durable" | "progress";
 
-/* deadlock_detected, serialization_failure: the transaction did nothing; run it again. */
-const RETRYABLE = new Set(["40P01", "40001"]);
+/* deadlock_detected, serialization_failure, a scope ended before the shared locks (migration 000005):
+   the transaction did nothing; run it again. */
+const RETRYABLE = new Set(["40P01", "40001", "WM001"]);
 const MAX_ATTEMPTS = 5;
 
 /**
@@ -90,9 +98,9 @@ export class ScopeEndedMeanwhile extends Error {
 
 /**
  * Run `body` in one READ COMMITTED transaction on a pooled connection: COMMIT when it returns, ROLLBACK
- * when it throws. A deadlock, a serialization failure or a {@link ScopeEndedMeanwhile} re-runs the whole
- * body (up to 5 attempts), so the body must not have effects outside the transaction (the engine's
- * callbacks are pure).
+ * when it throws. A deadlock, a serialization failure or a scope ended meanwhile ({@link ScopeEndedMeanwhile},
+ * or `WM001` from the statements of `Tx.commitWith`) re-runs the whole body (up to 5 attempts), so the body
+ * must not have effects outside the transaction (the engine's callbacks are pure).
  * `lead`, when given, is one statement without parameters (values quoted with `escapeLiteral`) that
  * travels with BEGIN in the same round trip, before the body: a lifecycle transition's exclusive lock
  * (postgres-locks.ts). Each of the body's statements still takes its snapshot after it.
@@ -122,12 +130,14 @@ export async function transaction<T>(
     let wake = false;
     let runCreated = false;
     const ended: EndedScope[] = [];
+    let finish: readonly string[] = [];
     const tx: Tx = {
       query: async <R extends object>(text: string, values?: readonly unknown[]) =>
         (await client.query<R>(text, values as unknown[] | undefined)).rows,
       wake: () => void (wake = true),
       scopeEnded: (scope) => void ended.push(scope),
       runCreated: () => void (runCreated = true),
+      commitWith: (statements) => void (finish = statements),
       shard: Math.floor(Math.random() * COUNTER_SHARDS),
     };
     let result: T;
@@ -135,7 +145,8 @@ export async function transaction<T>(
       /* One round trip: BEGIN, the commit mode and the lead travel together (simple protocol). */
       await client.query(begin);
       result = await body(tx);
-      await client.query("COMMIT");
+      /* One round trip: the body's last statements and COMMIT travel together (simple protocol). */
+      await client.query([...finish, "COMMIT"].join(";\n"));
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
       client.release();

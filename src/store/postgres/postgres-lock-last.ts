@@ -1,18 +1,21 @@
 import type { BatchDeltas } from "../shared/deltas.js";
 import { deltaCtes } from "./postgres-counters.js";
 import { ScopeEndedMeanwhile, type Tx } from "./postgres-db.js";
+import { inlineValues, type InlineValue } from "./postgres-inline.js";
 import { RUN_SPACE, VERSION_SPACE } from "./postgres-locks.js";
 
 /**
- * Lock-last: how the engine's busiest transactions (outbox claims, due steps) keep a stop's wait short.
- * They do their work first, holding only row locks on the rows they picked (`FOR UPDATE SKIP LOCKED`),
- * then take the shared locks of the scopes they touched (postgres-locks.ts), then re-read the scopes'
- * statuses in their next statement, and roll back whole when a scope ended meanwhile
- * ({@link ScopeEndedMeanwhile}: the transaction runs again, and then reads the new status). A stop, pause or
- * run abort holds the exclusive lock while it writes the status, so such a transaction either holds its
- * shared locks first and commits before the transition, or reads the new status and writes nothing. The
- * transition waits only for the last statement and the COMMIT of the transactions in flight, not for
- * their work.
+ * Lock-last: how the engine's busiest transactions (outbox claims, due steps, enrollment creation) keep a
+ * stop's wait short. They do their work first, holding only row locks on the rows they picked (`FOR UPDATE
+ * SKIP LOCKED`), then take the shared locks of the scopes they touched (postgres-locks.ts), then re-read
+ * the scopes' statuses in a later statement (which takes its snapshot after the locks), and roll back whole
+ * when a scope ended meanwhile (the transaction runs again, and then reads the new status). A stop, pause
+ * or run abort holds the exclusive lock while it writes the status, so such a transaction either holds its
+ * shared locks first and commits before the transition, or reads the new status and writes nothing.
+ * Claims and step batches send the locks, the re-read, their last writes and COMMIT as one message
+ * ({@link commitUnlessScopesEnded}): a transition waits only for the server to run it. Enrollment creation,
+ * whose callers write more after it, takes the locks and re-reads in two statements
+ * ({@link confirmStatuses}) and holds them to its COMMIT.
  *
  * Once it holds its shared locks, a lock-last transaction waits for no row but the counter rows of the
  * scopes it holds: no transition of those scopes runs meanwhile, so the wait cannot close a cycle with one.
@@ -60,30 +63,39 @@ export async function shareScopes(
 }
 
 /**
- * After {@link shareScopes}: re-read the touched scopes' statuses and write the batch's counters, in one
- * statement. Throws {@link ScopeEndedMeanwhile} (the caller's transaction rolls back, counters included)
- * when a scope ended.
+ * End a lock-last transaction in one message with its COMMIT ({@link Tx.commitWith}): share-lock the
+ * touched scopes, re-read their statuses, then run `then` (statements without parameters) and write the
+ * batch's counters. If a scope ended before the locks were held, `waymark_scope_ended()` raises before
+ * `then`, the counters and COMMIT: the transaction rolls back whole and runs again (`WM001`). So the
+ * shared locks are held only while the server runs that message's statements, never while the client
+ * takes its turn: a stop waits for no client.
  */
-export async function flushUnlessScopesEnded(
+export function commitUnlessScopesEnded(
   tx: Tx,
   deltas: BatchDeltas,
   scopes: TouchedScopes,
-): Promise<void> {
-  const values: unknown[] = [
-    tx.shard,
-    [...new Set(scopes.versionIds)],
-    [...new Set(scopes.runIds)],
-    scopes.open,
+  then: readonly string[] = [],
+): void {
+  const versionIds = [...new Set(scopes.versionIds)];
+  const runIds = [...new Set(scopes.runIds)];
+  const statements = [
+    inlineValues(shareLocksSql("unnest($1::int[], $2::text[]) AS t (space, id)"), [
+      [...versionIds.map(() => VERSION_SPACE), ...runIds.map(() => RUN_SPACE)],
+      [...versionIds, ...runIds],
+    ]),
+    inlineValues(`SELECT waymark_scope_ended() FROM (${endedScopesSql("$1", "$2", "$3")}) e`, [
+      versionIds,
+      runIds,
+      scopes.open,
+    ]),
+    ...then,
   ];
+  const values: unknown[] = [tx.shard];
   const counters = deltaCtes(deltas, values);
-  const [row] = await tx.query<{ ended: number }>(
-    `WITH ended AS (${endedScopesSql("$2", "$3", "$4")}), s AS (SELECT $1::int AS shard)${
-      counters.length > 0 ? `,\n${counters.join(",\n")}` : ""
-    }
-     SELECT (SELECT count(*) FROM ended)::int AS ended FROM s`,
-    values,
-  );
-  if (row?.ended !== 0) throw new ScopeEndedMeanwhile();
+  if (counters.length > 0) {
+    statements.push(inlineValues(`WITH ${counters.join(",\n")} SELECT 1`, values as InlineValue[]));
+  }
+  tx.commitWith(statements);
 }
 
 /** What a lock-last decision read: each version's status, and the runs it read as not aborted. */
