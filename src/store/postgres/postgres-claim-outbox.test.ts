@@ -62,6 +62,17 @@ describePostgres("PostgreSQL outbox claims: the brake's lock comes after the pic
     expect(await store.versionCounts(WS, j.version.id)).toMatchObject({ pendingActions: 0, dispatching: 1 });
   });
 
+  it("takes one claim sequence number for all the items it claims", async () => {
+    const { store, pool } = await fresh(databaseUrl());
+    const j = await liveJourney(store);
+    for (const profile of ["p1", "p2", "p3"]) await enrollOne(store, j, profile, T0);
+    await advanceToAction(store, T0);
+    expect(await store.claimOutbox(T0 + 1, 10, LEASE, "w1")).toHaveLength(3);
+    const seqs = new Set((await outboxRows(pool)).map((row) => row.claim_seq));
+    expect(seqs.size).toBe(1);
+    expect([...seqs][0]).not.toBeNull();
+  });
+
   it("a claim whose run was aborted while it waited rolls back, and its retry settles the run's items", async () => {
     const { store, pool } = await fresh(databaseUrl());
     const j = await liveJourney(store);
@@ -97,7 +108,7 @@ describePostgres("PostgreSQL outbox claims: the brake's lock comes after the pic
         [
           "SELECT count(*)",
           "SELECT waymark_scope_ended()",
-          "UPDATE outbox",
+          "WITH s",
           "WITH f0",
           "COMMIT",
         ],

@@ -98,10 +98,10 @@ async function claim(
       ? []
       : [
           inlineValues(
-            `UPDATE outbox o SET status = 'claimed', attempts = t.attempts, lease_until = $3, worker_id = $4,
+            `WITH s AS (SELECT nextval('lifecycle_seq') AS seq)
+             UPDATE outbox o SET status = 'claimed', attempts = t.attempts, lease_until = $3, worker_id = $4,
                                  claimed_at = $5, claim_seq = s.seq
-               FROM unnest($1::text[], $2::int[]) AS t (id, attempts),
-                    (SELECT nextval('lifecycle_seq') AS seq) s
+               FROM unnest($1::text[], $2::int[]) AS t (id, attempts), s
               WHERE o.id = t.id AND o.id = ANY($1::text[])`,
             [open.map((row) => row.id), open.map(attemptsOf), now + leaseMs, workerId, now],
           ),
