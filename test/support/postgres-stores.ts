@@ -1,4 +1,5 @@
-import { afterEach } from "vitest";
+import pg from "pg";
+import { afterEach, vi } from "vitest";
 import { openPool, type PgPool } from "../../src/store/postgres/postgres-db.js";
 import { createPostgresStore } from "../../src/store/index.js";
 import type { Store } from "../../src/store/index.js";
@@ -57,4 +58,29 @@ export async function holdExclusive(pool: PgPool, space: 1 | 2, id: string) {
       client.release();
     },
   };
+}
+
+/**
+ * Spy on the messages the store sends to PostgreSQL while `work` runs: each message as the first two
+ * words of each of its statements (statements split at `;`, words at spaces and parentheses), e.g.
+ * `["SELECT waymark_scope_ended", "WITH f0", "COMMIT"]`.
+ */
+export async function messagesOf(work: () => Promise<unknown>): Promise<string[][]> {
+  const sent = vi.spyOn(pg.Client.prototype, "query");
+  try {
+    await work();
+    return sent.mock.calls.map((call) =>
+      String(call[0])
+        .split(";")
+        .map((statement) =>
+          statement
+            .trim()
+            .split(/[\s(]+/)
+            .slice(0, 2)
+            .join(" "),
+        ),
+    );
+  } finally {
+    sent.mockRestore();
+  }
 }

@@ -4,7 +4,7 @@ import { toActiveEnrollment, toProfile, type DbEnrollment, type DbProfile } from
 import { profileKey, type DueItem } from "../store.js";
 import type { PgContext } from "./postgres-context.js";
 import { flushDeltas } from "./postgres-counters.js";
-import type { Tx } from "./postgres-db.js";
+import type { CommitWith, Tx } from "./postgres-db.js";
 import { endEnrollments } from "./postgres-end-enrollments.js";
 import { commitUnlessScopesEnded } from "./postgres-lock-last.js";
 import { writeStepResults, type StepWrite } from "./postgres-write-step-results.js";
@@ -42,7 +42,7 @@ async function advance(
   now: Millis,
   limit: number,
   step: (batch: readonly DueItem[]) => StepResult[],
-): Promise<number> {
+): Promise<number | CommitWith<number>> {
   const rows = await claimDue(tx, now, limit);
   if (rows.length === 0) return 0;
   const deltas = newBatchDeltas();
@@ -79,9 +79,8 @@ async function advance(
     runIds: claimed.flatMap((row) => (row.run_id === null ? [] : [row.run_id])),
     open: RUNNABLE,
   };
-  commitUnlessScopesEnded(tx, deltas, scopes);
   if (dispatched > 0) tx.wake();
-  return claimed.length + stopped.length;
+  return commitUnlessScopesEnded(tx, deltas, scopes, [], () => claimed.length + stopped.length);
 }
 
 /**

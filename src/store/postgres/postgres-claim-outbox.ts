@@ -3,7 +3,7 @@ import { toOutboxItem, type DbClaimable } from "../shared/rows.js";
 import { countNodeAction, countOutbox, newBatchDeltas, type BatchDeltas } from "../shared/deltas.js";
 import type { OutboxItem } from "../store.js";
 import type { PgContext } from "./postgres-context.js";
-import type { Tx } from "./postgres-db.js";
+import type { CommitWith, Tx } from "./postgres-db.js";
 import { ENDABLE_COLUMNS, endEnrollments, type DbEndable } from "./postgres-end-enrollments.js";
 import { inlineValues } from "./postgres-inline.js";
 import { commitUnlessScopesEnded } from "./postgres-lock-last.js";
@@ -72,7 +72,7 @@ async function claim(
   limit: number,
   leaseMs: number,
   workerId: string,
-): Promise<OutboxItem[]> {
+): Promise<OutboxItem[] | CommitWith<OutboxItem[]>> {
   const found = await tx.query<DbFound>(FIND, [now, limit]);
   if (found.length === 0) return [];
   const deltas = newBatchDeltas();
@@ -106,7 +106,8 @@ async function claim(
             [open.map((row) => row.id), open.map(attemptsOf), now + leaseMs, workerId, now],
           ),
         ];
-  commitUnlessScopesEnded(
+  const items = open.map((row) => toOutboxItem(row, attemptsOf(row)));
+  return commitUnlessScopesEnded(
     tx,
     deltas,
     {
@@ -115,8 +116,8 @@ async function claim(
       open: CLAIMABLE,
     },
     mark,
+    () => items,
   );
-  return open.map((row) => toOutboxItem(row, attemptsOf(row)));
 }
 
 /**

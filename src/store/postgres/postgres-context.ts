@@ -2,6 +2,7 @@ import type { Store } from "../store.js";
 import {
   read,
   transaction,
+  type CommitWith,
   type Durability,
   type PgPool,
   type PostgresStoreOptions,
@@ -14,9 +15,10 @@ export interface PgContext {
   readonly options: PostgresStoreOptions;
   /**
    * Run `body` in one transaction (see `transaction`): `durable` for acknowledged writes. `lead` is a
-   * statement without parameters sent with BEGIN, e.g. `lockVersionLead(id)`.
+   * statement without parameters sent with BEGIN, e.g. `lockVersionLead(id)`. A body that returns a
+   * `CommitWith` ends with its statements sent together with COMMIT.
    */
-  tx<T>(durability: Durability, body: (tx: Tx) => Promise<T>, lead?: string): Promise<T>;
+  tx<T>(durability: Durability, body: (tx: Tx) => Promise<T | CommitWith<T>>, lead?: string): Promise<T>;
   /** One statement outside a transaction, for reads. */
   read<R extends object>(text: string, values?: readonly unknown[]): Promise<R[]>;
 }

@@ -1,5 +1,6 @@
 import type { BatchDeltas, NodeStatsDeltas } from "../shared/deltas.js";
 import type { Tx } from "./postgres-db.js";
+import { inlineValues, type InlineValue } from "./postgres-inline.js";
 
 /** One INSERT … ON CONFLICT of a flush, its parameters numbered from `$first`. */
 interface FlushPart {
@@ -17,6 +18,17 @@ export async function flushDeltas(tx: Tx, deltas: BatchDeltas): Promise<void> {
   const ctes = deltaCtes(deltas, values);
   if (ctes.length === 0) return;
   await tx.query(`WITH ${ctes.join(",\n")} SELECT 1`, values);
+}
+
+/**
+ * The flush of {@link flushDeltas} as a statement without parameters (postgres-inline.ts), for the last
+ * message of a transaction (`CommitWith`); none when there is nothing to write.
+ */
+export function flushDeltasSql(shard: number, deltas: BatchDeltas): string[] {
+  const values: unknown[] = [shard];
+  const ctes = deltaCtes(deltas, values);
+  if (ctes.length === 0) return [];
+  return [inlineValues(`WITH ${ctes.join(",\n")} SELECT 1`, values as InlineValue[])];
 }
 
 /**

@@ -54,17 +54,36 @@ export interface Tx {
   /** Tell the workers, at commit, that a run waits for an executor (their run loops claim it at once). */
   runCreated(): void;
   /**
-   * End the transaction with `statements` (without parameters: values inlined, postgres-inline.ts) sent
-   * together with COMMIT, in one message, once the body has returned. Each statement takes its own
-   * snapshot. One that raises `WM001` (`waymark_scope_ended()`) stops the message before COMMIT: the
-   * transaction rolls back and runs again, as for {@link ScopeEndedMeanwhile}. The last call wins.
-   */
-  commitWith(statements: readonly string[]): void;
-  /**
    * The counter shard this transaction adds to, 0 to `COUNTER_SHARDS - 1`: random per transaction, so
    * that concurrent workers rarely add to the same row.
    */
   readonly shard: number;
+}
+
+/** Rows of one statement, as node-postgres parsed them. */
+export type Rows = readonly Record<string, unknown>[];
+
+/**
+ * What a transaction's body returns to end with `statements` (without parameters: values inlined,
+ * postgres-inline.ts) sent together with COMMIT, in one message: no round trip between them, and none
+ * between the last of them and COMMIT. Each statement takes its own snapshot. One that raises `WM001`
+ * (`waymark_scope_ended(true)`: a scope ended before the shared locks, postgres-lock-last.ts) stops the
+ * message before COMMIT: the transaction rolls back and runs again. Once committed, the transaction
+ * answers `result` of the statements' rows (one entry per statement).
+ */
+export class CommitWith<T> {
+  constructor(
+    readonly statements: readonly string[],
+    readonly result: (rows: readonly Rows[]) => T,
+  ) {}
+}
+
+/** {@link CommitWith}. */
+export function commitWith<T>(
+  statements: readonly string[],
+  result: (rows: readonly Rows[]) => T,
+): CommitWith<T> {
+  return new CommitWith(statements, result);
 }
 
 /** Counter rows per scope and per node. Readers sum them: a bounded number of rows. */
@@ -86,21 +105,11 @@ const RETRYABLE = new Set(["40P01", "40001", "WM001"]);
 const MAX_ATTEMPTS = 5;
 
 /**
- * Thrown inside a lock-last transaction (postgres-lock-last.ts) to roll it back: a scope it wrote to ended
- * (or changed status) before it took the shared locks. {@link transaction} runs the body again, which then
- * reads the new status.
- */
-export class ScopeEndedMeanwhile extends Error {
-  constructor() {
-    super("a scope of the transaction changed status before it took the shared locks; rolled back");
-  }
-}
-
-/**
  * Run `body` in one READ COMMITTED transaction on a pooled connection: COMMIT when it returns, ROLLBACK
- * when it throws. A deadlock, a serialization failure or a scope ended meanwhile ({@link ScopeEndedMeanwhile},
- * or `WM001` from the statements of `Tx.commitWith`) re-runs the whole body (up to 5 attempts), so the body
- * must not have effects outside the transaction (the engine's callbacks are pure).
+ * when it throws; a body that returns a {@link CommitWith} ends with its statements and COMMIT in one
+ * message. A deadlock, a serialization failure or a scope ended meanwhile (`WM001`, from the statements of
+ * a {@link CommitWith}) re-runs the whole body (up to 5 attempts), so the body must not have effects
+ * outside the transaction (the engine's callbacks are pure).
  * `lead`, when given, is one statement without parameters (values quoted with `escapeLiteral`) that
  * travels with BEGIN in the same round trip, before the body: a lifecycle transition's exclusive lock
  * (postgres-locks.ts). Each of the body's statements still takes its snapshot after it.
@@ -115,7 +124,7 @@ export async function transaction<T>(
   pool: PgPool,
   options: PostgresStoreOptions,
   durability: Durability,
-  body: (tx: Tx) => Promise<T>,
+  body: (tx: Tx) => Promise<T | CommitWith<T>>,
   lead?: string,
 ): Promise<T> {
   const begin = [
@@ -130,30 +139,33 @@ export async function transaction<T>(
     let wake = false;
     let runCreated = false;
     const ended: EndedScope[] = [];
-    let finish: readonly string[] = [];
     const tx: Tx = {
       query: async <R extends object>(text: string, values?: readonly unknown[]) =>
         (await client.query<R>(text, values as unknown[] | undefined)).rows,
       wake: () => void (wake = true),
       scopeEnded: (scope) => void ended.push(scope),
       runCreated: () => void (runCreated = true),
-      commitWith: (statements) => void (finish = statements),
       shard: Math.floor(Math.random() * COUNTER_SHARDS),
     };
     let result: T;
     try {
       /* One round trip: BEGIN, the commit mode and the lead travel together (simple protocol). */
       await client.query(begin);
-      result = await body(tx);
-      /* One round trip: the body's last statements and COMMIT travel together (simple protocol). */
-      await client.query([...finish, "COMMIT"].join(";\n"));
+      const answer = await body(tx);
+      if (answer instanceof CommitWith) {
+        /* One round trip: the body's last statements and COMMIT travel together (simple protocol). */
+        const sent = await client.query([...answer.statements, "COMMIT"].join(";\n"));
+        const results = Array.isArray(sent) ? (sent as pg.QueryResult[]) : [sent];
+        result = answer.result(results.slice(0, -1).map((r): Rows => r.rows as Rows));
+      } else {
+        result = answer;
+        await client.query("COMMIT");
+      }
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
       client.release();
       const code = (error as { code?: unknown }).code;
-      const retryable =
-        error instanceof ScopeEndedMeanwhile || (typeof code === "string" && RETRYABLE.has(code));
-      if (retryable && attempt < MAX_ATTEMPTS) continue;
+      if (typeof code === "string" && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
       throw error;
     }
     announceCommitted(client, { wake, runCreated, ended });

@@ -3,7 +3,7 @@ import { countActive, type BatchDeltas } from "../shared/deltas.js";
 import { timeOrderedId } from "../shared/ids.js";
 import type { EnrollOutcome, EnrollRequest } from "../store.js";
 import type { Tx } from "./postgres-db.js";
-import { confirmStatuses } from "./postgres-lock-last.js";
+import type { ReadStatuses } from "./postgres-lock-last.js";
 
 /**
  * Enrollment creation with `Store.enroll`'s rules, inside the caller's transaction (shared by `enroll`,
@@ -15,10 +15,11 @@ import { confirmStatuses } from "./postgres-lock-last.js";
  * (`reentry_blocked`). A missing profile is created empty.
  *
  * The brake, lock-last (postgres-lock-last.ts): the statuses are read and the requests decided and
- * written first; then the versions' (and runs') shared locks are taken and the statuses re-read, and the
- * transaction rolls back (and runs again) when one changed meanwhile. So a creation serializes with close,
- * pause, stop and run abort, which wait only for its last statement and the rest of the caller's
- * transaction, not for its writes. A fixed number of statements per call, whatever the number of
+ * written here, without the brake's locks. The caller then takes the versions' (and runs') shared locks
+ * and re-reads the statuses that `read` holds, in the last message of its transaction
+ * (`confirmStatusesSql`, with COMMIT), so that the transaction rolls back (and runs again) when one
+ * changed meanwhile. So a creation serializes with close, pause, stop and run abort, which wait only for
+ * that message, not for its writes. A fixed number of statements per call, whatever the number of
  * requests. Calls `tx.wake()` when it enrolls anyone; gauge changes go to `deltas`, which the caller
  * writes.
  */
@@ -27,15 +28,14 @@ export type PgEnrollMany = (
   requests: readonly EnrollRequest[],
   now: Millis,
   deltas: BatchDeltas,
-) => Promise<EnrollOutcome[]>;
+) => Promise<Enrolled>;
 
-/** One request of {@link PgEnrollMany}. */
-export type PgEnrollOne = (
-  tx: Tx,
-  request: EnrollRequest,
-  now: Millis,
-  deltas: BatchDeltas,
-) => Promise<EnrollOutcome>;
+/** What {@link PgEnrollMany} decided, and the statuses the caller must confirm before COMMIT. */
+export interface Enrolled {
+  readonly outcomes: EnrollOutcome[];
+  /** What the decisions read: confirm with `confirmStatusesSql` (or `confirmStatuses`) before COMMIT. */
+  readonly read: ReadStatuses;
+}
 
 interface Planned {
   readonly request: EnrollRequest;
@@ -45,7 +45,7 @@ interface Planned {
 
 /** {@link PgEnrollMany}. */
 export const enrollMany: PgEnrollMany = async (tx, requests, now, deltas) => {
-  if (requests.length === 0) return [];
+  if (requests.length === 0) return { outcomes: [], read: { versions: new Map(), runIds: [] } };
   const versionIds = [...new Set(requests.map((r) => r.versionId))];
   const versions = new Map<string, { workspace_id: string; journey_id: string; status: string }>();
   for (const v of await tx.query<{ id: string; workspace_id: string; journey_id: string; status: string }>(
@@ -126,11 +126,13 @@ export const enrollMany: PgEnrollMany = async (tx, requests, now, deltas) => {
     );
   }
   if (planned.length > 0) await insertEnrollments(tx, planned, now, deltas, outcomes);
-  await confirmStatuses(tx, {
-    versions: new Map([...versions].map(([id, v]) => [id, v.status])),
-    runIds: runIds.filter((id) => !abortedRuns.has(id)),
-  });
-  return outcomes;
+  return {
+    outcomes,
+    read: {
+      versions: new Map([...versions].map(([id, v]) => [id, v.status])),
+      runIds: runIds.filter((id) => !abortedRuns.has(id)),
+    },
+  };
 };
 
 /** Create the planned enrollments (and their missing profiles); a refused row answers `already_active`. */
@@ -171,13 +173,6 @@ async function insertEnrollments(
   }
   if (created.size > 0) tx.wake();
 }
-
-/** {@link PgEnrollOne}: {@link enrollMany} with one request. */
-export const enrollOne: PgEnrollOne = async (tx, request, now, deltas) => {
-  const [outcome] = await enrollMany(tx, [request], now, deltas);
-  if (!outcome) throw new Error("enrollMany answered no outcome for one request");
-  return outcome;
-};
 
 interface History {
   readonly active: boolean;

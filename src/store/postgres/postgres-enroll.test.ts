@@ -1,7 +1,6 @@
-import pg from "pg";
-import { expect, it, vi } from "vitest";
+import { expect, it } from "vitest";
 import { describePostgres, useFreshDatabase } from "../../../test/support/postgres.js";
-import { holdExclusive, useFreshStores } from "../../../test/support/postgres-stores.js";
+import { holdExclusive, messagesOf, useFreshStores } from "../../../test/support/postgres-stores.js";
 import { T0, enrollRequest, liveJourney } from "../contract/contract-fixtures.js";
 import { act } from "../contract/contract-lifecycle-fixtures.js";
 import type { PgPool } from "./postgres-db.js";
@@ -54,26 +53,20 @@ describePostgres("PostgreSQL enrollment creation: the brake's lock comes after t
     expect(await count(pool, "queued_entries")).toBe(1);
   });
 
-  it("takes the shared locks after the enrollments are written, re-reads the statuses, then writes the counters", async () => {
+  it("takes the shared locks after the enrollments are written, and sends them with the re-read, the counters and COMMIT", async () => {
     const { store } = await fresh(databaseUrl());
     const j = await liveJourney(store);
-    const sent = vi.spyOn(pg.Client.prototype, "query");
-    try {
+    const messages = await messagesOf(async () => {
       expect(await store.enroll([enrollRequest(j, "p1")], T0)).toMatchObject([{ status: "enrolled" }]);
-      const words = sent.mock.calls.map((call) => String(call[0]).trim().split(/\s+/).slice(0, 2).join(" "));
-      const insert = words.indexOf("INSERT INTO");
-      const lock = words.indexOf("SELECT count(*)");
-      expect(insert).toBeGreaterThan(0);
-      expect(lock).toBeGreaterThan(insert);
-      expect(words.slice(lock)).toEqual([
-        "SELECT count(*)",
-        "SELECT ((SELECT",
-        "WITH f0",
-        "COMMIT",
-        "SELECT pg_notify(c,",
-      ]);
-    } finally {
-      sent.mockRestore();
-    }
+    });
+    const insert = messages.findIndex((m) => m[0] === "INSERT INTO");
+    const last = messages.findIndex((m) => m.includes("COMMIT"));
+    expect(insert).toBeGreaterThan(0);
+    expect(last).toBeGreaterThan(insert);
+    /* The locks, the re-read and the counters travel with COMMIT; the wake-up follows the commit. */
+    expect(messages.slice(last)).toEqual([
+      ["SELECT count", "SELECT waymark_scope_ended", "WITH f0", "COMMIT"],
+      ["SELECT pg_notify"],
+    ]);
   });
 });

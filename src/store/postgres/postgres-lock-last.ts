@@ -1,7 +1,7 @@
 import type { BatchDeltas } from "../shared/deltas.js";
-import { deltaCtes } from "./postgres-counters.js";
-import { ScopeEndedMeanwhile, type Tx } from "./postgres-db.js";
-import { inlineValues, type InlineValue } from "./postgres-inline.js";
+import { flushDeltasSql } from "./postgres-counters.js";
+import { commitWith, type CommitWith, type Rows, type Tx } from "./postgres-db.js";
+import { inlineValues } from "./postgres-inline.js";
 import { RUN_SPACE, VERSION_SPACE } from "./postgres-locks.js";
 
 /**
@@ -12,10 +12,9 @@ import { RUN_SPACE, VERSION_SPACE } from "./postgres-locks.js";
  * when a scope ended meanwhile (the transaction runs again, and then reads the new status). A stop, pause
  * or run abort holds the exclusive lock while it writes the status, so such a transaction either holds its
  * shared locks first and commits before the transition, or reads the new status and writes nothing.
- * Claims and step batches send the locks, the re-read, their last writes and COMMIT as one message
- * ({@link commitUnlessScopesEnded}): a transition waits only for the server to run it. Enrollment creation,
- * whose callers write more after it, takes the locks and re-reads in two statements
- * ({@link confirmStatuses}) and holds them to its COMMIT.
+ * They send the locks, the re-read, their last writes and COMMIT as one message ({@link CommitWith}:
+ * {@link commitUnlessScopesEnded} for claims and steps, {@link confirmStatusesSql} for enrollment creation),
+ * so a transition waits only for the server to run that message, never for a worker process to get a CPU.
  *
  * Once it holds its shared locks, a lock-last transaction waits for no row but the counter rows of the
  * scopes it holds: no transition of those scopes runs meanwhile, so the wait cannot close a cycle with one.
@@ -54,48 +53,45 @@ export async function shareScopes(
   tx: Tx,
   scopes: { readonly versionIds: readonly string[]; readonly runIds: readonly string[] },
 ): Promise<void> {
-  const versionIds = [...new Set(scopes.versionIds)];
-  const runIds = [...new Set(scopes.runIds)];
-  await tx.query(shareLocksSql("unnest($1::int[], $2::text[]) AS t (space, id)"), [
-    [...versionIds.map(() => VERSION_SPACE), ...runIds.map(() => RUN_SPACE)],
-    [...versionIds, ...runIds],
-  ]);
+  await tx.query(shareLocksStatement([...new Set(scopes.versionIds)], [...new Set(scopes.runIds)]));
 }
 
 /**
- * End a lock-last transaction in one message with its COMMIT ({@link Tx.commitWith}): share-lock the
- * touched scopes, re-read their statuses, then run `then` (statements without parameters) and write the
- * batch's counters. If a scope ended before the locks were held, `waymark_scope_ended()` raises before
- * `then`, the counters and COMMIT: the transaction rolls back whole and runs again (`WM001`). So the
- * shared locks are held only while the server runs that message's statements, never while the client
- * takes its turn: a stop waits for no client.
+ * End a lock-last transaction in one message with its COMMIT ({@link CommitWith}): share-lock the touched
+ * scopes, re-read their statuses, then run `then` (statements without parameters) and write the batch's
+ * counters. If a scope ended before the locks were held, `waymark_scope_ended` raises before `then`, the
+ * counters and COMMIT: the transaction rolls back whole and runs again (`WM001`). So the shared locks are
+ * held only while the server runs that message's statements, never while the client takes its turn: a
+ * stop waits for no client. `result` gets the rows of `then`.
  */
-export function commitUnlessScopesEnded(
+export function commitUnlessScopesEnded<T>(
   tx: Tx,
   deltas: BatchDeltas,
   scopes: TouchedScopes,
-  then: readonly string[] = [],
-): void {
+  then: readonly string[],
+  result: (rows: readonly Rows[]) => T,
+): CommitWith<T> {
   const versionIds = [...new Set(scopes.versionIds)];
   const runIds = [...new Set(scopes.runIds)];
   const statements = [
-    inlineValues(shareLocksSql("unnest($1::int[], $2::text[]) AS t (space, id)"), [
-      [...versionIds.map(() => VERSION_SPACE), ...runIds.map(() => RUN_SPACE)],
-      [...versionIds, ...runIds],
-    ]),
-    inlineValues(`SELECT waymark_scope_ended() FROM (${endedScopesSql("$1", "$2", "$3")}) e`, [
+    shareLocksStatement(versionIds, runIds),
+    inlineValues(`SELECT waymark_scope_ended(EXISTS (${endedScopesSql("$1", "$2", "$3")}))`, [
       versionIds,
       runIds,
       scopes.open,
     ]),
-    ...then,
   ];
-  const values: unknown[] = [tx.shard];
-  const counters = deltaCtes(deltas, values);
-  if (counters.length > 0) {
-    statements.push(inlineValues(`WITH ${counters.join(",\n")} SELECT 1`, values as InlineValue[]));
-  }
-  tx.commitWith(statements);
+  return commitWith([...statements, ...then, ...flushDeltasSql(tx.shard, deltas)], (rows) =>
+    result(rows.slice(statements.length, statements.length + then.length)),
+  );
+}
+
+/** {@link shareLocksSql} over versions then runs, as a statement without parameters. */
+function shareLocksStatement(versionIds: readonly string[], runIds: readonly string[]): string {
+  return inlineValues(shareLocksSql("unnest($1::int[], $2::text[]) AS t (space, id)"), [
+    [...versionIds.map(() => VERSION_SPACE), ...runIds.map(() => RUN_SPACE)],
+    [...versionIds, ...runIds],
+  ]);
 }
 
 /** What a lock-last decision read: each version's status, and the runs it read as not aborted. */
@@ -105,19 +101,30 @@ export interface ReadStatuses {
 }
 
 /**
- * Share-lock the scopes a decision read, then re-read them: throws {@link ScopeEndedMeanwhile} unless
- * every version's status is still the one read and no run read as running has been aborted. Two
- * statements (none when nothing was read).
+ * The statements that share-lock the scopes a decision read, then re-read them, raising `WM001` (the
+ * transaction rolls back and runs again) unless every version's status is still the one read and no run
+ * read as running has been aborted. None when nothing was read. For the last message of a transaction
+ * ({@link CommitWith}), before its remaining writes; or run at once by {@link confirmStatuses}.
+ */
+export function confirmStatusesSql(read: ReadStatuses): string[] {
+  const versionIds = [...read.versions.keys()];
+  if (versionIds.length === 0 && read.runIds.length === 0) return [];
+  return [
+    shareLocksStatement(versionIds, [...new Set(read.runIds)]),
+    inlineValues(
+      `SELECT waymark_scope_ended(
+         EXISTS (SELECT 1 FROM unnest($1::text[], $2::text[]) AS t (id, status)
+                   JOIN versions v ON v.id = t.id WHERE v.status <> t.status)
+         OR EXISTS (SELECT 1 FROM runs WHERE id = ANY($3::text[]) AND status = 'aborted'))`,
+      [versionIds, versionIds.map((id) => read.versions.get(id) ?? null), read.runIds],
+    ),
+  ];
+}
+
+/**
+ * {@link confirmStatusesSql}, run at once, statement by statement: for a transaction that already holds
+ * the exclusive lock of the scope (a resume replaying queued entries), for which the order is moot.
  */
 export async function confirmStatuses(tx: Tx, read: ReadStatuses): Promise<void> {
-  const versionIds = [...read.versions.keys()];
-  if (versionIds.length === 0 && read.runIds.length === 0) return;
-  await shareScopes(tx, { versionIds, runIds: read.runIds });
-  const [row] = await tx.query<{ changed: number }>(
-    `SELECT ((SELECT count(*) FROM unnest($1::text[], $2::text[]) AS t (id, status)
-                JOIN versions v ON v.id = t.id WHERE v.status <> t.status)
-           + (SELECT count(*) FROM runs WHERE id = ANY($3::text[]) AND status = 'aborted'))::int AS changed`,
-    [versionIds, versionIds.map((id) => read.versions.get(id)), read.runIds],
-  );
-  if (row?.changed !== 0) throw new ScopeEndedMeanwhile();
+  for (const statement of confirmStatusesSql(read)) await tx.query(statement);
 }

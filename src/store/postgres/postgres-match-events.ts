@@ -10,9 +10,10 @@ import {
 } from "../shared/rows.js";
 import { profileKey, type MatchBatch, type MatchPlan } from "../store.js";
 import type { PgContext } from "./postgres-context.js";
-import { flushDeltas } from "./postgres-counters.js";
-import type { Tx } from "./postgres-db.js";
+import { flushDeltasSql } from "./postgres-counters.js";
+import { commitWith, type Tx } from "./postgres-db.js";
 import { enrollMany } from "./postgres-enroll-one.js";
+import { confirmStatusesSql } from "./postgres-lock-last.js";
 import { MATCHER_KEY, SINGLETON_SPACE } from "./postgres-locks.js";
 
 /**
@@ -56,12 +57,14 @@ export function makePgMatchEvents(
         now,
         rows.map((r) => r.seq),
       ]);
-      /* Last: the enrollments take the brake's shared locks at their end (lock-last), so a close or stop
-         waits only for them and the counters, not for the whole batch. */
+      /* Last: the enrollments; the brake's shared locks, the re-read of the statuses and the counters go
+         with COMMIT (lock-last), so a close or stop waits only for that message, not for the batch. */
       const deltas = newBatchDeltas();
-      await enrollMany(tx, decided.enroll, now, deltas);
-      await flushDeltas(tx, deltas);
-      return rows.length;
+      const { read } = await enrollMany(tx, decided.enroll, now, deltas);
+      return commitWith(
+        [...confirmStatusesSql(read), ...flushDeltasSql(tx.shard, deltas)],
+        () => rows.length,
+      );
     });
 }
 

@@ -4,6 +4,7 @@ import { countNodeAction, countOutbox, type BatchDeltas } from "../shared/deltas
 import type { EnrollRequest } from "../store.js";
 import type { Tx } from "./postgres-db.js";
 import { enrollMany } from "./postgres-enroll-one.js";
+import { confirmStatuses } from "./postgres-lock-last.js";
 
 /** What a resume did besides setting the version live. */
 export interface ResumeReport {
@@ -64,7 +65,9 @@ async function replayQueued(
   );
   if (rows.length === 0) return { replayed: 0, enrolled: 0 };
   const requests = rows.sort((a, b) => a.seq - b.seq).map((r) => JSON.parse(r.request) as EnrollRequest);
-  const outcomes = await enrollMany(tx, requests, now, deltas);
+  const { outcomes, read } = await enrollMany(tx, requests, now, deltas);
+  /* This resume holds the version's exclusive lock: the re-read can run now. */
+  await confirmStatuses(tx, read);
   return { replayed: rows.length, enrolled: outcomes.filter((o) => o.status === "enrolled").length };
 }
 

@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import type { Profile } from "../../core/index.js";
 import { describePostgres, useFreshDatabase } from "../../../test/support/postgres.js";
-import { holdExclusive, useFreshStores } from "../../../test/support/postgres-stores.js";
+import { holdExclusive, messagesOf, useFreshStores } from "../../../test/support/postgres-stores.js";
 import { T0, WS, enrollRequest, liveJourney, startRun } from "../contract/contract-fixtures.js";
 import type { PgPool } from "./postgres-db.js";
 
@@ -57,8 +57,28 @@ describePostgres("PostgreSQL audience pages: the brake's lock comes after the wr
 
   it("a page that meets no transition enrolls its profiles and moves the cursor", async () => {
     const { store, pool, run, write } = await claimedRun();
-    expect(await write()).toMatchObject({ status: "written", cursor: "p2", completed: true });
+    const written = await write();
+    expect(written).toMatchObject({ status: "written", cursor: "p2", completed: true });
     expect(await enrollments(pool)).toBe(2);
-    expect(await store.getRun(WS, run.id)).toMatchObject({ status: "completed", scanned: 2, enrolled: 2 });
+    const stored = await store.getRun(WS, run.id);
+    expect(stored).toMatchObject({ status: "completed", scanned: 2, enrolled: 2 });
+    /* The run the page answers is the row its update returned, as a read of it maps it. */
+    expect(written.status === "written" ? written.run : null).toEqual(stored);
+  });
+
+  it("sends the locks, the re-read, the counters and the run's update with COMMIT, as one message", async () => {
+    const { write } = await claimedRun();
+    const messages = await messagesOf(async () => {
+      expect(await write()).toMatchObject({ status: "written" });
+    });
+    const last = messages.findIndex((m) => m.includes("COMMIT"));
+    expect(messages[last]).toEqual([
+      "SELECT count",
+      "SELECT waymark_scope_ended",
+      "WITH f0",
+      "WITH u",
+      "COMMIT",
+    ]);
+    expect(messages.slice(0, 2)).toEqual([["BEGIN", "SET LOCAL"], ["SELECT *"]]);
   });
 });
