@@ -1,6 +1,7 @@
 import pg from "pg";
 import { afterEach, vi } from "vitest";
-import { openPool, type PgPool } from "../../src/store/postgres/postgres-db.js";
+import { openPool, transaction, type PgPool } from "../../src/store/postgres/postgres-db.js";
+import { VERSION_SPACE } from "../../src/store/postgres/postgres-locks.js";
 import { createPostgresStore } from "../../src/store/index.js";
 import type { Store } from "../../src/store/index.js";
 import { freshSchemaUrl } from "./postgres.js";
@@ -57,6 +58,28 @@ export async function holdExclusive(pool: PgPool, space: 1 | 2, id: string) {
       await client.query("COMMIT");
       client.release();
     },
+  };
+}
+
+/**
+ * Hold a version's SHARED brake lock in a transaction of its own, as a claim does, until the returned
+ * release is called; `inside` is a statement run while holding it.
+ */
+export async function holdShared(pool: PgPool, versionId: string, inside?: string) {
+  let held!: () => void;
+  const holding = new Promise<void>((resolve) => (held = resolve));
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const done = transaction(pool, { connectionString: "" }, "progress", async (tx) => {
+    await tx.query("SELECT pg_advisory_xact_lock_shared($1, hashtext($2))", [VERSION_SPACE, versionId]);
+    if (inside !== undefined) await tx.query(inside);
+    held();
+    await gate;
+  });
+  await holding;
+  return async () => {
+    release();
+    await done;
   };
 }
 

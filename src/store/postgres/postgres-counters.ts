@@ -14,10 +14,8 @@ interface FlushPart {
  * written in key order, so two transactions that share a shard lock their rows in the same order.
  */
 export async function flushDeltas(tx: Tx, deltas: BatchDeltas): Promise<void> {
-  const values: unknown[] = [tx.shard];
-  const ctes = deltaCtes(deltas, values);
-  if (ctes.length === 0) return;
-  await tx.query(`WITH ${ctes.join(",\n")} SELECT 1`, values);
+  const flush = flushStatement(tx.shard, deltas);
+  if (flush) await tx.query(flush.sql, flush.values);
 }
 
 /**
@@ -25,26 +23,23 @@ export async function flushDeltas(tx: Tx, deltas: BatchDeltas): Promise<void> {
  * message of a transaction (`CommitWith`); none when there is nothing to write.
  */
 export function flushDeltasSql(shard: number, deltas: BatchDeltas): string[] {
-  const values: unknown[] = [shard];
-  const ctes = deltaCtes(deltas, values);
-  if (ctes.length === 0) return [];
-  return [inlineValues(`WITH ${ctes.join(",\n")} SELECT 1`, values as InlineValue[])];
+  const flush = flushStatement(shard, deltas);
+  return flush ? [inlineValues(flush.sql, flush.values as InlineValue[])] : [];
 }
 
-/**
- * The flush of {@link flushDeltas} as CTEs named `f0`, `f1`, …, for a statement that does more in the same
- * round trip. `values` must already hold the shard as `$1`; the CTEs' parameters are appended to it.
- * Empty when there is nothing to write.
- */
-export function deltaCtes(deltas: BatchDeltas, values: unknown[]): string[] {
+/** The flush statement and its values (the shard is `$1`); null when there is nothing to write. */
+function flushStatement(shard: number, deltas: BatchDeltas): { sql: string; values: unknown[] } | null {
+  const values: unknown[] = [shard];
   const parts = [scopePart(deltas), nodePart(deltas.nodes), outcomePart(deltas.outcomes)].filter(
     (part): part is FlushPart => part !== null,
   );
-  return parts.map((part, i) => {
+  if (parts.length === 0) return null;
+  const ctes = parts.map((part, i) => {
     const sql = part.sql(values.length + 1);
     values.push(...part.values);
     return `f${i} AS (${sql})`;
   });
+  return { sql: `WITH ${ctes.join(",\n")} SELECT 1`, values };
 }
 
 /** `$n` placeholders from `first` on. */

@@ -2,7 +2,7 @@ import pg from "pg";
 import { expect, it, vi } from "vitest";
 import { NotFoundError } from "../../core/index.js";
 import { describePostgres, useFreshDatabase } from "../../../test/support/postgres.js";
-import { useFreshStores } from "../../../test/support/postgres-stores.js";
+import { holdShared, useFreshStores } from "../../../test/support/postgres-stores.js";
 import {
   T0,
   WS,
@@ -13,8 +13,7 @@ import {
   startRun,
 } from "../contract/contract-fixtures.js";
 import { OPS, act } from "../contract/contract-lifecycle-fixtures.js";
-import { transaction, type PgPool } from "./postgres-db.js";
-import { shareScopes } from "./postgres-lock-last.js";
+import type { PgPool } from "./postgres-db.js";
 
 const fresh = useFreshStores();
 
@@ -67,24 +66,14 @@ describePostgres("PostgreSQL lifecycle: the brake's transactions, sweep, audit",
     const { store, pool } = await fresh(databaseUrl());
     const j = await liveJourney(store);
     await enrollOne(store, j, "p1", T0);
-    let held!: () => void;
-    const holding = new Promise<void>((resolve) => (held = resolve));
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const claim = transaction(pool, { connectionString: "" }, "progress", async (tx) => {
-      await shareScopes(tx, { versionIds: [j.version.id], runIds: [] });
-      held();
-      await gate;
-    });
-    await holding;
+    const release = await holdShared(pool, j.version.id);
     const stop = act(store, j, "stop", T0 + 1);
     const stopDone = settled(stop);
     try {
       await sleep(300);
       expect(stopDone()).toBe(false);
     } finally {
-      release();
-      await claim;
+      await release();
     }
     expect(await stop).toMatchObject({ from: "live", to: "stopped" });
   });

@@ -33,7 +33,7 @@ export interface TouchedScopes {
  * in `open`, or an aborted run. `versions`, `runs` and `open` are the placeholders of text arrays.
  * Run it in a statement after the shared locks are held, so that it reads the latest statuses.
  */
-export function endedScopesSql(versions: string, runs: string, open: string): string {
+function endedScopesSql(versions: string, runs: string, open: string): string {
   return `SELECT 1 FROM versions WHERE id = ANY(${versions}::text[]) AND status <> ALL(${open}::text[])
           UNION ALL SELECT 1 FROM runs WHERE id = ANY(${runs}::text[]) AND status = 'aborted'`;
 }
@@ -46,14 +46,6 @@ export function endedScopesSql(versions: string, runs: string, open: string): st
 export function shareLocksSql(scopes: string): string {
   return `SELECT count(*) AS n FROM (SELECT space, id FROM ${scopes} ORDER BY space, id COLLATE "C") s,
             LATERAL (SELECT pg_advisory_xact_lock_shared(s.space, hashtext(s.id))) l`;
-}
-
-/** Share-lock the touched versions, then runs, each in byte order of the id, in one statement. */
-export async function shareScopes(
-  tx: Tx,
-  scopes: { readonly versionIds: readonly string[]; readonly runIds: readonly string[] },
-): Promise<void> {
-  await tx.query(shareLocksStatement([...new Set(scopes.versionIds)], [...new Set(scopes.runIds)]));
 }
 
 /**

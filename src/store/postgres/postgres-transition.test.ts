@@ -1,32 +1,12 @@
 import { expect, it } from "vitest";
 import { describePostgres, useFreshDatabase } from "../../../test/support/postgres.js";
-import { useFreshStores } from "../../../test/support/postgres-stores.js";
+import { holdShared, useFreshStores } from "../../../test/support/postgres-stores.js";
 import { T0, WS, enrollOne, liveJourney, startRun } from "../contract/contract-fixtures.js";
 import { OPS, act, versionCommand } from "../contract/contract-lifecycle-fixtures.js";
 import { transaction, type PgPool } from "./postgres-db.js";
-import { shareScopes } from "./postgres-lock-last.js";
 import { lockVersionLead } from "./postgres-locks.js";
 
 const fresh = useFreshStores();
-
-/** Hold the version's shared lock (as a claim does) until the returned release is called. */
-async function holdShared(pool: PgPool, versionId: string, inside?: string) {
-  let held!: () => void;
-  const holding = new Promise<void>((resolve) => (held = resolve));
-  let release!: () => void;
-  const gate = new Promise<void>((resolve) => (release = resolve));
-  const done = transaction(pool, { connectionString: "" }, "progress", async (tx) => {
-    await shareScopes(tx, { versionIds: [versionId], runIds: [] });
-    if (inside !== undefined) await tx.query(inside);
-    held();
-    await gate;
-  });
-  await holding;
-  return async () => {
-    release();
-    await done;
-  };
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
