@@ -1,7 +1,9 @@
 import type { JsonObject } from "../src/core/index.js";
+import type { Store } from "../src/store/index.js";
 import { BENCH_T0, WORKSPACE, openEmbedded, peakRssMb } from "./setup.js";
 import { startSinkProcess } from "./sink-client.js";
 import { journeyProgress, seedJourney, storeEntryEvents } from "./journey-seed.js";
+import { timeStore, type StoreTime } from "./store-timing.js";
 
 const DAY = 86_400_000;
 
@@ -51,6 +53,11 @@ export interface JourneyBenchResult {
   readonly peakRssMb: number;
   /** Set when the run stopped early (`--until-waiting`): every profile waits at the 1-day wait. */
   readonly stoppedWhen?: "all waiting";
+  /**
+   * With `--time-store`: the timed part's seconds inside store calls, and within them in the engine's
+   * callbacks (the interpreter). The wrapper itself costs a little, so compare runs with it to runs with it.
+   */
+  readonly storeTime?: StoreTime;
 }
 
 /**
@@ -62,15 +69,19 @@ export async function runJourneyBench(
   profiles: number,
   log: (line: string) => void,
   untilWaiting = false,
+  withStoreTime = false,
 ): Promise<JourneyBenchResult> {
   const sink = await startSinkProcess();
-  const bench = await openEmbedded();
+  let timed: ReturnType<typeof timeStore> | undefined;
+  const wrapStore = withStoreTime ? (s: Store) => (timed = timeStore(s)).store : undefined;
+  const bench = await openEmbedded({ wrapStore });
   try {
     const { store, engine } = bench;
     const version = await seedJourney(store, benchJourney(sink.url), profiles);
     await engine.versionPublished(version);
     await storeEntryEvents(store, profiles);
     log(`set up ${profiles} profiles and events; running`);
+    const before = timed?.time();
     const started = performance.now();
     await engine.drain();
     log(`entered and waiting: ${((performance.now() - started) / 1000).toFixed(1)} s, rss ${peakRssMb()} MB`);
@@ -100,6 +111,7 @@ export async function runJourneyBench(
     const seconds = (performance.now() - started) / 1000;
     const { transitions, exited, emails } = await journeyProgress(store, version.id);
     if (exited !== profiles) throw new Error(`only ${exited} of ${profiles} profiles finished`);
+    const storeTime = timed && before ? since(before, timed.time()) : undefined;
     const seen = await sink.stop();
     return {
       workload: "journey",
@@ -111,8 +123,23 @@ export async function runJourneyBench(
       webhookRequests: seen.requests,
       emails,
       peakRssMb: peakRssMb(),
+      ...(storeTime ? { storeTime } : {}),
     };
   } finally {
     await bench.close();
   }
+}
+
+/** The store time of the timed part: `after` less the set-up's `before`. */
+function since(before: StoreTime, after: StoreTime): StoreTime {
+  const calls: Record<string, number> = {};
+  for (const [method, n] of Object.entries(after.calls)) {
+    const delta = n - (before.calls[method] ?? 0);
+    if (delta > 0) calls[method] = delta;
+  }
+  return {
+    storeSeconds: Number((after.storeSeconds - before.storeSeconds).toFixed(2)),
+    callbackSeconds: Number((after.callbackSeconds - before.callbackSeconds).toFixed(2)),
+    calls,
+  };
 }

@@ -8,6 +8,7 @@ import { runIngestBench } from "./ingest.js";
 import { runJourneyBench } from "./journey.js";
 import { runPeersBench } from "./peers/runner.js";
 import { runStopBench } from "./stop.js";
+import { runSqliteFloorBench } from "./sqlite-floor.js";
 import { runPostgresStopBench } from "./stop-postgres.js";
 import { STOP_STORES, type StopStore } from "./stop-shared.js";
 
@@ -41,9 +42,10 @@ program
   .description("7-node journey (event entry, waits, condition, webhook, email) on a manual clock")
   .option("--profiles <n>", "profiles to run through the journey", positiveInt, 100_000)
   .option("--until-waiting", "stop once every profile waits at the 1-day wait (memory with N waiting)", false)
+  .option("--time-store", "also report the seconds spent inside store calls (storeTime)", false)
   .option("--json", "print one JSON line", false)
-  .action(async (opts: { profiles: number; json: boolean; untilWaiting: boolean }) => {
-    emit(opts.json, await runJourneyBench(opts.profiles, log, opts.untilWaiting));
+  .action(async (opts: { profiles: number; json: boolean; untilWaiting: boolean; timeStore: boolean }) => {
+    emit(opts.json, await runJourneyBench(opts.profiles, log, opts.untilWaiting, opts.timeStore));
   });
 program
   .command("ingest")
@@ -53,6 +55,15 @@ program
   .option("--json", "print one JSON line", false)
   .action(async (opts: { events: number; batch: number; json: boolean }) => {
     emit(opts.json, await runIngestBench(opts.events, opts.batch));
+  });
+program
+  .command("sqlite-floor")
+  .description("SQLite's own ceiling here: per transition one claimed row updated and one log row inserted")
+  .option("--rows <n>", "rows moved through the steps", positiveInt, 100_000)
+  .option("--steps <n>", "steps (transitions) per row", positiveInt, 7)
+  .option("--json", "print one JSON line", false)
+  .action((opts: { rows: number; steps: number; json: boolean }) => {
+    emit(opts.json, runSqliteFloorBench(opts.rows, opts.steps));
   });
 
 program

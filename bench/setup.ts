@@ -25,12 +25,13 @@ export interface EmbeddedBench {
   close(): Promise<void>;
 }
 
-/** Open a fresh embedded store and engine. */
+/** Open a fresh embedded store and engine; `wrapStore` wraps the store that everything then uses. */
 export async function openEmbedded(
-  options: { batchSize?: number; dispatchConcurrency?: number } = {},
+  options: { batchSize?: number; dispatchConcurrency?: number; wrapStore?: (store: Store) => Store } = {},
 ): Promise<EmbeddedBench> {
   const dir = mkdtempSync(join(tmpdir(), "waymark-bench-"));
-  const store = createSqliteStore({ path: join(dir, "waymark.db") });
+  const sqlite = createSqliteStore({ path: join(dir, "waymark.db") });
+  const store = options.wrapStore ? options.wrapStore(sqlite) : sqlite;
   await store.migrate();
   await store.ensureWorkspace(WORKSPACE, "Default", BENCH_T0);
   const clock = createManualClock(BENCH_T0);
