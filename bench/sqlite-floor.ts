@@ -8,6 +8,8 @@ export interface SqliteFloorResult {
   readonly workload: "sqlite-floor";
   readonly rows: number;
   readonly steps: number;
+  /** Rows moved from one step to the next: `rows × steps` when every step reached every row. */
+  readonly transitions: number;
   readonly seconds: number;
   readonly transitionsPerSecond: number;
 }
@@ -60,6 +62,7 @@ export function runSqliteFloorBench(rows: number, steps: number): SqliteFloorRes
       workload: "sqlite-floor",
       rows,
       steps,
+      transitions,
       seconds: Number(seconds.toFixed(2)),
       transitionsPerSecond: Math.round(transitions / seconds),
     };
