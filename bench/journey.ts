@@ -81,7 +81,7 @@ export async function runJourneyBench(
     await engine.versionPublished(version);
     await storeEntryEvents(store, profiles);
     log(`set up ${profiles} profiles and events; running`);
-    const before = timed?.time();
+    timed?.reset();
     const started = performance.now();
     await engine.drain();
     log(`entered and waiting: ${((performance.now() - started) / 1000).toFixed(1)} s, rss ${peakRssMb()} MB`);
@@ -111,7 +111,7 @@ export async function runJourneyBench(
     const seconds = (performance.now() - started) / 1000;
     const { transitions, exited, emails } = await journeyProgress(store, version.id);
     if (exited !== profiles) throw new Error(`only ${exited} of ${profiles} profiles finished`);
-    const storeTime = timed && before ? since(before, timed.time()) : undefined;
+    const storeTime = timed?.time();
     const seen = await sink.stop();
     return {
       workload: "journey",
@@ -128,18 +128,4 @@ export async function runJourneyBench(
   } finally {
     await bench.close();
   }
-}
-
-/** The store time of the timed part: `after` less the set-up's `before`. */
-function since(before: StoreTime, after: StoreTime): StoreTime {
-  const calls: Record<string, number> = {};
-  for (const [method, n] of Object.entries(after.calls)) {
-    const delta = n - (before.calls[method] ?? 0);
-    if (delta > 0) calls[method] = delta;
-  }
-  return {
-    storeSeconds: Number((after.storeSeconds - before.storeSeconds).toFixed(2)),
-    callbackSeconds: Number((after.callbackSeconds - before.callbackSeconds).toFixed(2)),
-    calls,
-  };
 }

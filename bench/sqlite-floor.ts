@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
+import { openSqliteDb } from "../src/store/sqlite/sqlite-db.js";
 
 /** Result line of `bench sqlite-floor`. */
 export interface SqliteFloorResult {
@@ -24,11 +24,9 @@ export interface SqliteFloorResult {
  */
 export function runSqliteFloorBench(rows: number, steps: number): SqliteFloorResult {
   const dir = mkdtempSync(join(tmpdir(), "waymark-floor-"));
-  const db = new Database(join(dir, "floor.db"));
+  /* The embedded store's own connection settings, so that the floor moves with them. */
+  const db = openSqliteDb({ path: join(dir, "floor.db") });
   try {
-    db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = NORMAL");
-    db.pragma("wal_autocheckpoint = 10000");
     db.exec(`
       CREATE TABLE state (id INTEGER PRIMARY KEY, node TEXT NOT NULL, due INTEGER, status TEXT NOT NULL);
       CREATE INDEX state_due ON state (due) WHERE status = 'active';

@@ -17,10 +17,16 @@ export interface StoreTime {
  * `writeRunPage`'s plan) are timed apart, so that `storeSeconds - callbackSeconds` is SQLite and the
  * adapter's own code. On the PostgreSQL store, whose calls wait for the network, the figure means nothing.
  */
-export function timeStore(store: Store): { readonly store: Store; readonly time: () => StoreTime } {
+export function timeStore(store: Store): {
+  readonly store: Store;
+  /** What was measured since the wrapper was made or last reset. */
+  readonly time: () => StoreTime;
+  /** Start measuring afresh (after a set-up that should not count). */
+  readonly reset: () => void;
+} {
   let storeMs = 0;
   let callbackMs = 0;
-  const calls: Record<string, number> = {};
+  let calls: Record<string, number> = {};
   const timedCallback =
     (fn: unknown) =>
     (...args: unknown[]): unknown => {
@@ -55,5 +61,10 @@ export function timeStore(store: Store): { readonly store: Store; readonly time:
       callbackSeconds: Number((callbackMs / 1000).toFixed(2)),
       calls: { ...calls },
     }),
+    reset: () => {
+      storeMs = 0;
+      callbackMs = 0;
+      calls = {};
+    },
   };
 }
