@@ -8,6 +8,8 @@ export interface StoreTime {
   readonly callbackSeconds: number;
   /** Store calls, by method name. */
   readonly calls: { readonly [method: string]: number };
+  /** Real seconds inside store calls, by method name (callbacks included). */
+  readonly seconds: { readonly [method: string]: number };
 }
 
 /**
@@ -27,6 +29,7 @@ export function timeStore(store: Store): {
   let storeMs = 0;
   let callbackMs = 0;
   let calls: Record<string, number> = {};
+  let methodMs: Record<string, number> = {};
   const timedCallback =
     (fn: unknown) =>
     (...args: unknown[]): unknown => {
@@ -48,8 +51,10 @@ export function timeStore(store: Store): {
         try {
           return (value as (...a: unknown[]) => unknown).apply(target, passed);
         } finally {
-          storeMs += performance.now() - started;
+          const took = performance.now() - started;
+          storeMs += took;
           calls[name] = (calls[name] ?? 0) + 1;
+          methodMs[name] = (methodMs[name] ?? 0) + took;
         }
       };
     },
@@ -60,11 +65,15 @@ export function timeStore(store: Store): {
       storeSeconds: Number((storeMs / 1000).toFixed(2)),
       callbackSeconds: Number((callbackMs / 1000).toFixed(2)),
       calls: { ...calls },
+      seconds: Object.fromEntries(
+        Object.entries(methodMs).map(([name, ms]) => [name, Number((ms / 1000).toFixed(2))]),
+      ),
     }),
     reset: () => {
       storeMs = 0;
       callbackMs = 0;
       calls = {};
+      methodMs = {};
     },
   };
 }

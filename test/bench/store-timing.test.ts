@@ -37,10 +37,12 @@ it("timeStore counts each call, and reset starts afresh", async () => {
   expect(await timed.store.getProfile(WS, "p1")).toMatchObject({ id: "p1" });
   const time = timed.time();
   expect(time.calls).toEqual({ upsertProfiles: 1, getProfile: 1 });
+  expect(Object.keys(time.seconds).sort()).toEqual(["getProfile", "upsertProfiles"]);
   expect(time.callbackSeconds).toBe(0);
   timed.reset();
   await timed.store.getProfile(WS, "p2");
   expect(timed.time().calls).toEqual({ getProfile: 1 });
+  expect(Object.keys(timed.time().seconds)).toEqual(["getProfile"]);
 });
 
 it("timeStore times a callback the store runs inside its call, as store time too", async () => {
@@ -83,6 +85,7 @@ it("timeStore times a callback the store runs inside its call, as store time too
   expect(time.calls).toEqual({ advanceDue: 1 });
   expect(time.callbackSeconds).toBeGreaterThanOrEqual(0.05);
   expect(time.storeSeconds).toBeGreaterThanOrEqual(time.callbackSeconds);
+  expect(time.seconds.advanceDue).toBeGreaterThanOrEqual(0.05);
 });
 
 it("sqlite-floor moves every row through every step", () => {
