@@ -3,6 +3,8 @@ import { nextRetryAt } from "../channels/index.js";
 import type { ChannelRegistry, ChannelResult } from "../channels/index.js";
 import type { OutboxCompletion, OutboxItem, Store } from "../store/index.js";
 import type { EndedScopes } from "./ended-scopes.js";
+import type { JourneyCache } from "./journey-cache.js";
+import { stepAt } from "./scheduler.js";
 
 /** What the dispatcher needs. */
 export interface DispatcherDeps {
@@ -16,6 +18,8 @@ export interface DispatcherDeps {
   readonly leaseMs: number;
   /** Scopes ended (stop, abort, removal) that this process heard of; checked right before sending. */
   readonly endedScopes: EndedScopes;
+  /** The compiled journeys: a final result advances its enrollment in the completion's transaction. */
+  readonly cache: JourneyCache;
 }
 
 /** One sent item's final result: what the guardrails count. */
@@ -68,12 +72,32 @@ export async function dispatchOnce(deps: DispatcherDeps): Promise<DispatchReport
     const result: ActionResult = { ok: false, at: now, error, attempts: item.attempts, skipped: true };
     completions.push({ outboxId: item.id, kind: "done", result });
   }
-  await store.completeOutbox(deps.workerId, completions, now);
+  await complete(deps, items, completions, now);
   return {
     claimed: items.length,
     dropped: drop.length,
     outcomes,
   };
+}
+
+/**
+ * Record the completions, and let the store advance the enrollments that final results wake in the same
+ * transaction. The items' versions are loaded first; should the step still refuse (a version it could
+ * not load), the completions are recorded alone and the scheduler advances those enrollments.
+ */
+async function complete(
+  deps: DispatcherDeps,
+  items: readonly OutboxItem[],
+  completions: readonly OutboxCompletion[],
+  now: number,
+): Promise<void> {
+  const versions = new Map(items.map((item) => [item.versionId, item.workspaceId]));
+  await deps.cache.load([...versions].map(([versionId, workspaceId]) => ({ workspaceId, versionId })));
+  try {
+    await deps.store.completeOutbox(deps.workerId, completions, now, stepAt(deps.cache, now));
+  } catch {
+    await deps.store.completeOutbox(deps.workerId, completions, now);
+  }
 }
 
 /**

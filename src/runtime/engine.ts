@@ -138,7 +138,7 @@ export function createEngine(options: EngineOptions): Engine {
     logger,
   };
   const endedScopes = createEndedScopes(store);
-  const dispatcherDeps = { store, channels, clock, workerId, concurrency, leaseMs, endedScopes };
+  const dispatcherDeps = { store, channels, clock, workerId, concurrency, leaseMs, endedScopes, cache };
   const guardrails = createGuardrails({ store, journeyOf: (id) => cache.get(id), endedScopes, logger });
   const notifierDeps = {
     store,

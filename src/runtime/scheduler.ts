@@ -23,7 +23,7 @@ export async function advanceDueOnce(
 ): Promise<number> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await store.advanceDue(now, limit, (batch) => stepBatch(batch, cache, now));
+      return await store.advanceDue(now, limit, stepAt(cache, now));
     } catch (error) {
       /* A version first seen inside the transaction cannot be loaded there (the step is synchronous):
          roll back, load it, and run the batch again. */
@@ -31,6 +31,14 @@ export async function advanceDueOnce(
       await cache.load(error.refs);
     }
   }
+}
+
+/**
+ * The step that `advanceDue` (and `completeOutbox`) run inside their transaction: the pure interpreter
+ * over the cached journeys. It throws when a version is not loaded yet, which rolls the batch back.
+ */
+export function stepAt(cache: JourneyCache, now: Millis): (batch: readonly DueItem[]) => StepResult[] {
+  return (batch) => stepBatch(batch, cache, now);
 }
 
 function stepBatch(batch: readonly DueItem[], cache: JourneyCache, now: Millis): StepResult[] {

@@ -151,11 +151,22 @@ export interface Store extends LifecycleStore, GuardrailStore {
   /**
    * Record the outcome of claimed items, in one transaction.
    * - `done`: the result is final (success, or failure after the retry policy): the item is closed, and
-   *   its enrollment gets the result as input and is due at `now`.
+   *   its enrollment, if it still awaits this item, gets the result as input and is due at `now`.
    * - `retry`: the item goes back to pending, available at `retryAt`, with its attempt count raised.
    * Completions for items no longer claimed by `workerId` are ignored (their lease was lost).
+   *
+   * With `step`, an adapter may instead advance such an enrollment in the same transaction, exactly as
+   * `advanceDue` would at `now` (only if its version is live, paused or closed; an aborted run's
+   * enrollment is ended, not stepped). It saves waking the enrollment and claiming it again. The
+   * embedded store does; the PostgreSQL store wakes it. A throw from `step` rolls everything back,
+   * results included: call again without `step`.
    */
-  completeOutbox(workerId: string, completions: readonly OutboxCompletion[], now: Millis): Promise<void>;
+  completeOutbox(
+    workerId: string,
+    completions: readonly OutboxCompletion[],
+    now: Millis,
+    step?: (batch: readonly DueItem[]) => StepResult[],
+  ): Promise<void>;
 
   /**
    * The dispatcher's heartbeat: extend to `now + leaseMs` the lease of every item `workerId` holds.

@@ -21,7 +21,8 @@ interface DbOwned {
  * of an item whose enrollment has ended (stopped, aborted, removed) cancels the item instead: nobody
  * awaits it. Items are locked in id order; a completion for an item the worker no longer holds (its lease
  * ran out and another worker took it) is ignored, and so is a second completion of the same item. A
- * final result that was sent (not skipped) counts in `action_outcomes`, for the guardrails.
+ * final result that was sent (not skipped) counts in `action_outcomes`, for the guardrails. The port's
+ * optional `step` is not taken: a woken enrollment is advanced by the next `advanceDue`, in its due order.
  */
 export function makePgCompleteOutbox(
   ctx: PgContext,

@@ -28,6 +28,7 @@ import { makeSqliteRemoveProfiles } from "./sqlite-remove-profiles.js";
 import { makeSqliteRenewLeases } from "./sqlite-renew-leases.js";
 import { makeSqliteResults } from "./sqlite-results.js";
 import { makeSqliteRuns } from "./sqlite-runs.js";
+import { makeSqliteStepRows } from "./sqlite-step-rows.js";
 import { makeSqliteSweep } from "./sqlite-sweep.js";
 import { makeSqliteVersions } from "./sqlite-versions.js";
 import { makeSqliteEnsureWorkspace } from "./sqlite-workspaces.js";
@@ -42,6 +43,11 @@ function prepareOperations(db: SqliteDb) {
   const endEnrollments = makeSqliteEndEnrollments(db, writeLog);
   const audit = makeSqliteAudit(db);
   const announce = makeSqliteAnnounce(db, audit);
+  const stepRows = makeSqliteStepRows(
+    db,
+    makeSqliteWriteStepResult(db, profiles, writeLog, endEnrollments),
+    endEnrollments,
+  );
   return {
     ensureWorkspace: makeSqliteEnsureWorkspace(db),
     journeys: makeSqliteJourneys(db),
@@ -51,14 +57,10 @@ function prepareOperations(db: SqliteDb) {
     appendEvents: makeSqliteAppendEvents(db),
     matchEvents: makeSqliteMatchEvents(db, enrollOne),
     enroll: makeSqliteEnroll(db, enrollOne),
-    advanceDue: makeSqliteAdvanceDue(
-      db,
-      makeSqliteWriteStepResult(db, profiles, writeLog, endEnrollments),
-      endEnrollments,
-    ),
+    advanceDue: makeSqliteAdvanceDue(db, stepRows),
     nextDueAt: makeSqliteNextDueAt(db),
     claimOutbox: makeSqliteClaimOutbox(db, endEnrollments),
-    completeOutbox: makeSqliteCompleteOutbox(db),
+    completeOutbox: makeSqliteCompleteOutbox(db, stepRows),
     renewLeases: makeSqliteRenewLeases(db),
     runs: makeSqliteRuns(db),
     claimRun: makeSqliteClaimRun(db),
@@ -172,8 +174,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     nextDueAt: () => settle(() => ops().nextDueAt()),
     claimOutbox: (now, limit, leaseMs, workerId) =>
       progress(() => ops().claimOutbox(now, limit, leaseMs, workerId)),
-    completeOutbox: (workerId, completions, now) =>
-      progress(() => ops().completeOutbox(workerId, completions, now)),
+    completeOutbox: (workerId, completions, now, step) =>
+      progress(() => ops().completeOutbox(workerId, completions, now, step)),
     renewLeases: (workerId, now, leaseMs) => progress(() => ops().renewLeases(workerId, now, leaseMs)),
     createRun: (input, now) => durable(() => ops().runs.createRun(input, now)),
     getRun: (workspaceId, runId) => settle(() => ops().runs.getRun(workspaceId, runId)),
