@@ -42,7 +42,11 @@ program
   .description("7-node journey (event entry, waits, condition, webhook, email) on a manual clock")
   .option("--profiles <n>", "profiles to run through the journey", positiveInt, 100_000)
   .option("--until-waiting", "stop once every profile waits at the 1-day wait (memory with N waiting)", false)
-  .option("--time-store", "also report the seconds spent inside store calls (storeTime)", false)
+  .option(
+    "--time-store",
+    "also report the seconds spent inside store calls, in all and per method (storeTime)",
+    false,
+  )
   .option("--json", "print one JSON line", false)
   .action(async (opts: { profiles: number; json: boolean; untilWaiting: boolean; timeStore: boolean }) => {
     emit(opts.json, await runJourneyBench(opts.profiles, log, opts.untilWaiting, opts.timeStore));
