@@ -3,7 +3,13 @@ import type { DueItem, OutboxCompletion } from "../store.js";
 import { makeSqliteFlushDeltas } from "./sqlite-counters.js";
 import { countOutbox, countOutcome, newBatchDeltas } from "../shared/deltas.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
-import { PROFILE_JOIN, STEP_COLUMNS, type SqliteStepRows, type StepRow } from "./sqlite-step-rows.js";
+import {
+  PROFILE_JOIN,
+  STEP_COLUMNS,
+  decodeStepRow,
+  type SqliteStepRows,
+  type StepRow,
+} from "./sqlite-step-rows.js";
 
 interface DbOwned {
   readonly workspace_id: string;
@@ -58,10 +64,12 @@ export function makeSqliteCompleteOutbox(
     `UPDATE enrollments SET input = ?, due_at = ?
       WHERE id = ? AND status = 'active' AND awaiting_outbox = ?`,
   );
-  const awaiting = db.prepare<[string, string], StepRow>(
-    `SELECT ${STEP_COLUMNS} FROM enrollments e ${PROFILE_JOIN}
-      WHERE e.id = ? AND e.status = 'active' AND e.awaiting_outbox = ?`,
-  );
+  const awaiting = db
+    .prepare<[string, string], unknown[]>(
+      `SELECT ${STEP_COLUMNS} FROM enrollments e ${PROFILE_JOIN}
+        WHERE e.id = ? AND e.status = 'active' AND e.awaiting_outbox = ?`,
+    )
+    .raw();
   const runnable = db
     .prepare<[], string>("SELECT id FROM versions WHERE status IN ('live', 'paused', 'closed')")
     .pluck();
@@ -88,8 +96,9 @@ export function makeSqliteCompleteOutbox(
           }
           const input: StepInput = { type: "action_result", outboxId: c.outboxId, result: c.result };
           if (steppable.has(item.version_id)) {
-            const row = awaiting.get(item.enrollment_id, c.outboxId);
-            if (row !== undefined) {
+            const values = awaiting.get(item.enrollment_id, c.outboxId);
+            if (values !== undefined) {
+              const row = decodeStepRow(values);
               rows.push(row);
               inputs.set(row.id, input);
             }
