@@ -191,9 +191,30 @@ export function toStoredEvent(row: DbEvent): StoredEvent {
   };
 }
 
-/** Map an `enrollments` row to an active or ended enrollment, by its status. */
+/**
+ * Map an `enrollments` row to an active or ended enrollment, by its status. Each branch builds its object
+ * in one literal: this runs for every enrollment a step claims.
+ */
 export function toEnrollment(row: DbEnrollment): Enrollment {
-  const base = {
+  const context = JSON.parse(row.context) as EnrollmentContext;
+  if (row.status === "ended") {
+    return {
+      id: row.id,
+      workspaceId: row.workspace_id,
+      journeyId: row.journey_id,
+      versionId: row.version_id,
+      runId: row.run_id,
+      profileId: row.profile_id,
+      nodeId: row.node_id,
+      seq: row.seq,
+      enteredAt: row.entered_at,
+      context,
+      status: "ended",
+      endedAt: row.ended_at ?? row.entered_at,
+      exitReason: row.exit_reason ?? "completed",
+    };
+  }
+  return {
     id: row.id,
     workspaceId: row.workspace_id,
     journeyId: row.journey_id,
@@ -203,17 +224,11 @@ export function toEnrollment(row: DbEnrollment): Enrollment {
     nodeId: row.node_id,
     seq: row.seq,
     enteredAt: row.entered_at,
-    context: JSON.parse(row.context) as EnrollmentContext,
+    context,
+    status: "active",
+    dueAt: row.due_at,
+    awaiting: toAwaiting(row),
   };
-  if (row.status === "ended") {
-    return {
-      ...base,
-      status: "ended",
-      endedAt: row.ended_at ?? row.entered_at,
-      exitReason: row.exit_reason ?? "completed",
-    };
-  }
-  return { ...base, status: "active", dueAt: row.due_at, awaiting: toAwaiting(row) };
 }
 
 function toAwaiting(row: DbEnrollment): ActiveEnrollment["awaiting"] {
