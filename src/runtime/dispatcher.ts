@@ -82,8 +82,9 @@ export async function dispatchOnce(deps: DispatcherDeps): Promise<DispatchReport
 
 /**
  * Record the completions, and let the store advance the enrollments that final results wake in the same
- * transaction. The items' versions are loaded first; should the step still refuse (a version it could
- * not load), the completions are recorded alone and the scheduler advances those enrollments.
+ * transaction. The items' versions are loaded first. Should that call fail (the step refusing a version
+ * it could not load rolls it back whole), the completions are recorded again alone, and the scheduler
+ * advances those enrollments; a failure of that second call is the round's error.
  */
 async function complete(
   deps: DispatcherDeps,
