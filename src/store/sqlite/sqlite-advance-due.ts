@@ -6,6 +6,7 @@ import { newBatchDeltas } from "../shared/deltas.js";
 import {
   PROFILE_JOIN,
   STEP_COLUMNS,
+  STEPPABLE_VERSIONS,
   decodeStepRow,
   type SqliteStepRows,
   type StepRow,
@@ -20,9 +21,7 @@ export function makeSqliteAdvanceDue(
   db: SqliteDb,
   stepRows: SqliteStepRows,
 ): (now: Millis, limit: number, step: (batch: readonly DueItem[]) => StepResult[]) => number {
-  const runnable = db
-    .prepare<[], string>("SELECT id FROM versions WHERE status IN ('live', 'paused', 'closed')")
-    .pluck();
+  const runnable = db.prepare<[], string>(STEPPABLE_VERSIONS).pluck();
   /* One indexed range per version (enrollments_due): a stopped version's rows, still active until the
      sweep ends them, are never scanned by these claims. */
   const dueOf = db

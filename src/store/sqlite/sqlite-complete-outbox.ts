@@ -6,6 +6,7 @@ import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 import {
   PROFILE_JOIN,
   STEP_COLUMNS,
+  STEPPABLE_VERSIONS,
   decodeStepRow,
   type SqliteStepRows,
   type StepRow,
@@ -70,9 +71,7 @@ export function makeSqliteCompleteOutbox(
         WHERE e.id = ? AND e.status = 'active' AND e.awaiting_outbox = ?`,
     )
     .raw();
-  const runnable = db
-    .prepare<[], string>("SELECT id FROM versions WHERE status IN ('live', 'paused', 'closed')")
-    .pluck();
+  const runnable = db.prepare<[], string>(STEPPABLE_VERSIONS).pluck();
 
   return immediateTransaction(
     db,

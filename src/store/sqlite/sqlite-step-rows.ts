@@ -16,6 +16,12 @@ export const STEP_COLUMNS = `e.workspace_id, e.id, e.journey_id, e.version_id, e
   e.context, e.ended_at, e.exit_reason,
   p.email, p.timezone, p.subscribed, p.attributes, p.created_at, p.updated_at`;
 
+/**
+ * The versions whose enrollments step (`advanceDue`'s rule, which a completion's inline step follows
+ * too): live, paused and closed. A stopped or finished version's enrollments never step; the sweep ends them.
+ */
+export const STEPPABLE_VERSIONS = "SELECT id FROM versions WHERE status IN ('live', 'paused', 'closed')";
+
 /** Joins each enrollment `e` to its profile `p`; a missing profile leaves the `p` columns null. */
 export const PROFILE_JOIN = "LEFT JOIN profiles p ON p.workspace_id = e.workspace_id AND p.id = e.profile_id";
 
