@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, Help, Option } from "commander";
 import { WaymarkApiError } from "../client/index.js";
 import { CliInputError } from "./cli-error.js";
 import { registerClockCommands } from "./commands/clock.js";
@@ -16,6 +16,7 @@ import { registerSchemaCommand } from "./commands/schema.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerWorkerCommand } from "./commands/worker.js";
 import { createCliContext } from "./context.js";
+import { cliHint } from "./hint.js";
 import { writeLine, type CliIo } from "./io.js";
 import { packageVersion } from "./package-version.js";
 
@@ -42,6 +43,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     )
     .exitOverride()
     .showHelpAfterError()
+    /* Set before the commands are added: each subcommand copies the help configuration of its parent. */
+    .configureHelp({ optionDescription: markRequired })
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
@@ -71,6 +74,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
+/** An option's help text, ending in "(required)" when the command cannot run without it. */
+function markRequired(this: Help, option: Option): string {
+  const description = Help.prototype.optionDescription.call(this, option);
+  return option.mandatory ? `${description} (required)` : description;
+}
+
 function reportError(error: unknown, io: CliIo): number {
   if (error instanceof CommanderError) return error.exitCode;
   if (error instanceof CliInputError) {
@@ -84,7 +93,7 @@ function reportError(error: unknown, io: CliIo): number {
       writeLine(io.stderr, `  ${where}: ${issue.message}`);
     }
     if (error.code === "unreachable")
-      writeLine(io.stderr, "  is the server running? start it with: waymark serve");
+      writeLine(io.stderr, `  is the server running? start it with: ${cliHint("serve")}`);
     if (error.current) {
       const allowed = error.allowed.length > 0 ? `; allowed: ${error.allowed.join(", ")}` : "";
       writeLine(io.stderr, `  current state: ${error.current}${allowed}`);

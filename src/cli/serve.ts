@@ -4,6 +4,7 @@ import { createManualClock, systemClock } from "../core/index.js";
 import { createLifecycle } from "../runtime/index.js";
 import { composeEngine, followStore } from "./compose-engine.js";
 import type { ServeConfig } from "./config.js";
+import { cliHint } from "./hint.js";
 import { describeSends } from "./in-flight.js";
 import { writeLine, type ProcessOutput } from "./io.js";
 import { openStore } from "./open-store.js";
@@ -76,11 +77,7 @@ export async function startServe(config: ServeConfig, out: ServeOutput): Promise
     );
     if (journeys.length === 0) {
       writeLine(out.stdout, "No journeys yet. Load the demo journey from another terminal:");
-      writeLine(out.stdout, `  npx waymark demo${port === 8787 ? "" : ` --url ${url}`}`);
-      writeLine(
-        out.stdout,
-        `  (from a checkout: npm run waymark -- demo${port === 8787 ? "" : ` --url ${url}`})`,
-      );
+      writeLine(out.stdout, `  ${cliHint("demo", { baseUrl: url })}`);
     }
     if (!config.worker) {
       writeLine(

@@ -86,6 +86,65 @@ describe("waymark journeys", () => {
     });
   });
 
+  it("journeys edit replaces the draft's definition from a file, and the draft publishes", async () => {
+    const created = await server.cli("journeys", "create", "--name", "Edited", "--file", validFile, "--json");
+    const { journey } = JSON.parse(created.stdout) as { journey: { id: string } };
+    const changed = demoDefinition() as { nodes: { id: string; duration?: string }[] };
+    changed.nodes[1] = { ...changed.nodes[1]!, duration: "3d" };
+    const file = await server.file("edited.json", JSON.stringify(changed));
+
+    const edit = await server.cli("journeys", "edit", journey.id, "--file", file);
+    expect(edit.stderr).toBe("");
+    expect(edit.code).toBe(0);
+    expect(edit.stdout).toMatch(new RegExp(`^updated draft version 1 \\(\\S+\\) of journey ${journey.id}\n`));
+    const shown = await server.cli("journeys", "show", journey.id, "--json");
+    const versions = (JSON.parse(shown.stdout) as { versions: { definition: unknown; status: string }[] })
+      .versions;
+    expect(versions).toHaveLength(1);
+    expect(versions[0]!.definition).toEqual(changed);
+    /* `update` is the same command. */
+    const update = await server.cli("journeys", "update", journey.id, "--file", validFile, "--version", "1");
+    expect(update.code).toBe(0);
+    expect((await server.cli("journeys", "publish", journey.id)).code).toBe(0);
+  });
+
+  it("journeys edit refuses an invalid definition with the API's issues, and changes nothing", async () => {
+    const created = await server.cli("journeys", "create", "--name", "Kept", "--file", validFile, "--json");
+    const { journey } = JSON.parse(created.stdout) as { journey: { id: string } };
+    const bad = await server.cli("journeys", "edit", journey.id, "--file", invalidFile);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/node wait_1d, definition\.nodes\[1\]\.duration: /);
+    const shown = await server.cli("journeys", "show", journey.id, "--json");
+    const versions = (JSON.parse(shown.stdout) as { versions: { definition: unknown }[] }).versions;
+    expect(versions[0]!.definition).toEqual(demoDefinition());
+    const noFile = await server.cli("journeys", "edit", journey.id);
+    expect(noFile.code).toBe(1);
+    expect(noFile.stderr).toContain("error: required option '--file <file>' not specified");
+  });
+
+  it("journeys edit of a published version says to create a new version, and changes nothing", async () => {
+    const created = await server.cli("journeys", "create", "--name", "Live", "--file", validFile, "--json");
+    const { journey } = JSON.parse(created.stdout) as { journey: { id: string } };
+    expect((await server.cli("journeys", "publish", journey.id)).code).toBe(0);
+    const changed = await server.file("live-change.json", JSON.stringify({ ...demoDefinition(), name: "x" }));
+
+    const noDraft = await server.cli("journeys", "edit", journey.id, "--file", changed);
+    expect(noDraft).toMatchObject({
+      code: 1,
+      stderr:
+        `error: journey ${journey.id} has no draft to edit (its latest version is 1 (live)), and a published ` +
+        `version never changes; create a draft with: npx waymark journeys new-version ${journey.id} ` +
+        `--url ${server.url}, then edit it\n`,
+    });
+    const named = await server.cli("journeys", "edit", journey.id, "--file", changed, "--version", "1");
+    expect(named.code).toBe(1);
+    expect(named.stderr).toMatch(/^error: --version: version 1 \(live\) is not a draft/);
+    expect(named.stderr).toContain(`create one with: npx waymark journeys new-version ${journey.id}`);
+    const shown = await server.cli("journeys", "show", journey.id, "--json");
+    const versions = (JSON.parse(shown.stdout) as { versions: { status: string }[] }).versions;
+    expect(versions.map((v) => v.status)).toEqual(["live"]);
+  });
+
   it("reports a missing journey as an API error", async () => {
     const shown = await server.cli("journeys", "show", "no-such-journey");
     expect(shown.code).toBe(1);

@@ -24,6 +24,20 @@ describe("commands that need no server", () => {
     expect(unknown.stderr).toContain("unknown command 'fly'");
   });
 
+  it("--help marks the options a command cannot run without as (required)", async () => {
+    const create = await runCaptured(["journeys", "create", "--help"]);
+    expect(create.code).toBe(0);
+    expect(create.stdout).toMatch(/^ +--name <name> +journey name \(required\)$/m);
+    expect(create.stdout).toMatch(/^ +--file <file> +definition JSON file \(required\)$/m);
+    expect(create.stdout).toMatch(/^ +--owner <email> +who receives the journey's notifications$/m);
+    const edit = await runCaptured(["journeys", "edit", "--help"]);
+    expect(edit.stdout).toMatch(/^ +--file <file> +definition JSON file \(required\)$/m);
+    expect(edit.stdout).not.toMatch(/--version .*\(required\)/);
+    const stop = await runCaptured(["journeys", "stop", "--help"]);
+    expect(stop.stdout).toMatch(/^ +--reason <text> +why, recorded in the audit log \(required\)$/m);
+    expect(stop.stdout).not.toMatch(/--yes .*\(required\)/);
+  });
+
   it("checks --url and --workspace before calling the API", async () => {
     const url = await runCaptured(["journeys", "list", "--url", "ftp://example.com"]);
     expect(url).toMatchObject({

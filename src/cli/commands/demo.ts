@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Command } from "commander";
-import { DEFAULT_BASE_URL, type WaymarkClient } from "../../client/index.js";
+import type { WaymarkClient } from "../../client/index.js";
 import { CliInputError } from "../cli-error.js";
 import type { CliContext } from "../context.js";
 import { DEMO_EVENT, demoDefinition, demoJourneyName, demoProfiles } from "../demo-journey.js";
 import type { DemoPace } from "../demo-journey.js";
 import { resultsTable } from "../format.js";
+import { cliHint } from "../hint.js";
 import { writeLine } from "../io.js";
 import { parsePositiveInt } from "../read-input.js";
 
@@ -61,13 +62,12 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
         if (pause > 0 && i < profiles.length - 1) await sleep(pause);
       }
 
-      const urlFlag = client.baseUrl === DEFAULT_BASE_URL ? "" : ` --url ${client.baseUrl}`;
       writeLine(io.stdout);
       const results = await client.results(journeyId);
       writeLine(io.stdout, resultsTable(results.nodes));
       writeLine(io.stdout);
       if (clock === "manual") {
-        writeLine(io.stdout, `move time on with: waymark clock advance 1d${urlFlag}`);
+        writeLine(io.stdout, `move time on with: ${ctx.hint(cmd, "clock advance 1d")}`);
       } else {
         writeLine(
           io.stdout,
@@ -79,10 +79,12 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
         );
         writeLine(
           io.stdout,
-          `For the real 1-day waits: waymark serve --clock manual, then waymark clock advance 1d`,
+          "For the real 1-day waits, run the server on a manual clock and move it yourself:",
         );
+        writeLine(io.stdout, `  ${cliHint("serve --clock manual")}`);
+        writeLine(io.stdout, `  ${ctx.hint(cmd, "clock advance 1d")}`);
       }
-      writeLine(io.stdout, `See where profiles are: waymark results ${journeyId}${urlFlag}`);
+      writeLine(io.stdout, `See where profiles are: ${ctx.hint(cmd, `results ${journeyId}`)}`);
     });
 }
 

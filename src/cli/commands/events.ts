@@ -29,8 +29,8 @@ export function registerEventsCommands(program: Command, ctx: CliContext): void 
     .description(
       "send one event (--name, --profile) or an NDJSON file of events (--file); exit 2 when lines were rejected",
     )
-    .option("--name <name>", "event name, e.g. signed_up")
-    .option("--profile <profileId>", "the profile the event is about")
+    .option("--name <name>", "event name, e.g. signed_up (required without --file)")
+    .option("--profile <profileId>", "the profile the event is about (required without --file)")
     .option("--payload <json>", "event payload, a JSON object")
     .option("--id <eventId>", "event id for dedupe [default: a random UUID]")
     .option("--at <datetime>", "when it occurred, ISO 8601 [default: now]")

@@ -8,7 +8,7 @@ import { readJsonFile } from "../read-input.js";
 import { registerJourneyLifecycleCommands } from "./lifecycle.js";
 
 /**
- * `waymark journeys list|show|create|validate|publish`, and the lifecycle:
+ * `waymark journeys list|show|create|edit|validate|publish`, and the lifecycle:
  * `close|stop|pause|resume|new-version|duplicate|delete`.
  */
 export function registerJourneysCommands(program: Command, ctx: CliContext): void {
@@ -26,7 +26,10 @@ export function registerJourneysCommands(program: Command, ctx: CliContext): voi
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const list = await ctx.client(cmd).listJourneys();
       if (opts.json) return printJson(io, { journeys: list });
-      writeLine(io.stdout, list.length === 0 ? "No journeys yet (try: waymark demo)." : journeysTable(list));
+      writeLine(
+        io.stdout,
+        list.length === 0 ? `No journeys yet (try: ${ctx.hint(cmd, "demo")}).` : journeysTable(list),
+      );
     });
 
   journeys
@@ -67,8 +70,53 @@ export function registerJourneysCommands(program: Command, ctx: CliContext): voi
         io.stdout,
         `created journey ${answer.journey.id} "${answer.journey.name}", version 1 (draft ${answer.version.id})`,
       );
-      writeLine(io.stdout, `publish it with: waymark journeys publish ${answer.journey.id}`);
+      writeLine(io.stdout, `publish it with: ${ctx.hint(cmd, `journeys publish ${answer.journey.id}`)}`);
     });
+
+  journeys
+    .command("edit")
+    .alias("update")
+    .description(
+      "replace the definition of the journey's draft version with a file (published versions never change)",
+    )
+    .argument("<journeyId>")
+    .requiredOption("--file <file>", "definition JSON file")
+    .option("--version <version>", "the draft's version id or number, to be sure which version changes")
+    .option("--json", "print JSON")
+    .action(
+      async (journeyId: string, opts: { file: string; version?: string; json?: boolean }, cmd: Command) => {
+        const definition = await readJsonFile(opts.file, "--file");
+        const client = ctx.client(cmd);
+        const { versions } = await client.getJourney(journeyId);
+        const newVersion = ctx.hint(cmd, `journeys new-version ${journeyId}`);
+        if (opts.version !== undefined) {
+          const named = versions.find((v) => v.id === opts.version || String(v.number) === opts.version);
+          if (named === undefined)
+            throw new CliInputError(`--version: journey ${journeyId} has no version ${opts.version}`);
+          if (named.status !== "draft") {
+            throw new CliInputError(
+              `--version: version ${versionLabel(named)} is not a draft, and a published version never ` +
+                `changes; edit the draft instead, or create one with: ${newVersion}`,
+            );
+          }
+        }
+        if (!versions.some((v) => v.status === "draft")) {
+          const latest = versions.at(-1);
+          throw new CliInputError(
+            `journey ${journeyId} has no draft to edit` +
+              (latest === undefined ? "" : ` (its latest version is ${versionLabel(latest)})`) +
+              `, and a published version never changes; create a draft with: ${newVersion}, then edit it`,
+          );
+        }
+        const version = await client.updateDraft(journeyId, definition);
+        if (opts.json) return printJson(io, { version });
+        writeLine(
+          io.stdout,
+          `updated draft version ${version.number} (${version.id}) of journey ${journeyId}`,
+        );
+        writeLine(io.stdout, `publish it with: ${ctx.hint(cmd, `journeys publish ${journeyId}`)}`);
+      },
+    );
 
   journeys
     .command("validate")

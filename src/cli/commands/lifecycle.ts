@@ -68,11 +68,14 @@ function checkRate(rate: string | undefined): number | undefined {
 }
 
 function addConfirmOptions(command: Command): Command {
-  return command
-    .option("--reason <text>", "why (required; recorded in the audit log)")
-    .option("--yes", "act without asking for confirmation")
-    .option("--dry-run", "show the preview only; change nothing")
-    .option("--json", "print JSON");
+  return (
+    command
+      /* Checked by requireReason, not made mandatory in commander: its message gives an example. */
+      .option("--reason <text>", "why, recorded in the audit log (required)")
+      .option("--yes", "act without asking for confirmation")
+      .option("--dry-run", "show the preview only; change nothing")
+      .option("--json", "print JSON")
+  );
 }
 
 function registerVersionAction(journeys: Command, ctx: CliContext, action: VersionAction): void {
@@ -149,8 +152,9 @@ export function registerJourneyLifecycleCommands(journeys: Command, ctx: CliCont
       writeLine(io.stdout, `created draft version ${version.number} (${version.id}) of journey ${journeyId}`);
       writeLine(
         io.stdout,
-        `edit it with PUT /v1/journeys/${journeyId}/draft, then: waymark journeys publish ${journeyId}`,
+        `edit it with: ${ctx.hint(cmd, `journeys edit ${journeyId} --file <definition.json>`)}`,
       );
+      writeLine(io.stdout, `then publish it with: ${ctx.hint(cmd, `journeys publish ${journeyId}`)}`);
     });
 
   journeys

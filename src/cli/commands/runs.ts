@@ -16,7 +16,7 @@ export function registerRunsCommands(program: Command, ctx: CliContext): void {
       const run = await ctx.client(cmd).startRun(journeyId);
       if (opts.json) return printJson(ctx.io, { run });
       writeLine(ctx.io.stdout, `started run ${run.id} of journey ${journeyId} (version ${run.versionId})`);
-      writeLine(ctx.io.stdout, `follow it with: waymark runs show ${run.id}`);
+      writeLine(ctx.io.stdout, `follow it with: ${ctx.hint(cmd, `runs show ${run.id}`)}`);
     });
   runs
     .command("show")
