@@ -1,5 +1,5 @@
 /**
- * Waymark's typed HTTP client: used by the CLI, the web console and users.
+ * Waymark's typed HTTP client: used by the CLI and by users' programs (there is no web console yet).
  *
  * @example
  * const waymark = createClient({ baseUrl: "http://127.0.0.1:8787" });
