@@ -137,6 +137,32 @@ describeBackends("lifecycle: pause and resume", (backend) => {
       expect(hook2.map((i) => i.status).sort()).toEqual(["cancelled", "done"]);
       expect(hook2.find((i) => i.status === "cancelled")?.result).toMatchObject({ ok: false, skipped: true });
     });
+    it("issue 16 defect 16: a stale send skipped on resume is recorded as skipped, not failed, and the enrollment goes on", async () => {
+      const version = await h.publish("hooks", threeHooks(sink.url));
+      await h.engine.enroll(WS, version.journeyId, ["old"]);
+      await h.engine.drain();
+      await h.lifecycle.changeVersion(WS, version.journeyId, "pause", ops);
+      await h.engine.advanceClockTo(T0 + 2 * DAY);
+      await h.lifecycle.changeVersion(WS, version.journeyId, "resume", {
+        ...ops,
+        resume: { ratePerSecond: null, skipOlderThanMs: 12 * HOUR },
+      });
+      await h.engine.drain();
+      const [enrollment] = await h.store.listEnrollments(WS, { profileId: "old" });
+      expect(enrollment).toMatchObject({ status: "active", nodeId: "wait2" });
+      const atHook2 = (await h.store.timeline(WS, enrollment!.id)).filter((e) => e.nodeId === "hook2");
+      expect(atHook2.at(-1)).toMatchObject({
+        outcome: "completed",
+        detail: { skipped: "skipped on resume: older than 12 h" },
+      });
+      const stats = new Map((await h.store.nodeStats(WS, version.id)).map((s) => [s.nodeId, s]));
+      expect(stats.get("hook2")).toMatchObject({ completed: 1, failed: 0 });
+
+      await h.engine.advanceClockTo(T0 + 4 * DAY);
+      expect(paths(sink.requests)).toEqual(["/hook1/old", "/hook3/old"]);
+      const [ended] = await h.store.listEnrollments(WS, { profileId: "old" });
+      expect(ended).toMatchObject({ status: "ended", exitReason: "completed" });
+    });
   });
 
   describe("pause with an end", () => {

@@ -165,6 +165,12 @@ function resume(step: Step, node: CompiledNode, input: StepInput): Next | null {
         step.record(node.id, "completed", true, result.status === undefined ? { outboxId: input.outboxId } : { outboxId: input.outboxId, status: result.status });
         return node.next;
       }
+      /* A send that never reached its channel (a stale one skipped on resume) did not fail: the
+         enrollment goes on, as it does past an email skipped for an unsubscribed profile. */
+      if (result.skipped === true) {
+        step.record(node.id, "completed", true, { outboxId: input.outboxId, skipped: result.error });
+        return node.next;
+      }
       step.record(
         node.id,
         "failed",
