@@ -353,11 +353,13 @@ export interface RemoveFromFlowInput extends LifecycleInput {
 
 /** The answer to `POST /v1/remove-from-flow`. */
 export interface RemoveFromFlowResponse {
-  /** Enrollments ended; 0 for a preview, whose `counts.inFlight` says how many would end. */
+  /** Enrollments ended; for a preview, how many the removal would end. */
   readonly removed: number;
   readonly counts: LifecycleCounts;
   readonly dryRun: boolean;
   readonly auditId: string | null;
+  /** ISO time at which the removal was acknowledged (for a preview: the instant of its counts). */
+  readonly acknowledgedAt: string;
 }
 
 /** One audit entry: who did what, when, why, with what counts. */

@@ -229,7 +229,7 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
           if (page.length < REMOVE_BATCH) break;
         }
       }
-      return sumRemovals(outcomes, o.dryRun === true);
+      return sumRemovals(outcomes, o.dryRun === true, clock.now());
     },
 
     async newVersion(workspaceId, journeyId, o) {
@@ -316,8 +316,10 @@ function evaluateFilter(filter: Condition, profile: Profile): boolean {
 
 const ZERO: LifecycleCounts = { inFlight: 0, pendingActions: 0, dispatching: 0, dispatched: 0 };
 
-function sumRemovals(outcomes: readonly RemoveOutcome[], dryRun: boolean): RemoveOutcome {
+/** The batches' outcomes as one; `now` is the acknowledgement when no batch had a profile to remove. */
+function sumRemovals(outcomes: readonly RemoveOutcome[], dryRun: boolean, now: Millis): RemoveOutcome {
   let removed = 0;
+
   let counts = ZERO;
   let auditId: string | null = null;
   for (const o of outcomes) {
@@ -330,5 +332,5 @@ function sumRemovals(outcomes: readonly RemoveOutcome[], dryRun: boolean): Remov
     };
     auditId = o.auditId ?? auditId;
   }
-  return { removed, counts, dryRun, auditId };
+  return { removed, counts, dryRun, auditId, acknowledgedAt: outcomes.at(-1)?.acknowledgedAt ?? now };
 }

@@ -170,10 +170,13 @@ export interface LifecycleOutcome {
 }
 
 export interface RemoveOutcome {
+  /** Enrollments ended; for a dry run, the enrollments that the removal would end (`counts.inFlight`). */
   readonly removed: number;
   readonly counts: LifecycleCounts;
   readonly dryRun: boolean;
   readonly auditId: string | null;
+  /** The commit time of the removal (the clock's `now`); for a dry run, the instant of its counts. */
+  readonly acknowledgedAt: Millis;
 }
 
 export interface DuePause {

@@ -350,6 +350,24 @@ describe("abort a run, remove from flow", () => {
     expect((await post(h, "/v1/runs/no-such-run/abort", { reason: "r" })).statusCode).toBe(404);
   });
 
+  it("issue 16 defect 16: a remove-from-flow preview says how many it would remove, and both answers carry acknowledgedAt", async () => {
+    h = await openHarness();
+    const profiles = Array.from({ length: 10 }, (_, i) => `p${i}`);
+    const { journeyId } = await journeyInFlight(h, profiles);
+    const body = { profileIds: profiles, journeyId, reason: "asked" };
+
+    const preview = json<RemoveFromFlowResponse>(
+      await post(h, "/v1/remove-from-flow", { ...body, dryRun: true }),
+    );
+    expect(preview).toMatchObject({ removed: 10, dryRun: true, auditId: null });
+    expect(preview.counts.inFlight).toBe(10);
+    expect(Date.parse(preview.acknowledgedAt)).toBe(T0 + 60_000);
+
+    const removed = json<RemoveFromFlowResponse>(await post(h, "/v1/remove-from-flow", body));
+    expect(removed).toMatchObject({ removed: preview.removed, dryRun: false });
+    expect(Date.parse(removed.acknowledgedAt)).toBe(T0 + 60_000);
+  });
+
   it("removes named profiles from one journey, and profiles matching a filter from every journey", async () => {
     h = await openHarness();
     const { journeyId } = await journeyInFlight(h, ["ada", "bob", "cy"]);
@@ -362,7 +380,7 @@ describe("abort a run, remove from flow", () => {
       dryRun: true,
     });
     expect(preview.statusCode).toBe(200);
-    expect(json<RemoveFromFlowResponse>(preview)).toMatchObject({ removed: 0, dryRun: true, auditId: null });
+    expect(json<RemoveFromFlowResponse>(preview)).toMatchObject({ removed: 1, dryRun: true, auditId: null });
     expect(json<RemoveFromFlowResponse>(preview).counts).toEqual({
       inFlight: 1,
       pendingActions: 0,

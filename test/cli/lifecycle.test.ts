@@ -253,7 +253,11 @@ describe("waymark runs abort and profiles remove-from-flow", () => {
     );
     expect(removed.stderr).toBe("");
     expect(removed.stdout).toContain("1 enrollment will end (removed)");
-    expect(removed.stdout).toContain(`Removed 1 enrollment(s) from journey ${journeyId}.`);
+    expect(removed.stdout).toMatch(
+      new RegExp(
+        `Removed 1 enrollment\\(s\\) from journey ${journeyId} at \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\.`,
+      ),
+    );
     const g1 = await server.cli("profiles", "show", "g1", "--json");
     const enrollments = (JSON.parse(g1.stdout) as { enrollments: { exitReason?: string }[] }).enrollments;
     expect(enrollments[0]?.exitReason).toBe("removed");
@@ -273,6 +277,8 @@ describe("waymark runs abort and profiles remove-from-flow", () => {
       "--yes",
     );
     expect(removed.stderr).toBe("");
-    expect(removed.stdout).toContain("Removed 1 enrollment(s) from every journey.");
+    expect(removed.stdout).toMatch(
+      /Removed 1 enrollment\(s\) from every journey at \d{4}-\d\d-\d\dT[\d:.]+Z\./,
+    );
   });
 });

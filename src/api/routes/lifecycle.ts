@@ -13,7 +13,7 @@ import {
   VersionActionBodySchema,
 } from "../schemas/lifecycle.js";
 import { defineRoute, type Route } from "../route.js";
-import { wireLifecycleOutcome, wireRun } from "../wire.js";
+import { iso, wireLifecycleOutcome, wireRun } from "../wire.js";
 
 type VersionActionBody = z.output<typeof VersionActionBodySchema>;
 
@@ -143,6 +143,7 @@ export const lifecycleRoutes: readonly Route[] = [
         counts: { ...outcome.counts },
         dryRun: outcome.dryRun,
         auditId: outcome.auditId,
+        acknowledgedAt: iso(outcome.acknowledgedAt),
       };
     },
   }),

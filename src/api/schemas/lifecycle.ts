@@ -97,11 +97,13 @@ export const AbortRunAnswerSchema = LifecycleAnswerSchema.extend({ run: WireRunS
 
 /** Answer of `POST /v1/remove-from-flow`. */
 export const RemoveAnswerSchema = z.object({
-  /** Enrollments ended; 0 for a dry run, whose `counts.inFlight` says how many would end. */
+  /** Enrollments ended; for a dry run, how many the removal would end. */
   removed: z.number().int().min(0),
   counts: LifecycleCountsSchema,
   dryRun: z.boolean(),
   auditId: z.string().nullable(),
+  /** When the removal was acknowledged (for a dry run: the instant of its counts). */
+  acknowledgedAt: IsoDateTimeSchema,
 });
 
 /** Answer of `POST /v1/versions/:versionId/duplicate`. */

@@ -271,7 +271,7 @@ export function registerRemoveFromFlowCommand(profiles: Command, ctx: CliContext
           ...(opts.journey === undefined ? {} : { journeyId: opts.journey }),
         }),
       report: (a) => [
-        `Removed ${a.removed.toLocaleString("en-US")} enrollment(s) from ${scope}.`,
+        `Removed ${a.removed.toLocaleString("en-US")} enrollment(s) from ${scope} at ${a.acknowledgedAt}.`,
         actedCounts("remove", a.counts),
         `Audit entry: ${a.auditId ?? "-"}`,
       ],

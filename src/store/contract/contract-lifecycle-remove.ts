@@ -30,10 +30,11 @@ export function describeRemoveContract(ctx: ContractContext): void {
         dryRun: true,
       });
       expect(preview).toEqual({
-        removed: 0,
+        removed: 1,
         counts: { inFlight: 1, pendingActions: 1, dispatching: 0, dispatched: 0 },
         dryRun: true,
         auditId: null,
+        acknowledgedAt: T0 + 1,
       });
       const one = await store.removeFromFlow({ ...command, profileIds: ["p1"], journeyId: a.journey.id });
       expect(one).toMatchObject({ removed: 1, counts: preview.counts, dryRun: false });

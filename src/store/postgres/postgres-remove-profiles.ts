@@ -34,7 +34,7 @@ export function makePgRemoveProfiles(ctx: PgContext): (command: RemoveCommand) =
       dispatching: items.get("claimed") ?? 0,
       dispatched: items.get("done") ?? 0,
     };
-    return { removed: 0, counts, dryRun: true, auditId: null };
+    return { removed: targets.length, counts, dryRun: true, auditId: null, acknowledgedAt: c.now };
   };
 }
 
@@ -73,7 +73,7 @@ async function apply(tx: Tx, c: RemoveCommand): Promise<RemoveOutcome> {
       tx.scopeEnded({ workspaceId: c.workspaceId, profileIds });
     }
   }
-  return { removed: ended, counts, dryRun: false, auditId: audit.id };
+  return { removed: ended, counts, dryRun: false, auditId: audit.id, acknowledgedAt: c.now };
 }
 
 /** The named profiles' active enrollments, in one journey or all (index `enrollments_by_profile`). */

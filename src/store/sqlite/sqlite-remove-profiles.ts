@@ -45,7 +45,9 @@ export function makeSqliteRemoveProfiles(
       }
     }
     const frozen: LifecycleCounts = { ...counts };
-    if (c.dryRun === true) return { removed: 0, counts: frozen, dryRun: true, auditId: null };
+    if (c.dryRun === true) {
+      return { removed: targets.length, counts: frozen, dryRun: true, auditId: null, acknowledgedAt: c.now };
+    }
     const deltas = newBatchDeltas();
     const { ended } = endEnrollments(targets, "removed", c.now, deltas);
     flush(deltas);
@@ -66,6 +68,6 @@ export function makeSqliteRemoveProfiles(
         enrollmentsEnded: ended,
       },
     });
-    return { removed: ended, counts: frozen, dryRun: false, auditId: id };
+    return { removed: ended, counts: frozen, dryRun: false, auditId: id, acknowledgedAt: c.now };
   });
 }
