@@ -9,6 +9,7 @@ import type {
   VersionAction,
 } from "../store/index.js";
 import type { Engine } from "./engine.js";
+import { findVersion } from "./version-ref.js";
 import {
   checkActor,
   checkActorReason,
@@ -32,7 +33,10 @@ export interface LifecycleActor {
 
 /** Options of `Lifecycle.changeVersion`. */
 export interface ChangeVersionOptions extends LifecycleActor {
-  /** @default the journey's live or paused version (for `stop`, else its closed one) */
+  /**
+   * The version, by id or by number (`"3"`).
+   * @default the journey's live or paused version (for `stop`, else its latest closed one)
+   */
   readonly versionId?: string;
   /** For `pause`: when it ends by itself (null: never; else in the future), and how. */
   readonly pause?: { readonly until: Millis | null; readonly then: "resume" | "stop" };
@@ -126,11 +130,7 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
     action: VersionAction,
     versionId: string | undefined,
   ): Promise<Version> {
-    if (versionId !== undefined) {
-      const version = await store.getVersion(workspaceId, versionId);
-      if (!version || version.journeyId !== journeyId) throw new NotFoundError("version", versionId);
-      return version;
-    }
+    if (versionId !== undefined) return findVersion(store, workspaceId, journeyId, versionId);
     await journeyOrThrow(workspaceId, journeyId);
     const versions = await store.listVersions(workspaceId, journeyId);
     const active = versions.find((v) => v.status === "live" || v.status === "paused");

@@ -421,3 +421,49 @@ describe("abort a run, remove from flow", () => {
     expect(badFilter.statusCode).toBe(400);
   });
 });
+
+describe("which version results and the outbox show", () => {
+  it("issue 16 defect 16: after a stop and a new version, results and outbox without a version show the stopped version, not the empty draft", async () => {
+    h = await openHarness();
+    const { journeyId, versionId } = await journeyInFlight(h, ["ada", "bob"]);
+    expect((await post(h, `/v1/journeys/${journeyId}/stop`, { reason: "wrong coupon" })).statusCode).toBe(
+      200,
+    );
+    const created = await post(h, `/v1/journeys/${journeyId}/versions`, {});
+    expect(created.statusCode).toBe(201);
+
+    const results = json<{ versionId: string; nodes: { nodeId: string; entered: number }[] }>(
+      await h.request("GET", `/v1/journeys/${journeyId}/results`),
+    );
+    expect(results.versionId).toBe(versionId);
+    expect(results.nodes.find((n) => n.nodeId === "mail")?.entered).toBe(2);
+    const outbox = json<OutboxResponse>(await h.request("GET", `/v1/journeys/${journeyId}/outbox`));
+    expect(outbox.versionId).toBe(versionId);
+    expect(outbox.items).toHaveLength(2);
+  });
+
+  it("issue 16 defect 16: results, outbox, publish and the lifecycle actions take a version id or a version number", async () => {
+    h = await openHarness();
+    const { journeyId, versionId } = await journeyInFlight(h, ["ada"]);
+    const byNumber = await h.request("GET", `/v1/journeys/${journeyId}/results?versionId=1`);
+    expect(byNumber.statusCode).toBe(200);
+    expect(json<{ versionId: string }>(byNumber).versionId).toBe(versionId);
+    const outbox = await h.request("GET", `/v1/journeys/${journeyId}/outbox?versionId=1`);
+    expect(json<OutboxResponse>(outbox).versionId).toBe(versionId);
+    const byId = await h.request("GET", `/v1/journeys/${journeyId}/results?versionId=${versionId}`);
+    expect(json<{ versionId: string }>(byId).versionId).toBe(versionId);
+
+    const missing = await h.request("GET", `/v1/journeys/${journeyId}/results?versionId=7`);
+    expect(missing.statusCode).toBe(404);
+    expect(json<{ message: string }>(missing).message).toBe(`version 7 of journey ${journeyId} not found`);
+
+    const paused = await post(h, `/v1/journeys/${journeyId}/pause`, { reason: "check", versionId: "1" });
+    expect(paused.statusCode).toBe(200);
+    expect(json<LifecycleResponse>(paused).version.id).toBe(versionId);
+
+    const draft = json<{ version: Version }>(await post(h, `/v1/journeys/${journeyId}/versions`, {})).version;
+    const published = await post(h, `/v1/journeys/${journeyId}/publish`, { versionId: String(draft.number) });
+    expect(published.statusCode).toBe(200);
+    expect(json<{ version: Version }>(published).version).toMatchObject({ id: draft.id, status: "live" });
+  });
+});

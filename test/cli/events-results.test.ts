@@ -147,6 +147,20 @@ describe("events, enroll, clock and results", () => {
     expect(neither.stderr).toBe("error: <journeyId>: required (or give --profile <id>)\n");
   });
 
+  it("issue 16 defect 16: results and outbox take --version as a number as well as an id", async () => {
+    const results = await server.cli("results", journeyId, "--version", "1", "--json");
+    expect(results.stderr).toBe("");
+    const { versionId } = JSON.parse(results.stdout) as { versionId: string };
+    const byId = await server.cli("results", journeyId, "--version", versionId, "--json");
+    expect((JSON.parse(byId.stdout) as { versionId: string }).versionId).toBe(versionId);
+    const outbox = await server.cli("outbox", journeyId, "--version", "1", "--json");
+    expect(outbox.stderr).toBe("");
+    expect((JSON.parse(outbox.stdout) as { versionId: string }).versionId).toBe(versionId);
+    const missing = await server.cli("results", journeyId, "--version", "9");
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`version 9 of journey ${journeyId} not found`);
+  });
+
   it("refuses to advance a system clock with the API's conflict", async () => {
     const system = await startTestServer({ clock: "system" });
     try {

@@ -6,6 +6,7 @@ import {
   type JsonObject,
   type Version,
 } from "../../core/index.js";
+import { findVersion, resultsVersion } from "../../runtime/index.js";
 import type { Store } from "../../store/index.js";
 
 /** The journey, or `NotFoundError`. */
@@ -15,21 +16,23 @@ export async function requireJourney(store: Store, workspaceId: string, journeyI
   return journey;
 }
 
-/** A version of this journey, or `NotFoundError` (also when it belongs to another journey). */
+/**
+ * A version of this journey, by id or by number (`"3"`), or `NotFoundError` (also when it belongs to
+ * another journey).
+ */
 export async function requireVersion(
   store: Store,
   workspaceId: string,
   journeyId: string,
   versionId: string,
 ): Promise<Version> {
-  const version = await store.getVersion(workspaceId, versionId);
-  if (version === null || version.journeyId !== journeyId) throw new NotFoundError("version", versionId);
-  return version;
+  return findVersion(store, workspaceId, journeyId, versionId);
 }
 
 /**
- * The version a results query means: the one named, else the journey's live or paused version, else
- * its latest. `NotFoundError` for an unknown journey or a version of another journey.
+ * The version a results query means: the one named (by id or number), else the journey's live or
+ * paused version, else the latest one that had enrollments, else its latest. `NotFoundError` for an
+ * unknown journey or a version of another journey.
  */
 export async function resolveResultsVersion(
   store: Store,
@@ -41,8 +44,7 @@ export async function resolveResultsVersion(
   if (versionId !== undefined) {
     return { journey, version: await requireVersion(store, workspaceId, journey.id, versionId) };
   }
-  const versions = await store.listVersions(workspaceId, journey.id);
-  const version = versions.find((v) => v.status === "live" || v.status === "paused") ?? versions.at(-1);
+  const version = await resultsVersion(store, workspaceId, journey.id);
   if (version === undefined) throw new NotFoundError("version of journey", journey.id);
   return { journey, version };
 }

@@ -29,7 +29,7 @@ export const outboxRoutes: readonly Route[] = [
     method: "GET",
     url: "/v1/journeys/:journeyId/outbox",
     summary:
-      "A version's actions (default: the active version, else the latest), oldest first, labelled e.g. `dispatched before stop` or `cancelled by stop`; JSON or CSV",
+      "A version's actions, by id or number (default: the live or paused version, else the latest one that had enrollments), oldest first, labelled e.g. `dispatched before stop` or `cancelled by stop`; JSON or CSV",
     tag: "results",
     params: JourneyParamsSchema,
     query: OutboxQuerySchema,

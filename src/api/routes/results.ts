@@ -22,7 +22,8 @@ export const resultRoutes: readonly Route[] = [
   defineRoute({
     method: "GET",
     url: "/v1/journeys/:journeyId/results",
-    summary: "Per-node counters of a version (default: the active one, else the latest); JSON or CSV",
+    summary:
+      "Per-node counters of a version, by id or number (default: the live or paused one, else the latest one that had enrollments); JSON or CSV",
     tag: "results",
     params: JourneyParamsSchema,
     query: ResultsQuerySchema,

@@ -20,8 +20,11 @@ export const CreateJourneyBodySchema = z.object({
 /** Body of `POST /v1/journeys/validate` and `PUT /v1/journeys/:journeyId/draft`. */
 export const DefinitionBodySchema = z.object({ definition: DefinitionSchema });
 
+/** A version in a request: its id, or its number within the journey (`"3"`). */
+export const VersionIdOrNumberSchema = IdSchema;
+
 /** Body of `POST /v1/journeys/:journeyId/publish`. Without `versionId`, the journey's draft. */
-export const PublishBodySchema = z.object({ versionId: IdSchema.optional() });
+export const PublishBodySchema = z.object({ versionId: VersionIdOrNumberSchema.optional() });
 
 /** Body of `POST /v1/journeys/:journeyId/enroll`. */
 export const EnrollBodySchema = z.object({ profileIds: z.array(IdSchema).min(1).max(10_000) });
@@ -99,6 +102,7 @@ export const NodeResultSchema = z.object({
 
 /** Query of `GET /v1/journeys/:journeyId/results`. */
 export const ResultsQuerySchema = z.object({
-  versionId: IdSchema.optional(),
+  /** @default the live or paused version, else the latest one that had enrollments */
+  versionId: VersionIdOrNumberSchema.optional(),
   format: FormatSchema,
 });

@@ -1,7 +1,12 @@
 import { z } from "zod";
 import { ConditionSchema } from "../../core/index.js";
 import { FormatSchema, IdSchema, IsoDateTimeSchema, JsonObjectSchema } from "./common.js";
-import { VersionStatusSchema, WireJourneySchema, WireVersionSchema } from "./journey.js";
+import {
+  VersionIdOrNumberSchema,
+  VersionStatusSchema,
+  WireJourneySchema,
+  WireVersionSchema,
+} from "./journey.js";
 import { WireRunSchema } from "./run.js";
 
 /** Why the operation is done: required on every lifecycle operation, 1..500 characters. It goes into the audit log. */
@@ -15,8 +20,8 @@ export const VersionActionBodySchema = z.object({
   reason: ReasonSchema,
   /** Answer with the counts at this instant; change nothing. */
   dryRun: z.boolean().optional(),
-  /** The version to act on. @default the journey's active (live or paused) version */
-  versionId: IdSchema.optional(),
+  /** The version to act on, by id or number. @default the live or paused version (stop: else the latest closed one) */
+  versionId: VersionIdOrNumberSchema.optional(),
   /** Pause only: when the pause ends by itself. */
   until: IsoDateTimeSchema.optional(),
   /** Pause only: what happens at `until`. @default "resume" */
@@ -147,8 +152,8 @@ export const WireNotificationSchema = z.object({
 
 /** Query of `GET /v1/journeys/:journeyId/outbox`. */
 export const OutboxQuerySchema = z.object({
-  /** @default the active version, else the latest */
-  versionId: IdSchema.optional(),
+  /** By id or number. @default the live or paused version, else the latest one that had enrollments */
+  versionId: VersionIdOrNumberSchema.optional(),
   format: FormatSchema,
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
 });

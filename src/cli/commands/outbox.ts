@@ -19,7 +19,10 @@ export function registerOutboxCommand(program: Command, ctx: CliContext): void {
     .command("outbox")
     .description("a version's actions and what became of them (dispatched before stop, cancelled by stop...)")
     .argument("<journeyId>")
-    .option("--version <versionId>", "version id [default: the active version, else the latest]")
+    .option(
+      "--version <version>",
+      "version id or number [default: the live or paused version, else the latest one that had enrollments]",
+    )
     .option("--limit <n>", "items to show (at most 10000)", "1000")
     .option("--csv", "print CSV")
     .option("--json", "print JSON")

@@ -19,7 +19,10 @@ export function registerResultsCommand(program: Command, ctx: CliContext): void 
     .command("results")
     .description("per-node results of a journey version, or a profile's timeline with --profile")
     .argument("[journeyId]")
-    .option("--version <versionId>", "version id [default: the active version, else the latest]")
+    .option(
+      "--version <version>",
+      "version id or number [default: the live or paused version, else the latest one that had enrollments]",
+    )
     .option("--profile <profileId>", "show this profile's timeline instead")
     .option("--journey <journeyId>", "with --profile: only this journey")
     .option("--csv", "print CSV")
