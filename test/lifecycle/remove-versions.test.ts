@@ -38,7 +38,7 @@ describeBackends("lifecycle: remove from flow and versions", (backend) => {
         journeyId: one.journeyId,
         dryRun: true,
       });
-      expect(preview).toMatchObject({ removed: 0, dryRun: true, auditId: null });
+      expect(preview).toMatchObject({ removed: 1, dryRun: true, auditId: null });
       expect(preview.counts.inFlight).toBe(1);
       expect(await statusIn(one.journeyId, "ada")).toBe("active");
 
