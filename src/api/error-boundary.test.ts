@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConflictError, NotFoundError, ValidationError } from "../core/index.js";
-import { normaliseError, STATUS_OF_CODE } from "./error-boundary.js";
+import { normaliseError, STATUS_OF_CODE, WorkspaceNotFoundError } from "./error-boundary.js";
 
 describe("normaliseError", () => {
   it("maps Waymark's named errors through the status table", () => {
@@ -11,6 +11,13 @@ describe("normaliseError", () => {
     const c = normaliseError(new ConflictError("no", "live", ["pause"]));
     expect(c.status).toBe(409);
     expect(c.body).toEqual({ code: "conflict", message: "no", current: "live", allowed: ["pause"] });
+  });
+
+  it("issue 16 defect 11: an unknown workspace is a 404 that names it", () => {
+    const w = normaliseError(new WorkspaceNotFoundError("acmee"));
+    expect(w.status).toBe(404);
+    expect(w.body.code).toBe("workspace_not_found");
+    expect(w.body.message).toContain('"acmee"');
   });
 
   it("maps Fastify's body errors", () => {
@@ -37,6 +44,7 @@ describe("normaliseError", () => {
       "payload_too_large",
       "unsupported_media_type",
       "validation_failed",
+      "workspace_not_found",
     ]);
   });
 });

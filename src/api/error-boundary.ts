@@ -4,6 +4,7 @@ import { ConflictError, ErrorCode, NotFoundError, ValidationError, type Issue } 
 /** The error codes on the wire: the core's, plus two that only HTTP has. */
 export const ApiErrorCode = {
   ...ErrorCode,
+  workspaceNotFound: "workspace_not_found",
   payloadTooLarge: "payload_too_large",
   unsupportedMediaType: "unsupported_media_type",
 } as const;
@@ -13,6 +14,7 @@ export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode];
 export const STATUS_OF_CODE: { readonly [code in ApiErrorCode]: number } = {
   validation_failed: 400,
   not_found: 404,
+  workspace_not_found: 404,
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -34,6 +36,18 @@ export type ApiErrorBody =
       readonly allowed: readonly string[];
     }
   | { readonly code: Exclude<ApiErrorCode, "validation_failed" | "conflict">; readonly message: string };
+
+/** The `Waymark-Workspace` header names a workspace that does not exist (`POST /v1/workspaces` creates one). */
+export class WorkspaceNotFoundError extends Error {
+  override readonly name = "WorkspaceNotFoundError";
+  readonly code = ApiErrorCode.workspaceNotFound;
+  constructor(readonly workspaceId: string) {
+    super(
+      `workspace "${workspaceId}" does not exist (Waymark-Workspace header); ` +
+        `create it with POST /v1/workspaces or \`waymark workspaces create ${workspaceId}\``,
+    );
+  }
+}
 
 /** What the boundary answers for one thrown value. */
 export interface ApiErrorAnswer {
@@ -66,6 +80,9 @@ function fastifyCode(err: unknown): { code: string; statusCode: number } | null 
 export function normaliseError(err: unknown): ApiErrorAnswer {
   if (err instanceof ValidationError) return answer(validationBody(err.issues, err.message));
   if (err instanceof NotFoundError) return answer({ code: "not_found", message: err.message });
+  if (err instanceof WorkspaceNotFoundError) {
+    return answer({ code: "workspace_not_found", message: err.message });
+  }
   if (err instanceof ConflictError) {
     return answer({
       code: "conflict",

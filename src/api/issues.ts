@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { Issue } from "../core/index.js";
+import { DefinitionIssueCode, type Issue } from "../core/index.js";
 
 type ZodIssue = z.core.$ZodIssue;
 
@@ -22,16 +22,29 @@ export function prefixPath(prefix: string, path: string): string {
   return path.startsWith("[") ? `${prefix}${path}` : `${prefix}.${path}`;
 }
 
+/* How shallow a branch's failure is: the shortest path among its issues. */
+function shallowest(branch: readonly ZodIssue[]): number {
+  return Math.min(...branch.map((i) => i.path.length));
+}
+
 /*
  * A union's failure carries one issue list per branch. The branch with the fewest issues is the one the
- * client most likely meant (`{ events: [...] }` with one bad event, versus one event missing a field);
- * ties go to the first branch.
+ * client most likely meant (`{ events: [...] }` with one bad event, versus one event missing a field).
+ * On a tie, the branch that failed deeper wins: `{ events: [{ ..., "paylod": 1 }] }` got the batch's
+ * shape right, so its unknown field is `events[0].paylod`, not `events`. Then the first branch.
  */
 function flatten(issue: ZodIssue, base: readonly PropertyKey[]): { path: PropertyKey[]; issue: ZodIssue }[] {
   const path = [...base, ...issue.path];
   if (issue.code === "invalid_union" && issue.errors.length > 0) {
     let best = issue.errors[0] ?? [];
-    for (const branch of issue.errors) if (branch.length < best.length) best = branch;
+    for (const branch of issue.errors) {
+      if (
+        branch.length < best.length ||
+        (branch.length === best.length && shallowest(branch) > shallowest(best))
+      ) {
+        best = branch;
+      }
+    }
     if (best.length > 0) return best.flatMap((i) => flatten(i, path));
   }
   return [{ path, issue }];
@@ -39,17 +52,24 @@ function flatten(issue: ZodIssue, base: readonly PropertyKey[]): { path: Propert
 
 /**
  * Turn a zod error into Waymark issues, with paths relative to `root` (`body` issues carry bare paths,
- * e.g. `events[12].eventId`; other roots are prefixed, e.g. `query.limit`).
+ * e.g. `events[12].eventId`; other roots are prefixed, e.g. `query.limit`). Each unknown field is one
+ * issue at its own path (`events[0].paylod`), code `unknown_field`.
  */
 export function issuesFromZod(error: z.ZodError, root: "body" | "query" | "params" | "headers"): Issue[] {
+  const place = (path: readonly PropertyKey[]): string => {
+    const rel = formatPath(path, "");
+    return root === "body" ? (rel === "" ? "body" : rel) : prefixPath(root, rel);
+  };
   return error.issues.flatMap((top) =>
-    flatten(top, []).map(({ path, issue }) => {
-      const rel = formatPath(path, "");
-      return {
-        path: root === "body" ? (rel === "" ? "body" : rel) : prefixPath(root, rel),
-        code: issue.code,
-        message: issue.message,
-      };
-    }),
+    flatten(top, []).flatMap(({ path, issue }): Issue[] =>
+      /* One issue per unknown field, at the field's own path, as journey definitions report them. */
+      issue.code === "unrecognized_keys"
+        ? issue.keys.map((key) => ({
+            path: place([...path, key]),
+            code: DefinitionIssueCode.unknownField,
+            message: `unknown field "${key}"`,
+          }))
+        : [{ path: place(path), code: issue.code, message: issue.message }],
+    ),
   );
 }

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from "fastify";
-import type { z } from "zod";
+import { z } from "zod";
 import { ValidationError } from "../core/index.js";
 import type { Engine, Lifecycle } from "../runtime/index.js";
 import type { Store } from "../store/index.js";
+import { WorkspaceNotFoundError } from "./error-boundary.js";
 import { issuesFromZod, prefixPath } from "./issues.js";
 import { ActorSchema, DEFAULT_WORKSPACE, WorkspaceIdSchema } from "./schemas/common.js";
 
@@ -62,6 +63,11 @@ export interface RouteSpec<
   readonly response: R;
   /** True when `?format=csv` answers `text/csv`. @default false */
   readonly csv?: boolean;
+  /**
+   * False for the routes that act in no workspace (health, the documents, the workspace list): they
+   * ignore the `Waymark-Workspace` header's existence. @default true
+   */
+  readonly inWorkspace?: boolean;
   /** Thin: call the store, the engine and core validation; throw Waymark errors. May answer synchronously. */
   readonly handler: (
     ctx: RouteContext<z.output<P>, z.output<Q>, z.output<B>>,
@@ -80,6 +86,7 @@ export interface Route {
   readonly status?: number;
   readonly response: z.ZodType;
   readonly csv?: boolean;
+  readonly inWorkspace?: boolean;
   /** May return a promise or a plain answer. */
   handler(ctx: RouteContext<unknown, unknown, unknown>): unknown;
 }
@@ -94,13 +101,16 @@ export function defineRoute<
   return spec as unknown as Route;
 }
 
+/* A route that declares no query or body still refuses unknown fields there: `?limt=5` is a 400. */
+const NOTHING = z.strictObject({});
+
 function parsePart(
   schema: z.ZodType | undefined,
   value: unknown,
   root: "params" | "query" | "body",
 ): unknown {
-  if (schema === undefined) return {};
-  const parsed = schema.safeParse(value);
+  if (schema === undefined && root === "params") return {};
+  const parsed = (schema ?? NOTHING).safeParse(value);
   if (parsed.success) return parsed.data;
   throw new ValidationError(issuesFromZod(parsed.error, root));
 }
@@ -140,13 +150,26 @@ export interface RegisterOptions {
   readonly services: ApiServices;
   /** Check every answer against the route's response schema (a mismatch is a 500). @default false */
   readonly validateResponses: boolean;
-  /** Workspaces known to exist, so that each is ensured once per process. */
-  readonly ensured: Set<string>;
+  /** Workspaces known to exist, so that each is looked up once per process (workspaces are never deleted). */
+  readonly known: Set<string>;
+}
+
+/*
+ * A request names its workspace, and a typo must not create a new, empty one: a workspace other than the
+ * default (which `buildServer` makes sure of) is created only by `POST /v1/workspaces`.
+ */
+async function requireWorkspace(workspaceId: string, options: RegisterOptions): Promise<void> {
+  if (options.known.has(workspaceId)) return;
+  if ((await options.services.store.getWorkspace(workspaceId)) === null) {
+    throw new WorkspaceNotFoundError(workspaceId);
+  }
+  options.known.add(workspaceId);
 }
 
 /**
  * Register one route with Fastify: validate the workspace header, params, query and body with zod
- * (400 naming the field), make sure a writing request's workspace exists, run the handler, send.
+ * (400 naming the field), check that the workspace exists (404 `workspace_not_found`), run the handler,
+ * send.
  */
 export function registerRoute(app: FastifyInstance, route: Route, options: RegisterOptions): void {
   const { services } = options;
@@ -159,10 +182,7 @@ export function registerRoute(app: FastifyInstance, route: Route, options: Regis
       const params = parsePart(route.params, request.params, "params");
       const query = parsePart(route.query, request.query, "query");
       const body = parsePart(route.body, request.body ?? {}, "body");
-      if (route.method !== "GET" && !options.ensured.has(workspaceId)) {
-        await services.store.ensureWorkspace(workspaceId, workspaceId, services.engine.clock.now());
-        options.ensured.add(workspaceId);
-      }
+      if (route.inWorkspace !== false) await requireWorkspace(workspaceId, options);
       const result = await route.handler({ params, query, body, workspaceId, actor, services });
       if (result instanceof CsvAnswer) {
         return reply

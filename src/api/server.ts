@@ -5,6 +5,7 @@ import type { Store } from "../store/index.js";
 import { installErrorBoundary } from "./error-boundary.js";
 import { registerRoute, type ApiServices } from "./route.js";
 import { routeTable } from "./routes/index.js";
+import { DEFAULT_WORKSPACE } from "./schemas/common.js";
 
 /** Largest request body accepted: 16 MiB (a batch of 10,000 events fits). */
 export const BODY_LIMIT_BYTES = 16 * 1024 * 1024;
@@ -26,7 +27,8 @@ export interface ServerDeps {
 }
 
 /**
- * Build the HTTP API (`/v1`) over a store and an engine. The server is ready but not listening: the
+ * Build the HTTP API (`/v1`) over a store and an engine, making sure that the default workspace exists
+ * (the store must be migrated). The server is ready but not listening: the
  * caller listens (the CLI on 127.0.0.1 by default) and closes it. Closing the server leaves the store
  * and the engine to their owner.
  */
@@ -57,10 +59,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     storeName: deps.storeName ?? "sqlite",
     version: deps.version ?? "0.0.0",
   };
+  /* The default workspace always exists: requests that name no workspace act in it. */
+  await deps.store.ensureWorkspace(DEFAULT_WORKSPACE, "Default", deps.engine.clock.now());
   const options = {
     services,
     validateResponses: deps.validateResponses ?? false,
-    ensured: new Set<string>(),
+    known: new Set<string>([DEFAULT_WORKSPACE]),
   };
   for (const route of routeTable()) registerRoute(app, route, options);
   await app.ready();

@@ -15,6 +15,7 @@ import { registerRunsCommands } from "./commands/runs.js";
 import { registerSchemaCommand } from "./commands/schema.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerWorkerCommand } from "./commands/worker.js";
+import { registerWorkspacesCommands } from "./commands/workspaces.js";
 import { createCliContext } from "./context.js";
 import { cliHint } from "./hint.js";
 import { writeLine, type CliIo } from "./io.js";
@@ -53,6 +54,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerServeCommand(program, ctx);
   registerWorkerCommand(program, ctx);
   registerMigrateCommand(program, ctx);
+  registerWorkspacesCommands(program, ctx);
   registerJourneysCommands(program, ctx);
   registerEnrollCommand(program, ctx);
   registerEventsCommands(program, ctx);

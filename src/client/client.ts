@@ -34,6 +34,7 @@ import type {
   TimelineEntry,
   ValidateResponse,
   Version,
+  Workspace,
 } from "./types.js";
 
 /** The API's default address, where `waymark serve` listens. */
@@ -43,7 +44,11 @@ export const DEFAULT_BASE_URL = "http://127.0.0.1:8787";
 export interface ClientOptions {
   /** Where the API listens, without `/v1`. @default "http://127.0.0.1:8787" */
   readonly baseUrl?: string;
-  /** Sent as the `Waymark-Workspace` header. @default the server's default ("default") */
+  /**
+   * Sent as the `Waymark-Workspace` header. A workspace other than the default must exist
+   * (`createWorkspace`): the server answers `workspace_not_found` (404) otherwise.
+   * @default the server's default ("default")
+   */
   readonly workspace?: string;
   /** Sent as the `Waymark-Actor` header: who acts, recorded in the audit log. @default the server's ("api") */
   readonly actor?: string;
@@ -74,6 +79,10 @@ export interface WaymarkClient {
   openapi(): Promise<JsonObject>;
   /** The journey definition JSON Schema. */
   journeySchema(): Promise<JsonObject>;
+  /** Every workspace, in id order. */
+  listWorkspaces(): Promise<Workspace[]>;
+  /** Create a workspace (`name` defaults to the id). Rejects with `conflict` if it exists. */
+  createWorkspace(id: string, name?: string): Promise<Workspace>;
   listJourneys(): Promise<JourneySummary[]>;
   getJourney(journeyId: string): Promise<{ journey: Journey; versions: Version[] }>;
   /** Create a journey with version 1 as a draft. Rejects with every definition issue. */
@@ -224,6 +233,15 @@ export function createClient(options: ClientOptions = {}): WaymarkClient {
     health: () => json("GET", "/health"),
     openapi: () => json("GET", "/openapi.json"),
     journeySchema: () => json("GET", "/schema/journey.json"),
+    listWorkspaces: async () => (await json<{ workspaces: Workspace[] }>("GET", "/workspaces")).workspaces,
+    createWorkspace: async (id, name) =>
+      (
+        await json<{ workspace: Workspace }>(
+          "POST",
+          "/workspaces",
+          name === undefined ? { id } : { id, name },
+        )
+      ).workspace,
     listJourneys: async () => (await json<{ journeys: JourneySummary[] }>("GET", "/journeys")).journeys,
     getJourney: (id) => json("GET", `/journeys/${seg(id)}`),
     createJourney: (input) => json("POST", "/journeys", input),

@@ -20,6 +20,13 @@ export interface ApiIssue {
   readonly nodeId?: string;
 }
 
+/** A workspace (tenant). Requests name theirs in the `Waymark-Workspace` header. */
+export interface Workspace {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: IsoDateTime;
+}
+
 /** `GET /v1/health`. */
 export interface HealthResponse {
   readonly status: "ok";

@@ -49,6 +49,10 @@ export interface Store extends LifecycleStore, GuardrailStore {
   // ---- workspaces -------------------------------------------------------------------------
   /** Create the workspace if missing; return it either way. */
   ensureWorkspace(id: string, name: string, now: Millis): Promise<Workspace>;
+  /** The workspace, or null when none has this id. */
+  getWorkspace(id: string): Promise<Workspace | null>;
+  /** Every workspace, in id order. */
+  listWorkspaces(): Promise<Workspace[]>;
 
   // ---- journeys and versions --------------------------------------------------------------
   /** Create a journey with version 1 as a draft. */

@@ -16,6 +16,8 @@ export const T0 = Date.UTC(2026, 2, 2, 9);
 export interface ApiHarness {
   readonly app: FastifyInstance;
   readonly store: Store;
+  /** The SQLite file under the store, for tests that check what was written. */
+  readonly dbPath: string;
   readonly engine: Engine;
   /** Null on a system clock. */
   readonly clock: ManualClock | null;
@@ -32,7 +34,8 @@ export interface ApiHarness {
 /** Open a harness: temp SQLite file, manual clock at `T0` (unless `systemClock`), dev mailbox channel. */
 export async function openHarness(options: { systemClock?: boolean } = {}): Promise<ApiHarness> {
   const dir = mkdtempSync(join(tmpdir(), "waymark-api-"));
-  const store = createSqliteStore({ path: join(dir, "waymark.db") });
+  const dbPath = join(dir, "waymark.db");
+  const store = createSqliteStore({ path: dbPath });
   await store.migrate();
   const manual = options.systemClock === true ? null : createManualClock(T0);
   const clock = manual ?? systemClock;
@@ -51,6 +54,7 @@ export async function openHarness(options: { systemClock?: boolean } = {}): Prom
   return {
     app,
     store,
+    dbPath,
     engine,
     clock: manual,
     request: (method, url, body, workspace) =>

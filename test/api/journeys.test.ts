@@ -112,6 +112,7 @@ describe("journeys", () => {
 
   it("keeps workspaces apart and rejects a bad workspace header", async () => {
     await createJourney();
+    expect((await h.request("POST", "/v1/workspaces", { id: "acme" })).statusCode).toBe(201);
     const other = await h.request("GET", "/v1/journeys", undefined, "acme");
     expect(json<JourneyList>(other).journeys).toEqual([]);
     const bad = await h.request("GET", "/v1/journeys", undefined, "Bad Space!");

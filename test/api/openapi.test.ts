@@ -29,6 +29,8 @@ const EVERY_ROUTE = [
   "get /v1/health",
   "get /v1/openapi.json",
   "get /v1/schema/journey.json",
+  "get /v1/workspaces",
+  "post /v1/workspaces",
   "post /v1/journeys",
   "get /v1/journeys",
   "get /v1/journeys/{journeyId}",

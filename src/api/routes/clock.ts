@@ -23,6 +23,7 @@ export const clockRoutes: readonly Route[] = [
     url: "/v1/clock",
     summary: "The engine's clock",
     tag: "clock",
+    inWorkspace: false,
     response: ClockSchema,
     handler: ({ services: { engine } }) => ({
       mode: engine.manualClock === null ? ("system" as const) : ("manual" as const),
@@ -34,6 +35,7 @@ export const clockRoutes: readonly Route[] = [
     url: "/v1/clock/advance",
     summary: "Move a manual clock forward, processing everything due on the way (409 on a system clock)",
     tag: "clock",
+    inWorkspace: false,
     body: ClockAdvanceBodySchema,
     response: ClockAdvanceAnswerSchema,
     handler: async ({ body, services: { engine } }) => {

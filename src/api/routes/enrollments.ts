@@ -38,7 +38,7 @@ export const enrollmentRoutes: readonly Route[] = [
     url: "/v1/enrollments/:enrollmentId",
     summary: "An enrollment and its result log",
     tag: "enrollments",
-    params: z.object({ enrollmentId: IdSchema }),
+    params: z.strictObject({ enrollmentId: IdSchema }),
     response: z.object({ enrollment: WireEnrollmentSchema, timeline: z.array(WireTimelineEntrySchema) }),
     handler: async ({ params, workspaceId, services: { store } }) => {
       const enrollment = await store.getEnrollment(workspaceId, params.enrollmentId);

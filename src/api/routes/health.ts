@@ -9,6 +9,7 @@ export const healthRoutes: readonly Route[] = [
     url: "/v1/health",
     summary: "Liveness, version, store and clock",
     tag: "system",
+    inWorkspace: false,
     response: HealthSchema,
     handler: ({ services }) => {
       const { engine } = services;

@@ -14,12 +14,14 @@ import { resultRoutes } from "./results.js";
 import { runRoutes } from "./runs.js";
 import { versionCopyRoutes } from "./version-copies.js";
 import { versionRoutes } from "./versions.js";
+import { workspaceRoutes } from "./workspaces.js";
 
 /** The one route table: every route of the API, the OpenAPI document's own route included. */
 export function routeTable(): readonly Route[] {
   const table: Route[] = [
     ...healthRoutes,
     schemaRoute,
+    ...workspaceRoutes,
     ...journeyRoutes,
     ...versionRoutes,
     ...versionCopyRoutes,

@@ -107,7 +107,7 @@ export const lifecycleRoutes: readonly Route[] = [
     url: "/v1/runs/:runId/abort",
     summary: "Abort an audience run: the brake scoped to its enrollments; the version stays live",
     tag: "lifecycle",
-    params: z.object({ runId: IdSchema }),
+    params: z.strictObject({ runId: IdSchema }),
     body: AbortRunBodySchema,
     response: AbortRunAnswerSchema,
     handler: async ({ params, body, workspaceId, actor, services: { lifecycle, engine } }) => {

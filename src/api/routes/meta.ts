@@ -11,6 +11,7 @@ export const schemaRoute: Route = defineRoute({
   url: "/v1/schema/journey.json",
   summary: "The journey definition JSON Schema",
   tag: "system",
+  inWorkspace: false,
   response: JsonDocumentSchema,
   handler: () => ({ ...journeyDefinitionJsonSchema() }),
 });
@@ -23,6 +24,7 @@ export function makeOpenApiRoute(routes: () => readonly Route[]): Route {
     url: "/v1/openapi.json",
     summary: "The OpenAPI 3.1 document of this API",
     tag: "system",
+    inWorkspace: false,
     response: z.looseObject({ openapi: z.literal("3.1.0"), paths: JsonDocumentSchema }),
     handler: ({ services }) => {
       document ??= buildOpenApiDocument(routes(), services.version, journeyDefinitionJsonSchema());

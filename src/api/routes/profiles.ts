@@ -7,7 +7,7 @@ import { ProfileBatchBodySchema, ProfileFieldsSchema, WireProfileSchema } from "
 import { CsvAnswer, defineRoute, type Route } from "../route.js";
 import { wireEnrollment, wireProfile, wireTimelineEntry } from "../wire.js";
 
-const ProfileParamsSchema = z.object({ profileId: IdSchema });
+const ProfileParamsSchema = z.strictObject({ profileId: IdSchema });
 
 /* A profile's timeline reads at most this many enrollments, newest first, so one answer stays bounded. */
 const TIMELINE_ENROLLMENTS = 1000;

@@ -30,7 +30,7 @@ export const runRoutes: readonly Route[] = [
     url: "/v1/runs/:runId",
     summary: "A run and its counts",
     tag: "runs",
-    params: z.object({ runId: IdSchema }),
+    params: z.strictObject({ runId: IdSchema }),
     response: RunAnswerSchema,
     handler: async ({ params, workspaceId, services: { store } }) => {
       const run = await store.getRun(workspaceId, params.runId);

@@ -36,6 +36,7 @@ export const ErrorBodySchema = z.object({
   code: z.enum([
     "validation_failed",
     "not_found",
+    "workspace_not_found",
     "conflict",
     "payload_too_large",
     "unsupported_media_type",
@@ -61,4 +62,4 @@ export const ConflictErrorBodySchema = z.object({
 });
 
 /** An empty request body (`{}`); a missing body is read as `{}`. */
-export const EmptyBodySchema = z.object({});
+export const EmptyBodySchema = z.strictObject({});

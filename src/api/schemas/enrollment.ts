@@ -65,7 +65,7 @@ export const WireTimelineEntrySchema = z.object({
 });
 
 /** Query of `GET /v1/profiles/:profileId/timeline`. */
-export const TimelineQuerySchema = z.object({
+export const TimelineQuerySchema = z.strictObject({
   journeyId: IdSchema.optional(),
   format: FormatSchema,
 });

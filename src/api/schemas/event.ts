@@ -9,7 +9,7 @@ export const EventNameSchema = z
 /**
  * One event as a client sends it. `eventId` deduplicates (per workspace); `occurredAt` defaults to now.
  */
-export const EventInputSchema = z.object({
+export const EventInputSchema = z.strictObject({
   eventId: IdSchema,
   profileId: IdSchema,
   name: EventNameSchema,
@@ -18,7 +18,7 @@ export const EventInputSchema = z.object({
 });
 
 /** A batch of events: `{ events: Event[] }`, 1..10,000. */
-export const EventBatchSchema = z.object({
+export const EventBatchSchema = z.strictObject({
   events: z.array(EventInputSchema).min(1).max(10_000),
 });
 

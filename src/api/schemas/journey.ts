@@ -11,26 +11,26 @@ export const DefinitionSchema = JsonObjectSchema.meta({
 });
 
 /** Body of `POST /v1/journeys`. */
-export const CreateJourneyBodySchema = z.object({
+export const CreateJourneyBodySchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
   owner: z.email().nullable().optional(),
   definition: DefinitionSchema,
 });
 
 /** Body of `POST /v1/journeys/validate` and `PUT /v1/journeys/:journeyId/draft`. */
-export const DefinitionBodySchema = z.object({ definition: DefinitionSchema });
+export const DefinitionBodySchema = z.strictObject({ definition: DefinitionSchema });
 
 /** A version in a request: its id, or its number within the journey (`"3"`). */
 export const VersionIdOrNumberSchema = IdSchema;
 
 /** Body of `POST /v1/journeys/:journeyId/publish`. Without `versionId`, the journey's draft. */
-export const PublishBodySchema = z.object({ versionId: VersionIdOrNumberSchema.optional() });
+export const PublishBodySchema = z.strictObject({ versionId: VersionIdOrNumberSchema.optional() });
 
 /** Body of `POST /v1/journeys/:journeyId/enroll`. */
-export const EnrollBodySchema = z.object({ profileIds: z.array(IdSchema).min(1).max(10_000) });
+export const EnrollBodySchema = z.strictObject({ profileIds: z.array(IdSchema).min(1).max(10_000) });
 
 /** `:journeyId` in a URL. */
-export const JourneyParamsSchema = z.object({ journeyId: IdSchema });
+export const JourneyParamsSchema = z.strictObject({ journeyId: IdSchema });
 
 /** The lifecycle states of a version. */
 export const VersionStatusSchema = z.enum([
@@ -101,7 +101,7 @@ export const NodeResultSchema = z.object({
 });
 
 /** Query of `GET /v1/journeys/:journeyId/results`. */
-export const ResultsQuerySchema = z.object({
+export const ResultsQuerySchema = z.strictObject({
   /** @default the live or paused version, else the latest one that had enrollments */
   versionId: VersionIdOrNumberSchema.optional(),
   format: FormatSchema,

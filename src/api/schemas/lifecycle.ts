@@ -16,7 +16,7 @@ export const ReasonSchema = z.string().trim().min(1, "give a reason (1..500 char
 const DurationTextSchema = z.string().min(1).max(50);
 
 /** Body of `POST /v1/journeys/:journeyId/{pause|resume|close|stop}`. */
-export const VersionActionBodySchema = z.object({
+export const VersionActionBodySchema = z.strictObject({
   reason: ReasonSchema,
   /** Answer with the counts at this instant; change nothing. */
   dryRun: z.boolean().optional(),
@@ -33,11 +33,11 @@ export const VersionActionBodySchema = z.object({
 });
 
 /** Body of `POST /v1/runs/:runId/abort`. */
-export const AbortRunBodySchema = z.object({ reason: ReasonSchema, dryRun: z.boolean().optional() });
+export const AbortRunBodySchema = z.strictObject({ reason: ReasonSchema, dryRun: z.boolean().optional() });
 
 /** Body of `POST /v1/remove-from-flow`: exactly one of `profileIds` or `filter`. */
 export const RemoveFromFlowBodySchema = z
-  .object({
+  .strictObject({
     profileIds: z.array(IdSchema).min(1).max(10_000).optional(),
     /** Every profile whose attributes match. */
     filter: ConditionSchema.optional(),
@@ -52,7 +52,7 @@ export const RemoveFromFlowBodySchema = z
   });
 
 /** Body of `POST /v1/versions/:versionId/duplicate`. */
-export const DuplicateBodySchema = z.object({
+export const DuplicateBodySchema = z.strictObject({
   /** The new journey's name. @default "<name> (copy)" */
   name: z.string().trim().min(1).max(200).optional(),
   /** Why, for the audit log. @default "duplicate of version N of journey J" */
@@ -60,16 +60,16 @@ export const DuplicateBodySchema = z.object({
 });
 
 /** Body of `POST /v1/journeys/:journeyId/versions`. */
-export const NewVersionBodySchema = z.object({
+export const NewVersionBodySchema = z.strictObject({
   /** Why, for the audit log. @default "new version from version N" */
   reason: ReasonSchema.optional(),
 });
 
 /** Body of `DELETE /v1/versions/:versionId`. */
-export const DeleteVersionBodySchema = z.object({ reason: ReasonSchema });
+export const DeleteVersionBodySchema = z.strictObject({ reason: ReasonSchema });
 
 /** `:versionId` in a URL. */
-export const VersionParamsSchema = z.object({ versionId: IdSchema });
+export const VersionParamsSchema = z.strictObject({ versionId: IdSchema });
 
 /** Counts in the operation's scope at the instant it acted (or, for a dry run, at the instant it answered). */
 export const LifecycleCountsSchema = z.object({
@@ -115,7 +115,7 @@ export const RemoveAnswerSchema = z.object({
 export const DuplicateAnswerSchema = z.object({ journey: WireJourneySchema, version: WireVersionSchema });
 
 /** Query of `GET /v1/audit` and `GET /v1/notifications`. */
-export const JournalQuerySchema = z.object({
+export const JournalQuerySchema = z.strictObject({
   journeyId: IdSchema.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
@@ -151,7 +151,7 @@ export const WireNotificationSchema = z.object({
 });
 
 /** Query of `GET /v1/journeys/:journeyId/outbox`. */
-export const OutboxQuerySchema = z.object({
+export const OutboxQuerySchema = z.strictObject({
   /** By id or number. @default the live or paused version, else the latest one that had enrollments */
   versionId: VersionIdOrNumberSchema.optional(),
   format: FormatSchema,

@@ -19,7 +19,7 @@ export const TimeZoneSchema = z
   .refine(isTimeZone, "must be an IANA time zone, e.g. Europe/Paris");
 
 /** The writable fields of a profile. Absent fields keep their stored value. */
-export const ProfileFieldsSchema = z.object({
+export const ProfileFieldsSchema = z.strictObject({
   email: z.email().nullable().optional(),
   timezone: TimeZoneSchema.nullable().optional(),
   subscribed: z.boolean().optional(),
@@ -33,7 +33,7 @@ export const ProfileFieldsSchema = z.object({
 export const ProfileInputSchema = ProfileFieldsSchema.extend({ id: IdSchema });
 
 /** Body of `POST /v1/profiles/batch`. */
-export const ProfileBatchBodySchema = z.object({
+export const ProfileBatchBodySchema = z.strictObject({
   profiles: z.array(ProfileInputSchema).min(1).max(10_000),
 });
 

@@ -18,7 +18,7 @@ export const ClockSchema = z.object({ mode: ClockModeSchema, now: IsoDateTimeSch
 
 /** Body of `POST /v1/clock/advance`: exactly one of `by` (a duration such as `1d`) or `to` (a time). */
 export const ClockAdvanceBodySchema = z
-  .object({
+  .strictObject({
     by: z.string().min(1).max(50).optional(),
     to: IsoDateTimeSchema.optional(),
   })
@@ -51,4 +51,6 @@ export const WireDevEmailSchema = z.object({
 });
 
 /** Query of `GET /v1/dev/mailbox`. */
-export const MailboxQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+export const MailboxQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});

@@ -19,6 +19,20 @@ export function describeProfileEventContract(ctx: ContractContext): void {
       });
     });
 
+    it("issue 16 defect 11: reads a workspace only if it exists, and lists them in id order", async () => {
+      const store = ctx.store();
+      expect(await store.getWorkspace("zz-missing")).toBeNull();
+      await store.ensureWorkspace("zz-second", "Second", T0);
+      await store.ensureWorkspace("zz-first", "First", T0 + 1);
+      expect(await store.getWorkspace("zz-first")).toEqual({
+        id: "zz-first",
+        name: "First",
+        createdAt: T0 + 1,
+      });
+      const ids = (await store.listWorkspaces()).map((w) => w.id).filter((id) => id.startsWith("zz-"));
+      expect(ids).toEqual(["zz-first", "zz-second"]);
+    });
+
     it("counts inserts and updates, replaces given fields and merges attributes key by key", async () => {
       const store = ctx.store();
       expect(

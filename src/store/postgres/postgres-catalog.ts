@@ -10,7 +10,7 @@ import { makePgResults } from "./postgres-results.js";
 import { makePgRuns } from "./postgres-runs.js";
 import { makePgUpsertProfiles } from "./postgres-upsert-profiles.js";
 import { makePgVersions } from "./postgres-versions.js";
-import { makePgEnsureWorkspace } from "./postgres-workspaces.js";
+import { makePgEnsureWorkspace, makePgWorkspaceReads } from "./postgres-workspaces.js";
 import { makePgWriteRunPage } from "./postgres-write-run-page.js";
 
 /**
@@ -22,6 +22,7 @@ import { makePgWriteRunPage } from "./postgres-write-run-page.js";
 export function makePgCatalog(ctx: PgContext): CatalogOps {
   return {
     ensureWorkspace: makePgEnsureWorkspace(ctx),
+    ...makePgWorkspaceReads(ctx),
     ...makePgJourneys(ctx),
     ...makePgVersions(ctx),
     publishVersion: makePgPublishVersion(ctx),

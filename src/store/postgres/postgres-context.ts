@@ -37,6 +37,8 @@ export function createPgContext(pool: PgPool, options: PostgresStoreOptions): Pg
 export type CatalogOps = Pick<
   Store,
   | "ensureWorkspace"
+  | "getWorkspace"
+  | "listWorkspaces"
   | "createJourney"
   | "getJourney"
   | "listJourneys"

@@ -31,7 +31,7 @@ import { makeSqliteRuns } from "./sqlite-runs.js";
 import { makeSqliteStepRows } from "./sqlite-step-rows.js";
 import { makeSqliteSweep } from "./sqlite-sweep.js";
 import { makeSqliteVersions } from "./sqlite-versions.js";
-import { makeSqliteEnsureWorkspace } from "./sqlite-workspaces.js";
+import { makeSqliteEnsureWorkspace, makeSqliteWorkspaceReads } from "./sqlite-workspaces.js";
 import { makeSqliteWriteRunPage } from "./sqlite-write-run-page.js";
 import { makeSqliteWriteStepResult } from "./sqlite-write-step-result.js";
 
@@ -50,6 +50,7 @@ function prepareOperations(db: SqliteDb) {
   );
   return {
     ensureWorkspace: makeSqliteEnsureWorkspace(db),
+    workspaces: makeSqliteWorkspaceReads(db),
     journeys: makeSqliteJourneys(db),
     versions: makeSqliteVersions(db),
     publishVersion: makeSqlitePublishVersion(db, announce),
@@ -149,6 +150,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         if (db.open) db.close();
       }),
     ensureWorkspace: (id, name, now) => durable(() => ops().ensureWorkspace(id, name, now)),
+    getWorkspace: (id) => settle(() => ops().workspaces.getWorkspace(id)),
+    listWorkspaces: () => settle(() => ops().workspaces.listWorkspaces()),
     createJourney: (input, now) => durable(() => ops().journeys.createJourney(input, now)),
     getJourney: (workspaceId, journeyId) => settle(() => ops().journeys.getJourney(workspaceId, journeyId)),
     listJourneys: (workspaceId) => settle(() => ops().journeys.listJourneys(workspaceId)),

@@ -8,6 +8,10 @@ interface DbWorkspace {
   readonly created_at: number;
 }
 
+function toWorkspace(row: DbWorkspace): Workspace {
+  return { id: row.id, name: row.name, createdAt: row.created_at };
+}
+
 /** `Store.ensureWorkspace`: insert if missing, then read it back. */
 export function makeSqliteEnsureWorkspace(
   db: SqliteDb,
@@ -20,6 +24,22 @@ export function makeSqliteEnsureWorkspace(
     insert.run(id, name, now);
     const row = get.get(id);
     if (!row) throw new Error(`workspace ${id} vanished after insert`);
-    return { id: row.id, name: row.name, createdAt: row.created_at };
+    return toWorkspace(row);
   });
+}
+
+/** `Store.getWorkspace` and `Store.listWorkspaces`. */
+export function makeSqliteWorkspaceReads(db: SqliteDb): {
+  getWorkspace(id: string): Workspace | null;
+  listWorkspaces(): Workspace[];
+} {
+  const get = db.prepare<[string], DbWorkspace>("SELECT id, name, created_at FROM workspaces WHERE id = ?");
+  const list = db.prepare<[], DbWorkspace>("SELECT id, name, created_at FROM workspaces ORDER BY id");
+  return {
+    getWorkspace: (id) => {
+      const row = get.get(id);
+      return row === undefined ? null : toWorkspace(row);
+    },
+    listWorkspaces: () => list.all().map(toWorkspace),
+  };
 }
