@@ -11,12 +11,16 @@ export async function readTextFile(file: string, what: string): Promise<string> 
   }
 }
 
-/** Check that `file` exists and is a regular file; returns its size in bytes. */
+/**
+ * Check that `file` exists and can be streamed: a regular file, or a pipe, terminal or socket such
+ * as `/dev/stdin`. Returns its size in bytes, or 0 when the size is not known in advance.
+ */
 export async function fileSize(file: string, what: string): Promise<number> {
   try {
     const info = await stat(file);
-    if (!info.isFile()) throw new CliInputError(`${what}: ${file} is not a file`);
-    return info.size;
+    if (info.isFile()) return info.size;
+    if (info.isFIFO() || info.isCharacterDevice() || info.isSocket()) return 0;
+    throw new CliInputError(`${what}: ${file} is not a file`);
   } catch (cause) {
     if (cause instanceof CliInputError) throw cause;
     throw new CliInputError(`${what}: cannot read ${file} (${errorCode(cause)})`, { cause });

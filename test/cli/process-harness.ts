@@ -29,12 +29,23 @@ export interface WaymarkProcess {
   kill(): Promise<void>;
 }
 
+/** Options of `spawnWaymark`. */
+export interface SpawnOptions {
+  /** `pipe` to write to the process's stdin (`child.stdin`). @default "ignore" */
+  readonly stdin?: "ignore" | "pipe";
+}
+
 /** Spawn the built `waymark` with `args`; `env` adds to the test's environment. */
-export function spawnWaymark(args: readonly string[], env: Record<string, string> = {}): WaymarkProcess {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, ...env },
-  });
+export function spawnWaymark(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  options: SpawnOptions = {},
+): WaymarkProcess {
+  const spawnOptions = { env: { ...process.env, ...env } };
+  const child =
+    options.stdin === "pipe"
+      ? spawn(process.execPath, [BIN, ...args], { ...spawnOptions, stdio: ["pipe", "pipe", "pipe"] })
+      : spawn(process.execPath, [BIN, ...args], { ...spawnOptions, stdio: ["ignore", "pipe", "pipe"] });
   const stdout: string[] = [];
   const stderr: string[] = [];
   const waiters = new Set<() => void>();

@@ -1,13 +1,12 @@
+import { constants } from "node:os";
 import type { Command } from "commander";
-import { ProfileInputSchema } from "../../api/index.js";
-import type { ProfileInput } from "../../client/index.js";
-import { createBatcher } from "../batcher.js";
 import { CliInputError } from "../cli-error.js";
 import { printJson, type CliContext } from "../context.js";
 import { formatTable } from "../table.js";
 import { writeLine } from "../io.js";
-import { openInput } from "../line-reader.js";
-import { csvRows, describeIssues, ImportFormat, ndjsonRows } from "../profile-rows.js";
+import { isStdin, openInput } from "../line-reader.js";
+import { importProfiles, type ImportOutcome } from "../profile-import.js";
+import { csvRows, ImportFormat, ndjsonRows, parseTypesOption } from "../profile-rows.js";
 import { createProgress } from "../progress.js";
 import { fileSize, parsePositiveInt } from "../read-input.js";
 import { registerRemoveFromFlowCommand } from "./lifecycle.js";
@@ -20,56 +19,56 @@ export function registerProfilesCommands(program: Command, ctx: CliContext): voi
   profiles
     .command("import")
     .description(
-      "import profiles from CSV (header row) or NDJSON, in batches; exit 2 when rows were rejected",
+      "import profiles from CSV (header row) or NDJSON, in batches (formats: docs/profiles-import.md); exit 2 when rows were rejected, 1 when a batch failed, 130 on Ctrl-C",
     )
-    .argument("<file>", "the file, or - for stdin")
+    .argument("<file>", "the file; - or /dev/stdin for stdin")
     .option("--format <format>", "csv or ndjson [default: from the file extension]")
     .option("--batch-size <n>", "profiles per request (1..10000)", "1000")
-    .action(async (file: string, opts: { format?: string; batchSize: string }, cmd: Command) => {
-      const format = importFormat(file, opts.format);
-      const batchSize = parsePositiveInt(opts.batchSize, "--batch-size");
-      if (batchSize > 10_000) throw new CliInputError(`--batch-size: ${batchSize} is more than 10000`);
-      const totalBytes = file === "-" ? 0 : await fileSize(file, "<file>");
-      const client = ctx.client(cmd);
-      const input = openInput(file, io);
-      const progress = createProgress(io.stderr, { noun: "profiles", totalBytes });
-      let inserted = 0;
-      let updated = 0;
-      let rows = 0;
-      const rejections: string[] = [];
-      const batcher = createBatcher<ProfileInput>(async (batch) => {
-        const answer = await client.upsertProfiles(batch);
-        inserted += answer.inserted;
-        updated += answer.updated;
-      }, batchSize);
-      try {
-        for await (const row of format === "csv" ? csvRows(input) : ndjsonRows(input)) {
-          rows += 1;
-          if ("error" in row) {
-            rejections.push(`line ${row.line}: ${row.error}`);
-          } else {
-            const checked = ProfileInputSchema.safeParse(row.candidate);
-            if (checked.success) await batcher.add(checked.data);
-            else rejections.push(`line ${row.line}: ${describeIssues(checked.error.issues)}`);
-          }
-          progress.update(rows, input.bytesRead());
+    .option(
+      "--types <mapping>",
+      "CSV attribute types, e.g. zip=string,score=number (auto, string, number, boolean, json) [default: auto]",
+    )
+    .action(
+      async (file: string, opts: { format?: string; batchSize: string; types?: string }, cmd: Command) => {
+        const format = importFormat(file, opts.format);
+        const batchSize = parsePositiveInt(opts.batchSize, "--batch-size");
+        if (batchSize > 10_000) throw new CliInputError(`--batch-size: ${batchSize} is more than 10000`);
+        if (opts.types !== undefined && format !== ImportFormat.csv) {
+          throw new CliInputError("--types: only for CSV; NDJSON values keep their JSON types");
         }
-        await batcher.flush();
-      } catch (cause) {
-        if (cause instanceof Error && "code" in cause && String(cause.code).startsWith("CSV_")) {
-          throw new CliInputError(`<file>: ${file} is not valid CSV (${cause.message})`, { cause });
+        const csvOptions = opts.types === undefined ? {} : { types: parseTypesOption(opts.types) };
+        const totalBytes = isStdin(file) ? 0 : await fileSize(file, "<file>");
+        const client = ctx.client(cmd);
+        const input = openInput(file, io);
+        const interruption = new AbortController();
+        const signals = io.signals ?? process;
+        const onSignal = (signal: NodeJS.Signals): void => {
+          /* Unhooked at once: a second signal ends the process the default way. */
+          for (const s of STOP_SIGNALS) signals.off(s, onSignal);
+          writeLine(
+            io.stderr,
+            `${signal}: stopping after the batch in flight (send it again to quit at once)`,
+          );
+          interruption.abort(signal);
+          input.close();
+        };
+        for (const s of STOP_SIGNALS) signals.on(s, onSignal);
+        let outcome: ImportOutcome;
+        try {
+          outcome = await importProfiles({
+            rows: format === ImportFormat.csv ? csvRows(input, csvOptions) : ndjsonRows(input),
+            send: (batch) => client.upsertProfiles(batch),
+            batchSize,
+            progress: createProgress(io.stderr, { noun: "profiles", totalBytes }),
+            interruption: interruption.signal,
+          });
+        } finally {
+          for (const s of STOP_SIGNALS) signals.off(s, onSignal);
+          input.close();
         }
-        throw cause;
-      } finally {
-        progress.stop(rows);
-      }
-      writeLine(
-        io.stdout,
-        `imported ${inserted + updated} (inserted ${inserted}, updated ${updated}), rejected ${rejections.length}`,
-      );
-      for (const line of rejections) writeLine(io.stdout, line);
-      if (rejections.length > 0) ctx.fail(2);
-    });
+        printOutcome(ctx, outcome);
+      },
+    );
 
   profiles
     .command("show")
@@ -106,6 +105,31 @@ export function registerProfilesCommands(program: Command, ctx: CliContext): voi
     });
 
   registerRemoveFromFlowCommand(profiles, ctx);
+}
+
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
+
+/** The summary, on stdout, whatever happened; then, on stderr, why the import stopped early and where. */
+function printOutcome(ctx: CliContext, outcome: ImportOutcome): void {
+  const { io } = ctx;
+  const { inserted, updated, rejections, stop, handledThrough } = outcome;
+  writeLine(
+    io.stdout,
+    `imported ${inserted + updated} (inserted ${inserted}, updated ${updated}), rejected ${rejections.length}`,
+  );
+  for (const line of rejections) writeLine(io.stdout, line);
+  if (rejections.length > 0) ctx.fail(2);
+  if (stop === null) return;
+  const where =
+    `very line through line ${handledThrough} was written or rejected, as counted above, and nothing after it was written. ` +
+    "Importing the file again is safe: profiles are created or updated, never doubled.";
+  if (stop.signal !== null) {
+    writeLine(io.stderr, `interrupted by ${stop.signal}: e${where}`);
+    ctx.fail(128 + (constants.signals[stop.signal] ?? 0));
+  } else {
+    writeLine(io.stderr, `error: the import stopped early: ${stop.reason}. E${where}`);
+    ctx.fail(1);
+  }
 }
 
 function importFormat(file: string, given: string | undefined): ImportFormat {
