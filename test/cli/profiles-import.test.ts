@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -297,6 +298,44 @@ describe("waymark profiles import: issue 16", () => {
   });
 });
 
+describe("docs/profiles-import.md", () => {
+  /** The first fenced block of `language` in the page. */
+  async function example(language: string): Promise<string> {
+    const page = await readFile(join(process.cwd(), "docs", "profiles-import.md"), "utf8");
+    const block = new RegExp("```" + language + "\\n([\\s\\S]*?)```").exec(page);
+    if (block?.[1] === undefined) throw new Error(`no ${language} example in docs/profiles-import.md`);
+    return block[1];
+  }
+
+  it("issue 16 defect 3: the CSV example imports as the page says", async () => {
+    const run = await server.cli("profiles", "import", await server.file("docs.csv", await example("csv")));
+    expect(run).toMatchObject({ code: 0, stdout: "imported 3 (inserted 3, updated 0), rejected 0\n" });
+    const stored = storedProfiles("p");
+    expect(stored.get("p1")).toEqual({
+      email: "ann@example.com",
+      attributes: { plan: "pro", lifetime_value: 120, zip: "02134", signed_up_on: "2026-03-01" },
+    });
+    expect(stored.get("p2")?.attributes).toEqual({ plan: "free", lifetime_value: 0, zip: "10001" });
+    expect(stored.get("p3")?.attributes).toEqual({
+      plan: "pro, yearly",
+      lifetime_value: 89.5,
+      zip: "94105",
+      signed_up_on: "2026-05-17",
+    });
+  });
+
+  it("issue 16 defect 3: the NDJSON example imports as the page says", async () => {
+    const file = await server.file("docs.ndjson", await example("json"));
+    const run = await server.cli("profiles", "import", file);
+    expect(run).toMatchObject({ code: 0, stdout: "imported 3 (inserted 0, updated 3), rejected 0\n" });
+    const stored = storedProfiles("p");
+    expect(stored.get("p2")).toEqual({
+      email: null,
+      attributes: { plan: "free", lifetime_value: 0, zip: "10001", tags: ["beta"] },
+    });
+  });
+});
+
 describe("waymark profiles import: the real process reading a pipe", () => {
   beforeAll(() => requireBuiltBin());
 
@@ -355,7 +394,7 @@ describe("waymark profiles import: the real process reading a pipe", () => {
         expect(exit).toEqual({ code: 130, signal: null });
         expect(child.stdout).toEqual(["imported 200 (inserted 200, updated 0), rejected 0"]);
         expect(child.stderr.join("\n")).toContain(
-          "interrupted by SIGINT: every line through line 201 was written or rejected, as counted above, and nothing after it was written.",
+          "interrupted by SIGINT. Every line through line 201 was written or rejected, as counted above, and nothing after it was written.",
         );
         expect(storedProfiles("ci").size).toBe(200);
       } finally {

@@ -121,13 +121,15 @@ function printOutcome(ctx: CliContext, outcome: ImportOutcome): void {
   if (rejections.length > 0) ctx.fail(2);
   if (stop === null) return;
   const where =
-    `very line through line ${handledThrough} was written or rejected, as counted above, and nothing after it was written. ` +
-    "Importing the file again is safe: profiles are created or updated, never doubled.";
+    handledThrough === 0
+      ? "Nothing was written."
+      : `Every line through line ${handledThrough} was written or rejected, as counted above, and nothing after it was written.`;
+  const again = "Importing the file again is safe: profiles are created or updated, never doubled.";
   if (stop.signal !== null) {
-    writeLine(io.stderr, `interrupted by ${stop.signal}: e${where}`);
+    writeLine(io.stderr, `interrupted by ${stop.signal}. ${where} ${again}`);
     ctx.fail(128 + (constants.signals[stop.signal] ?? 0));
   } else {
-    writeLine(io.stderr, `error: the import stopped early: ${stop.reason}. E${where}`);
+    writeLine(io.stderr, `error: the import stopped early: ${stop.reason}. ${where} ${again}`);
     ctx.fail(1);
   }
 }
