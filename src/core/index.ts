@@ -4,7 +4,13 @@
 export * from "./types.js";
 export * from "./errors.js";
 export { systemClock, createManualClock, type Clock, type ManualClock } from "./clock.js";
-export { ConditionOps, ConditionSchema, type Condition, type ConditionOp, type FieldCondition } from "./definition/condition-schema.js";
+export {
+  ConditionOps,
+  ConditionSchema,
+  type Condition,
+  type ConditionOp,
+  type FieldCondition,
+} from "./definition/condition-schema.js";
 export {
   JourneyDefinitionSchema,
   SettingsSchema,
@@ -20,6 +26,13 @@ export { NodeSchema } from "./definition/node-schema.js";
 export { journeyDefinitionJsonSchema } from "./definition/json-schema.js";
 export { DefinitionIssueCode } from "./definition/issue-codes.js";
 export { validateDefinition } from "./definition/validate.js";
+export {
+  bindJourneyNames,
+  namedJourneys,
+  JourneyBindingIssueCode,
+  type JourneyBinding,
+  type NamedJourney,
+} from "./definition/journey-names.js";
 export { compileDefinition, DEFAULT_RETRY_POLICY } from "./definition/compile.js";
 export type {
   CompiledJourney,

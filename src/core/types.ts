@@ -218,6 +218,11 @@ export type Effect =
       readonly profileId: string;
       /** Journey ids, or "all". The enrollment's own journey is never included. */
       readonly journeys: readonly string[] | "all";
+      /**
+       * The index, in the step's `log`, of the node's entry: the store that ends the enrollments adds
+       * their number to it, as `detail.removed`.
+       */
+      readonly logIndex: number;
     };
 
 /**

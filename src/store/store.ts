@@ -75,7 +75,10 @@ export interface Store extends LifecycleStore, GuardrailStore {
   /**
    * Publish a draft: it becomes live, and the journey's previous live or paused version becomes closed
    * in the same transaction, with audit entries and notifications (`actor` defaults to `system`).
-   * Fails with `ConflictError` unless the version is a draft.
+   * The journeys that `remove_from_flow` nodes name (by id or by name) are bound to their ids, and the
+   * published definition keeps the ids (see `bindJourneyNames`).
+   * Fails with `ConflictError` unless the version is a draft, and with `ValidationError` (codes
+   * `unknown_journey`, `ambiguous_journey`) when a named journey is not exactly one of the workspace.
    */
   publishVersion(
     workspaceId: string,

@@ -181,6 +181,36 @@ describe("drafts and publishing", () => {
     expect(JSON.stringify(one.versions[0]!.definition)).toContain("Welcome");
   });
 
+  it("issue 16 defect 6: publishing checks the journeys a remove_from_flow node names, and keeps their ids", async () => {
+    const onboarding = await createJourney("onboarding");
+    const leaver = (journeys: string[]) => ({
+      nodes: [
+        { id: "start", kind: "entry", trigger: { type: "api" }, next: "leave" },
+        { id: "leave", kind: "remove_from_flow", journeys, next: "done" },
+        { id: "done", kind: "exit" },
+      ],
+    });
+    const created = await h.request("POST", "/v1/journeys", {
+      name: "leaver",
+      definition: leaver(["onboarding", "winback"]),
+    });
+    expect(created.statusCode).toBe(201);
+    const { journey } = json<JourneyAnswer>(created);
+    const refused = await h.request("POST", `/v1/journeys/${journey.id}/publish`, {});
+    expect(refused.statusCode).toBe(400);
+    expect(json(refused)).toMatchObject({
+      code: "validation_failed",
+      issues: [{ path: "definition.nodes[1].journeys[1]", code: "unknown_journey", nodeId: "leave" }],
+    });
+    const detail = json<JourneyDetail>(await h.request("GET", `/v1/journeys/${journey.id}`));
+    expect(detail.versions.map((v) => v.status)).toEqual(["draft"]);
+
+    await h.request("PUT", `/v1/journeys/${journey.id}/draft`, { definition: leaver(["onboarding"]) });
+    const pub = await h.request("POST", `/v1/journeys/${journey.id}/publish`, {});
+    expect(pub.statusCode).toBe(200);
+    expect(json<PublishResponse>(pub).version.definition).toEqual(leaver([onboarding.journeyId]));
+  });
+
   it("answers 404 for a version of another journey", async () => {
     const a = await createJourney("A");
     const b = await createJourney("B");

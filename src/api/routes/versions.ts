@@ -11,6 +11,17 @@ import { wireVersion } from "../wire.js";
 import { assertValidDefinition, underDefinition } from "./journeys.js";
 import { requireJourney, requireVersion } from "./lookups.js";
 
+/** Run `operation`; a `ValidationError` it throws names its paths under `definition.`. */
+async function definitionIssues<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (err) {
+    if (err instanceof ValidationError)
+      throw new ValidationError(err.issues.map(underDefinition), { cause: err });
+    throw err;
+  }
+}
+
 /** Versions: edit the draft, publish. */
 export const versionRoutes: readonly Route[] = [
   defineRoute({
@@ -58,16 +69,13 @@ export const versionRoutes: readonly Route[] = [
         }
       }
       planVersionAction(target.status, "publish", target.number);
-      try {
+      /* The store checks the journeys that remove_from_flow nodes name, in the publish transaction. */
+      const { version, closed } = await definitionIssues(async () => {
         compileDefinition(target.definition);
-      } catch (err) {
-        if (err instanceof ValidationError)
-          throw new ValidationError(err.issues.map(underDefinition), { cause: err });
-        throw err;
-      }
-      const { version, closed } = await store.publishVersion(workspaceId, target.id, engine.clock.now(), {
-        actor,
-        reason: "published",
+        return store.publishVersion(workspaceId, target.id, engine.clock.now(), {
+          actor,
+          reason: "published",
+        });
       });
       await engine.versionPublished(version);
       engine.notify();

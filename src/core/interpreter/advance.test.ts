@@ -387,8 +387,16 @@ describe("update_profile and remove_from_flow", () => {
   test("remove_from_flow names other journeys only", () => {
     const j = journey([{ id: "rm", kind: "remove_from_flow", journeys: ["j1", "j2"], next: "end" }, exit]);
     const r = advance(j, enrollment(), due, { now: T0, profile: profile() });
-    expect(r.effects).toEqual([{ type: "remove_from_flow", profileId: "p1", journeys: ["j2"] }]);
+    expect(r.effects).toEqual([{ type: "remove_from_flow", profileId: "p1", journeys: ["j2"], logIndex: 1 }]);
+    expect(r.log[1]).toEqual({ nodeId: "rm", at: T0, outcome: "completed", resumed: false });
     expect(r.enrollment.status).toBe("ended");
+  });
+
+  test("issue 16 defect 6: remove_from_flow that names only its own journey logs that it removed none", () => {
+    const j = journey([{ id: "rm", kind: "remove_from_flow", journeys: ["j1"], next: "end" }, exit]);
+    const r = advance(j, enrollment(), due, { now: T0, profile: profile() });
+    expect(r.effects).toEqual([]);
+    expect(r.log[1]).toMatchObject({ nodeId: "rm", outcome: "completed", detail: { removed: 0 } });
   });
 });
 

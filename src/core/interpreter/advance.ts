@@ -314,9 +314,12 @@ function arrive(step: Step, node: CompiledNode): Next {
     case "remove_from_flow": {
       const journeys = node.journeys === "all" ? "all" : node.journeys.filter((j) => j !== enrollment.journeyId);
       if (journeys === "all" || journeys.length > 0) {
-        step.effects.push({ type: "remove_from_flow", profileId: step.profile.id, journeys });
+        step.effects.push({ type: "remove_from_flow", profileId: step.profile.id, journeys, logIndex: step.log.length });
+        /* The store, which ends the enrollments, adds how many to this entry. */
+        step.record(node.id, "completed", false);
+      } else {
+        step.record(node.id, "completed", false, { removed: 0 });
       }
-      step.record(node.id, "completed", false);
       return node.next;
     }
     case "exit":

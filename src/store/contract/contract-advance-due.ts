@@ -231,7 +231,14 @@ export function describeAdvanceDueContract(ctx: ContractContext): void {
                 item,
                 { nodeId: "exit", ended: "completed", at: T0 + 5 },
                 [entry("remove", T0 + 5, "completed")],
-                [{ type: "remove_from_flow", profileId: item.enrollment.profileId, journeys: "all" }],
+                [
+                  {
+                    type: "remove_from_flow",
+                    profileId: item.enrollment.profileId,
+                    journeys: "all",
+                    logIndex: 0,
+                  },
+                ],
               )
             : stepTo(
                 item,
@@ -309,7 +316,14 @@ export function describeAdvanceDueContract(ctx: ContractContext): void {
             item,
             { nodeId: "exit", ended: "completed", at: T0 + 1 },
             [entry("remove", T0 + 1, "completed")],
-            [{ type: "remove_from_flow", profileId: "p1", journeys: [b.journey.id, a.journey.id] }],
+            [
+              {
+                type: "remove_from_flow",
+                profileId: "p1",
+                journeys: [b.journey.id, a.journey.id],
+                logIndex: 0,
+              },
+            ],
           ),
         ),
       );
@@ -344,12 +358,61 @@ export function describeAdvanceDueContract(ctx: ContractContext): void {
             item,
             { nodeId: "exit", ended: "completed", at: T0 + 2 },
             [entry("remove", T0 + 2, "completed")],
-            [{ type: "remove_from_flow", profileId: "p1", journeys: "all" }],
+            [{ type: "remove_from_flow", profileId: "p1", journeys: "all", logIndex: 0 }],
           ),
         ),
       );
       expect(await store.getEnrollment(WS, inC)).toMatchObject({ status: "ended", exitReason: "removed" });
       expect(await store.getEnrollment(WS, inA2)).toMatchObject({ status: "ended", exitReason: "completed" });
+    });
+
+    it("issue 16 defect 6: the remove_from_flow node's log entry says how many enrollments it ended", async () => {
+      const store = ctx.store();
+      const remover = await liveJourney(store, WS, "remover");
+      const b = await liveJourney(store, WS, "b");
+      const c = await liveJourney(store, WS, "c");
+      await enrollOne(store, b, "p1", T0);
+      await enrollOne(store, c, "p1", T0);
+      await enrollOne(store, b, "p2", T0);
+      const first = await enrollOne(store, remover, "p1", T0);
+      const second = await enrollOne(store, remover, "p2", T0);
+      const bystander = await enrollOne(store, remover, "p3", T0);
+      await store.advanceDue(T0 + 1, 10, (batch) =>
+        batch.map((item) =>
+          item.enrollment.journeyId !== remover.journey.id
+            ? stepTo(item, { nodeId: "wait", dueAt: T0 + 1000, at: T0 + 1 }, [
+                entry("entry", T0 + 1, "completed"),
+              ])
+            : stepTo(
+                item,
+                { nodeId: "exit", ended: "completed", at: T0 + 1 },
+                [
+                  entry("entry", T0 + 1, "completed"),
+                  entry("remove", T0 + 1, "completed", false, { journeys: "all" }),
+                  entry("exit", T0 + 1, "completed"),
+                ],
+                item.enrollment.profileId === "p3"
+                  ? []
+                  : [
+                      {
+                        type: "remove_from_flow",
+                        profileId: item.enrollment.profileId,
+                        journeys: "all",
+                        logIndex: 1,
+                      },
+                    ],
+              ),
+        ),
+      );
+      const removal = async (id: string) =>
+        (await store.timeline(WS, id)).map((t) => [t.nodeId, t.detail ?? null]);
+      expect(await removal(first)).toEqual([
+        ["entry", null],
+        ["remove", { journeys: "all", removed: 2 }],
+        ["exit", null],
+      ]);
+      expect((await removal(second))[1]).toEqual(["remove", { journeys: "all", removed: 1 }]);
+      expect((await removal(bystander))[1]).toEqual(["remove", { journeys: "all" }]);
     });
   });
 }

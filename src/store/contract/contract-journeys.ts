@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConflictError, NotFoundError } from "../../core/index.js";
+import { ConflictError, NotFoundError, ValidationError, type JsonObject } from "../../core/index.js";
 import { DEFINITION, T0, WS, liveJourney, type ContractContext } from "./contract-fixtures.js";
 
 /** Journeys, versions and the publish lifecycle. */
@@ -59,6 +59,62 @@ export function describeJourneyContract(ctx: ContractContext): void {
       );
       const published = await store.publishVersion(WS, version.id, T0);
       expect(published.closed).toBeNull();
+    });
+
+    it("issue 16 defect 6: publishing binds the journeys that remove_from_flow names, by id or by name, to their ids", async () => {
+      const store = ctx.store();
+      const onboarding = await liveJourney(store, WS, "onboarding");
+      const winback = await liveJourney(store, WS, "winback");
+      await liveJourney(store, "other-ws", "elsewhere");
+      const leaver = (journeys: unknown): JsonObject => ({
+        nodes: [
+          { id: "start", kind: "entry", trigger: { type: "api" }, next: "leave" },
+          { id: "leave", kind: "remove_from_flow", journeys, next: "done" },
+          { id: "done", kind: "exit" },
+        ],
+      });
+      const { journey, version } = await store.createJourney(
+        {
+          workspaceId: WS,
+          name: "leaver",
+          owner: null,
+          definition: leaver(["onboarding", winback.journey.id, "leaver"]),
+        },
+        T0,
+      );
+      const { version: live } = await store.publishVersion(WS, version.id, T0 + 1);
+      const bound = leaver([onboarding.journey.id, winback.journey.id, journey.id]);
+      expect(live.definition).toEqual(bound);
+      expect((await store.getVersion(WS, version.id))?.definition).toEqual(bound);
+
+      const draft = await store.createDraftVersion(
+        WS,
+        journey.id,
+        leaver(["onboarding", "nosuch", "elsewhere", "xxx"]),
+        T0 + 2,
+      );
+      const refused = await store.publishVersion(WS, draft.id, T0 + 3).catch((err: unknown) => err);
+      expect(refused).toBeInstanceOf(ValidationError);
+      expect((refused as ValidationError).issues.map((i) => [i.path, i.code, i.nodeId])).toEqual([
+        ["nodes[1].journeys[1]", "unknown_journey", "leave"],
+        ["nodes[1].journeys[2]", "unknown_journey", "leave"],
+        ["nodes[1].journeys[3]", "unknown_journey", "leave"],
+      ]);
+      /* Nothing was written: the draft is still a draft, as written, and v1 is still live. */
+      expect(await store.getVersion(WS, draft.id)).toMatchObject({
+        status: "draft",
+        definition: leaver(["onboarding", "nosuch", "elsewhere", "xxx"]),
+      });
+      expect((await store.getVersion(WS, version.id))?.status).toBe("live");
+
+      await liveJourney(store, WS, "winback");
+      await store.updateDraft(WS, draft.id, leaver(["winback"]), T0 + 4);
+      const ambiguous = await store.publishVersion(WS, draft.id, T0 + 5).catch((err: unknown) => err);
+      expect((ambiguous as ValidationError).issues).toMatchObject([
+        { path: "nodes[1].journeys[0]", code: "ambiguous_journey", nodeId: "leave" },
+      ]);
+      await store.updateDraft(WS, draft.id, leaver("all"), T0 + 6);
+      expect((await store.publishVersion(WS, draft.id, T0 + 7)).version.definition).toEqual(leaver("all"));
     });
 
     it("refuses to publish anything but a draft, naming the current state", async () => {

@@ -1,6 +1,9 @@
 import {
+  bindJourneyNames,
+  namedJourneys,
   NotFoundError,
   planVersionAction,
+  ValidationError,
   type JsonObject,
   type Millis,
   type Version,
@@ -23,7 +26,10 @@ const SYSTEM: Actor = { actor: "system", reason: "published" };
  * transaction, each with an audit entry and a notification. Both versions' brake locks are taken (in id
  * order) before either status is written, and both statuses are read again under them: a stop, pause or
  * publish that commits meanwhile is seen. The version's global timeout is read from its definition here
- * and kept on its row, for the sweep. Wakes the other processes: the new version takes entries.
+ * and kept on its row, for the sweep. The journeys that its `remove_from_flow` nodes name are bound to
+ * their ids here, and the definition is kept with the ids (`bindJourneyNames`); a name that matches no one
+ * journey of the workspace fails the publish with a `ValidationError`. Wakes the other processes: the new
+ * version takes entries.
  */
 export function makePgPublishVersion(
   ctx: PgContext,
@@ -50,6 +56,17 @@ export function makePgPublishVersion(
       }
       const row = await getVersion(tx, workspaceId, versionId);
       planVersionAction(row.status, "publish", row.number);
+      const definition = JSON.parse(row.definition) as JsonObject;
+      let boundText: string | null = null;
+      if (namedJourneys(definition).length > 0) {
+        const journeys = await tx.query<{ id: string; name: string }>(
+          "SELECT id, name FROM journeys WHERE workspace_id = $1",
+          [workspaceId],
+        );
+        const binding = bindJourneyNames(definition, journeys);
+        if (!binding.ok) throw new ValidationError(binding.issues);
+        if (binding.changed) boundText = JSON.stringify(binding.definition);
+      }
 
       let closed: PgVersionRow | null = null;
       if (previous) {
@@ -70,10 +87,11 @@ export function makePgPublishVersion(
           now,
         });
       }
-      const definition = JSON.parse(row.definition) as JsonObject;
       const [published] = await tx.query<PgVersionRow>(
-        "UPDATE versions SET status = 'live', published_at = $2, global_timeout_ms = $3 WHERE id = $1 RETURNING *",
-        [versionId, now, globalTimeoutMs(definition)],
+        `UPDATE versions SET status = 'live', published_at = $2, global_timeout_ms = $3,
+                definition = COALESCE($4, definition)
+          WHERE id = $1 RETURNING *`,
+        [versionId, now, globalTimeoutMs(definition), boundText],
       );
       if (!published) throw new NotFoundError("version", versionId);
       await announce(tx, {

@@ -14,14 +14,15 @@ export interface RemoveFromFlow {
 
 /**
  * Apply a `remove_from_flow` effect inside the caller's transaction: end each matching active enrollment
- * (`removed`), log a `cancelled` entry at its node, and cancel its pending outbox items.
+ * (`removed`), log a `cancelled` entry at its node, and cancel its pending outbox items. Returns how many
+ * enrollments it ended.
  */
 export async function removeFromFlow(
   tx: Tx,
   removal: RemoveFromFlow,
   now: Millis,
   deltas: BatchDeltas,
-): Promise<void> {
+): Promise<number> {
   const { workspaceId, profileId, journeys, ownJourneyId } = removal;
   const targets =
     journeys === "all"
@@ -36,5 +37,5 @@ export async function removeFromFlow(
               AND status = 'active'`,
           [workspaceId, profileId, [...new Set(journeys)], ownJourneyId],
         );
-  await endEnrollments(tx, targets, "removed", now, deltas);
+  return (await endEnrollments(tx, targets, "removed", now, deltas)).ended;
 }

@@ -1,8 +1,9 @@
-import type { ActiveEnrollment, JsonObject, Millis, StepResult } from "../../core/index.js";
+import type { ActiveEnrollment, JsonObject, LogEntry, Millis, StepResult } from "../../core/index.js";
 import { countActive, countLogEntry, countOutbox, type BatchDeltas } from "../shared/deltas.js";
 import type { Tx } from "./postgres-db.js";
 import { writeLog, type PgLogRow } from "./postgres-log.js";
 import { removeFromFlow } from "./postgres-remove-from-flow.js";
+import { withRemovedCount } from "../shared/removed-count.js";
 
 /** One step result to write, with the enrollment as the batch claimed it. */
 export interface StepWrite {
@@ -26,8 +27,9 @@ export interface StepWriteReport {
  * The outcome is that of writing the results one by one, in order: an enrollment removed by an earlier
  * result's `remove_from_flow` keeps its removal, and its own step result is dropped whole (the row update
  * requires `status = 'active'`). So the results are written in segments that end at each result with a
- * removal: the segment is written, then the removal runs against the rows as written. Removals are rare:
- * most batches are one segment.
+ * removal: the segment is written, then the removal runs against the rows as written, and then the log of
+ * the result with the removal, which says how many enrollments it ended. Removals are rare: most batches
+ * are one segment.
  */
 export async function writeStepResults(
   tx: Tx,
@@ -40,13 +42,14 @@ export async function writeStepResults(
   for (const write of writes) {
     segment.push(write);
     if (!write.result.effects.some((effect) => effect.type === "remove_from_flow")) continue;
-    const written = await writeSegment(tx, segment, now, deltas);
+    const written = await writeSegment(tx, segment, now, deltas, write);
     dispatched += written.dispatched;
     segment = [];
     if (!written.applied.has(write.previous.id)) continue;
+    let log = write.result.log;
     for (const effect of write.result.effects) {
       if (effect.type !== "remove_from_flow") continue;
-      await removeFromFlow(
+      const removed = await removeFromFlow(
         tx,
         {
           workspaceId: write.previous.workspaceId,
@@ -57,7 +60,9 @@ export async function writeStepResults(
         now,
         deltas,
       );
+      log = withRemovedCount(log, effect.logIndex, removed);
     }
+    await writeLog(tx, logRows(write.previous, log));
   }
   dispatched += (await writeSegment(tx, segment, now, deltas)).dispatched;
   return { dispatched };
@@ -69,11 +74,25 @@ interface SegmentReport {
   readonly dispatched: number;
 }
 
+/** The result-log rows of one enrollment's step entries. */
+function logRows(previous: ActiveEnrollment, entries: readonly LogEntry[]): PgLogRow[] {
+  return entries.map((entry, i) => ({
+    workspaceId: previous.workspaceId,
+    enrollmentId: previous.id,
+    versionId: previous.versionId,
+    position: previous.seq + i + 1,
+    entry,
+  }));
+}
+
+/* `heldLog`: a write whose log rows are left to the caller (it writes them after its removal); their
+   counters are still counted here. */
 async function writeSegment(
   tx: Tx,
   writes: readonly StepWrite[],
   now: Millis,
   deltas: BatchDeltas,
+  heldLog: StepWrite | null = null,
 ): Promise<SegmentReport> {
   if (writes.length === 0) return { applied: new Set(), dispatched: 0 };
   const applied = await updateEnrollments(tx, writes);
@@ -106,16 +125,9 @@ async function writeSegment(
         });
       }
     }
-    result.log.forEach((entry, i) => {
-      log.push({
-        workspaceId: previous.workspaceId,
-        enrollmentId: previous.id,
-        versionId: previous.versionId,
-        position: previous.seq + i + 1,
-        entry,
-      });
+    for (const entry of result.log)
       countLogEntry(deltas.nodes, previous.workspaceId, previous.versionId, entry);
-    });
+    if (heldLog?.previous.id !== previous.id) log.push(...logRows(previous, result.log));
   }
   const dispatched = await insertOutbox(tx, items, now, deltas);
   await mergeProfiles(tx, [...merges.entries()], now);

@@ -1,6 +1,9 @@
 import {
+  bindJourneyNames,
+  namedJourneys,
   NotFoundError,
   planVersionAction,
+  ValidationError,
   type JsonObject,
   type Millis,
   type Version,
@@ -17,7 +20,9 @@ const SYSTEM: Actor = { actor: "system", reason: "published" };
 /**
  * `Store.publishVersion`: draft -> live; the journey's live or paused version -> closed, in one
  * transaction, each with an audit entry and a notification. The version's global timeout is read from
- * its definition here and kept on its row, for the sweep.
+ * its definition here and kept on its row, for the sweep. The journeys that its `remove_from_flow` nodes
+ * name are bound to their ids here, and the definition is kept with the ids (`bindJourneyNames`); a name
+ * that matches no one journey of the workspace fails the publish with a `ValidationError`.
  */
 export function makeSqlitePublishVersion(
   db: SqliteDb,
@@ -39,7 +44,11 @@ export function makeSqlitePublishVersion(
     "UPDATE versions SET status = 'closed', closed_at = ?, pause_until = NULL, pause_then = NULL WHERE id = ?",
   );
   const publish = db.prepare(
-    "UPDATE versions SET status = 'live', published_at = ?, global_timeout_ms = ? WHERE id = ?",
+    `UPDATE versions SET status = 'live', published_at = ?, global_timeout_ms = ?, definition = COALESCE(?, definition)
+      WHERE id = ?`,
+  );
+  const journeysOf = db.prepare<[string], { id: string; name: string }>(
+    "SELECT id, name FROM journeys WHERE workspace_id = ?",
   );
   const touchJourney = db.prepare("UPDATE journeys SET updated_at = ? WHERE id = ?");
 
@@ -49,6 +58,13 @@ export function makeSqlitePublishVersion(
       const row = get.get(workspaceId, versionId);
       if (!row) throw new NotFoundError("version", versionId);
       planVersionAction(row.status, "publish", row.number);
+      const definition = JSON.parse(row.definition) as JsonObject;
+      let boundText: string | null = null;
+      if (namedJourneys(definition).length > 0) {
+        const binding = bindJourneyNames(definition, journeysOf.all(workspaceId));
+        if (!binding.ok) throw new ValidationError(binding.issues);
+        if (binding.changed) boundText = JSON.stringify(binding.definition);
+      }
       const previous = activeOf.get(row.journey_id);
       if (previous) {
         close.run(now, previous.id);
@@ -62,8 +78,7 @@ export function makeSqlitePublishVersion(
           now,
         });
       }
-      const definition = JSON.parse(row.definition) as JsonObject;
-      publish.run(now, globalTimeoutMs(definition), versionId);
+      publish.run(now, globalTimeoutMs(definition), boundText, versionId);
       announce({
         version: row,
         action: "version:published",

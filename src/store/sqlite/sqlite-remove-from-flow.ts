@@ -14,12 +14,13 @@ export interface RemoveFromFlow {
 
 /**
  * Apply a `remove_from_flow` effect inside the caller's transaction: end each matching active enrollment
- * (`removed`), log a `cancelled` entry at its node, and cancel its pending outbox items.
+ * (`removed`), log a `cancelled` entry at its node, and cancel its pending outbox items. Returns how many
+ * enrollments it ended.
  */
 export function makeSqliteRemoveFromFlow(
   db: SqliteDb,
   endEnrollments: SqliteEndEnrollments,
-): (removal: RemoveFromFlow, now: Millis, deltas: BatchDeltas) => void {
+): (removal: RemoveFromFlow, now: Millis, deltas: BatchDeltas) => number {
   const inJourney = db.prepare<[string, string, string], DbEndable>(
     `SELECT ${ENDABLE_COLUMNS} FROM enrollments
       WHERE workspace_id = ? AND journey_id = ? AND profile_id = ? AND status = 'active'`,
@@ -37,6 +38,6 @@ export function makeSqliteRemoveFromFlow(
         : [...new Set(journeys)]
             .filter((j) => j !== ownJourneyId)
             .flatMap((journeyId) => inJourney.all(workspaceId, journeyId, profileId));
-    endEnrollments(targets, "removed", now, deltas);
+    return endEnrollments(targets, "removed", now, deltas).ended;
   };
 }

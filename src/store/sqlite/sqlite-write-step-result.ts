@@ -6,6 +6,7 @@ import type { SqliteWriteLog } from "./sqlite-log.js";
 import { countLogEntry } from "../shared/deltas.js";
 import type { SqliteProfiles } from "./sqlite-profiles.js";
 import { makeSqliteRemoveFromFlow } from "./sqlite-remove-from-flow.js";
+import { withRemovedCount } from "../shared/removed-count.js";
 
 /**
  * Write one step result (enrollment row, effects, log entries) inside the batch, and add its counter
@@ -75,6 +76,7 @@ export function makeSqliteWriteStepResult(
         : updateEnded.run(e.nodeId, e.seq, context, e.endedAt, e.exitReason, previous.id);
     if (changes === 0) return;
     if (e.status === "ended") countActive(deltas, previous.versionId, previous.runId, -1);
+    let log = result.log;
     for (const effect of result.effects) {
       if (effect.type === "dispatch") {
         const inserted = insertOutbox.run(
@@ -93,7 +95,7 @@ export function makeSqliteWriteStepResult(
       } else if (effect.type === "update_profile") {
         profiles.mergeAttributes(previous.workspaceId, effect.profileId, effect.set, now);
       } else {
-        removeFromFlow(
+        const removed = removeFromFlow(
           {
             workspaceId: previous.workspaceId,
             profileId: effect.profileId,
@@ -103,9 +105,10 @@ export function makeSqliteWriteStepResult(
           now,
           deltas,
         );
+        log = withRemovedCount(log, effect.logIndex, removed);
       }
     }
-    result.log.forEach((entry, i) => {
+    log.forEach((entry, i) => {
       writeLog(previous.workspaceId, previous.id, previous.versionId, previous.seq + i + 1, entry);
       countLogEntry(deltas.nodes, previous.workspaceId, previous.versionId, entry);
     });
