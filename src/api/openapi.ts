@@ -32,28 +32,74 @@ export type OpenApiOperation = {
 
 type JsonSchema = { [key: string]: unknown };
 
+/** The document's shared schemas, by name: each named zod schema (`.meta({ id })`) once. */
+type Components = { [name: string]: unknown };
+
+const LOCAL_DEFS = "#/$defs/";
+const COMPONENTS = "#/components/schemas/";
+
+/* A `$ref` to a local `$defs` entry, pointed at the same schema under `components/schemas`. */
+function repoint(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(repoint);
+  if (value === null || typeof value !== "object") return value;
+  const out: JsonSchema = {};
+  for (const [key, child] of Object.entries(value)) {
+    out[key] =
+      key === "$ref" && typeof child === "string" && child.startsWith(LOCAL_DEFS)
+        ? COMPONENTS + child.slice(LOCAL_DEFS.length)
+        : repoint(child);
+  }
+  return out;
+}
+
+/*
+ * zod writes the named schemas that a schema uses into its own `$defs`, and refers to them as
+ * `#/$defs/Name`: in an OpenAPI document that resolves against the document's root, where there are no
+ * `$defs`. Move them into `components/schemas` instead, each once, and point the references there. One
+ * name must mean one schema: a clash is a bug in the schemas, not something to paper over.
+ */
+function hoist(schema: JsonSchema, components: Components): JsonSchema {
+  const { $defs, $schema: _dialect, ...rest } = schema;
+  for (const [name, def] of Object.entries(($defs ?? {}) as { [name: string]: unknown })) {
+    if (name.startsWith("__"))
+      throw new Error(`a recursive schema has no name (${name}): give it .meta({ id })`);
+    const hoisted = repoint(def);
+    const known = components[name];
+    if (known !== undefined && JSON.stringify(known) !== JSON.stringify(hoisted)) {
+      throw new Error(`two different schemas are both named ${name}`);
+    }
+    components[name] = hoisted;
+  }
+  return repoint(rest) as JsonSchema;
+}
+
 /*
  * Journey definitions are plain objects to the request validators (the core reports their issues), but the
  * document points at their real schema instead.
  */
-function jsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
+function jsonSchema(schema: z.ZodType, io: "input" | "output", components: Components): JsonSchema {
   const out = z.toJSONSchema(schema, {
     target: "draft-2020-12",
     io,
     unrepresentable: "any",
     override: (ctx) => {
+      /* zod copies a named schema's `id` into it; the name is its key under `components/schemas`. */
+      delete (ctx.jsonSchema as JsonSchema)["id"];
       if (ctx.zodSchema !== DefinitionSchema) return;
       for (const key of Object.keys(ctx.jsonSchema)) delete (ctx.jsonSchema as JsonSchema)[key];
-      (ctx.jsonSchema as JsonSchema)["$ref"] = "#/components/schemas/JourneyDefinition";
+      (ctx.jsonSchema as JsonSchema)["$ref"] = `${COMPONENTS}JourneyDefinition`;
     },
   }) as JsonSchema;
-  delete out["$schema"];
-  return out;
+  return hoist(out, components);
 }
 
-function parameters(schema: z.ZodType | undefined, location: "path" | "query"): unknown[] {
+function parameters(
+  schema: z.ZodType | undefined,
+  location: "path" | "query",
+  components: Components,
+): unknown[] {
   if (schema === undefined) return [];
-  const js = jsonSchema(schema, "input");
+  const js = jsonSchema(schema, "input", components);
   const properties = (js["properties"] ?? {}) as { [name: string]: unknown };
   const required = new Set((js["required"] ?? []) as string[]);
   return Object.entries(properties).map(([name, s]) => ({
@@ -80,9 +126,9 @@ const errorResponse = (name: string, description: string) => ({
   content: { "application/json": { schema: { $ref: `#/components/schemas/${name}` } } },
 });
 
-function operation(route: Route): OpenApiOperation {
+function operation(route: Route, components: Components): OpenApiOperation {
   const success: { [type: string]: unknown } = {
-    "application/json": { schema: jsonSchema(route.response, "output") },
+    "application/json": { schema: jsonSchema(route.response, "output", components) },
   };
   if (route.csv === true) success["text/csv"] = { schema: { type: "string" } };
   return {
@@ -92,15 +138,15 @@ function operation(route: Route): OpenApiOperation {
     parameters: [
       { $ref: "#/components/parameters/Workspace" },
       ...(route.method === "GET" ? [] : [{ $ref: "#/components/parameters/Actor" }]),
-      ...parameters(route.params, "path"),
-      ...parameters(route.query, "query"),
+      ...parameters(route.params, "path", components),
+      ...parameters(route.query, "query", components),
     ],
     ...(route.body === undefined
       ? {}
       : {
           requestBody: {
             required: true,
-            content: { "application/json": { schema: jsonSchema(route.body, "input") } },
+            content: { "application/json": { schema: jsonSchema(route.body, "input", components) } },
           },
         }),
     responses: {
@@ -116,48 +162,58 @@ function operation(route: Route): OpenApiOperation {
   };
 }
 
+function sortedByName(components: Components): Components {
+  return Object.fromEntries(Object.entries(components).sort(([a], [b]) => a.localeCompare(b)));
+}
+
 /**
  * Build the OpenAPI 3.1 document from the route table: the same zod schemas that validate requests.
- * `definitionSchema` is the journey definition's JSON Schema, placed under `components.schemas.JourneyDefinition`.
+ * `definitionSchema` is the journey definition's JSON Schema, placed under `components.schemas.JourneyDefinition`;
+ * the named schemas that it and the routes use (`Node`, `Condition`, `Duration`...) sit beside it, each
+ * once, and every `$ref` points into `components/schemas`.
  */
 export function buildOpenApiDocument(
   routes: readonly Route[],
   version: string,
   definitionSchema: object,
 ): OpenApiDocument {
+  const components: Components = {};
   const paths: { [path: string]: { [method: string]: OpenApiOperation } } = {};
   for (const route of routes) {
     const path = route.url.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
-    (paths[path] ??= {})[route.method.toLowerCase()] = operation(route);
+    (paths[path] ??= {})[route.method.toLowerCase()] = operation(route, components);
   }
-  const { $schema: _ignored, ...definition } = definitionSchema as JsonSchema;
+  const errors = {
+    Error: jsonSchema(ErrorBodySchema, "output", components),
+    ValidationError: jsonSchema(ValidationErrorBodySchema, "output", components),
+    ConflictError: jsonSchema(ConflictErrorBodySchema, "output", components),
+  };
+  const { $id: _id, ...definition } = definitionSchema as JsonSchema;
+  const journeyDefinition = hoist(definition, components);
+  const parameters = {
+    Workspace: {
+      name: "Waymark-Workspace",
+      in: "header",
+      required: false,
+      description:
+        "The workspace (tenant); it must exist (POST /v1/workspaces), else 404 workspace_not_found. @default default",
+      schema: jsonSchema(WorkspaceIdSchema, "input", components),
+    },
+    Actor: {
+      name: "Waymark-Actor",
+      in: "header",
+      required: false,
+      description: "Who acts, recorded in the audit log with every lifecycle operation. @default api",
+      schema: jsonSchema(ActorSchema, "input", components),
+    },
+  };
   return {
     openapi: "3.1.0",
     info: { title: "Waymark", version },
     paths,
     components: {
-      schemas: {
-        Error: jsonSchema(ErrorBodySchema, "output"),
-        ValidationError: jsonSchema(ValidationErrorBodySchema, "output"),
-        ConflictError: jsonSchema(ConflictErrorBodySchema, "output"),
-        JourneyDefinition: definition,
-      },
-      parameters: {
-        Workspace: {
-          name: "Waymark-Workspace",
-          in: "header",
-          required: false,
-          description: "The workspace (tenant). @default default",
-          schema: jsonSchema(WorkspaceIdSchema, "input"),
-        },
-        Actor: {
-          name: "Waymark-Actor",
-          in: "header",
-          required: false,
-          description: "Who acts, recorded in the audit log with every lifecycle operation. @default api",
-          schema: jsonSchema(ActorSchema, "input"),
-        },
-      },
+      schemas: { ...errors, JourneyDefinition: journeyDefinition, ...sortedByName(components) },
+      parameters,
     },
   };
 }

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { compileErrors, validate } from "@readme/openapi-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { json, openHarness, type ApiHarness } from "./harness.js";
 
@@ -110,10 +112,41 @@ describe("the OpenAPI document", () => {
     expect(JSON.stringify(doc.paths["/v1/remove-from-flow"]!["post"]!.requestBody)).toContain("Condition");
   });
 
+  it("issue 16 defect 4: the served document is a valid OpenAPI 3.1 document, every $ref resolving", async () => {
+    const res = await h.request("GET", "/v1/openapi.json");
+    const result = await validate(structuredClone(res.json<Parameters<typeof validate>[0]>()));
+    expect(result.valid ? "" : compileErrors(result)).toBe("");
+    expect(result.valid).toBe(true);
+
+    const text = res.body;
+    expect(text).not.toContain("#/$defs/");
+    expect(text).not.toContain("__schema");
+    expect(text).not.toContain('"$defs"');
+    const doc = json<OpenApiDoc>(res);
+    for (const [, ref] of text.matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)) {
+      expect(doc.components.schemas, ref).toHaveProperty([ref!]);
+    }
+    for (const name of ["Node", "Condition", "Duration", "JsonValue", "JourneyDefinition"]) {
+      expect(doc.components.schemas, name).toHaveProperty([name]);
+    }
+  });
+
   it("serves the journey definition JSON Schema", async () => {
     const res = await h.request("GET", "/v1/schema/journey.json");
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain("nodes");
+  });
+
+  it("issue 16: the served journey schema is the repository's schema/journey.schema.json, and the docs point at it", async () => {
+    const served = json<object>(await h.request("GET", "/v1/schema/journey.json"));
+    const committed = JSON.parse(
+      readFileSync(new URL("../../schema/journey.schema.json", import.meta.url), "utf8"),
+    ) as object;
+    expect(served).toEqual(committed);
+    const doc = readFileSync(new URL("../../docs/journey-definition.md", import.meta.url), "utf8");
+    const urls = [...doc.matchAll(/"\$schema": "([^"]+)"/g)].map((m) => m[1]!);
+    expect(urls).toContain("http://127.0.0.1:8787/v1/schema/journey.json");
+    expect(urls.filter((u) => u.startsWith("http") && !u.endsWith("/v1/schema/journey.json"))).toEqual([]);
   });
 });
 

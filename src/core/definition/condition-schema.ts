@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { JsonValueSchema } from "./fields.js";
 
 /** Comparison operators of a field condition. */
 export const ConditionOps = [
@@ -43,7 +44,7 @@ const FieldConditionSchema = z
         "profile.id|email|timezone|subscribed, profile.attributes.<a.b> (or profile.<a.b>), event.name, event.payload.<a.b>, results.<nodeId>.ok|status|error|body.<a.b>",
     }),
     op: z.enum(ConditionOps),
-    value: z.json().optional(),
+    value: JsonValueSchema.optional(),
   })
   .meta({ id: "FieldCondition" });
 

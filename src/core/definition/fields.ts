@@ -14,6 +14,25 @@ export const NodeIdSchema = z
   .regex(new RegExp(NODE_ID_PATTERN), { message: "a node id starts with a letter, then up to 63 letters, digits, _ or -" })
   .meta({ id: "NodeId" });
 
+/** A JSON value. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/*
+ * Any JSON value: a condition's `value`, a profile update's values. Written out rather than `z.json()`, so
+ * that the recursion runs through the named schema and the JSON Schema calls it `JsonValue` (`z.json()`
+ * recurses through an anonymous inner schema, which zod names `__schema0`).
+ */
+export const JsonValueSchema: z.ZodType<JsonValue> = z
+  .union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(z.lazy(() => JsonValueSchema)),
+    z.record(z.string(), z.lazy(() => JsonValueSchema)),
+  ])
+  .meta({ id: "JsonValue", description: "Any JSON value" });
+
 /** A positive duration: `30s`, `15m`, `2h`, `1d`, `2w`, `1d12h` or ISO 8601 (`P1DT2H`). */
 export const DurationSchema = z
   .string()

@@ -4,6 +4,7 @@ import {
   AbsoluteDateTimeSchema,
   CronSchema,
   DurationSchema,
+  JsonValueSchema,
   LocalOrAbsoluteDateTimeSchema,
   NodeIdSchema,
   TemplateSchema,
@@ -130,7 +131,7 @@ export const ActionSchema = z
     }),
     z.strictObject({
       type: z.literal("update_profile"),
-      set: z.record(z.string().min(1), z.json()),
+      set: z.record(z.string().min(1), JsonValueSchema),
     }),
   ])
   .meta({ id: "Action" });
