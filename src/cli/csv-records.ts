@@ -32,6 +32,11 @@ export interface CsvRecordOptions {
  * A malformed record is yielded as an error and the records after it still come. When the record
  * spans several lines, only its first line is rejected, and reading starts again at the line after:
  * one stray quote costs one line, not the rest of the file.
+ *
+ * Why a scanner of our own: a general CSV parser that skips bad records (csv-parse's
+ * `skip_records_with_error`) drops every line that an unclosed quote swallowed, and names the line
+ * where it noticed the error rather than the one where the quote opened. Starting again at the next
+ * line needs the record's lines at hand, which this scanner keeps (up to `maxRecordChars`).
  */
 export async function* csvRecords(
   lines: AsyncIterable<NumberedLine>,
