@@ -121,7 +121,7 @@ export async function importProfiles(options: ImportOptions): Promise<ImportOutc
       run.point = { ...run.point, line: row.lastLine, bytes: row.end };
       progress.update(run.point);
     }
-    /* A signal that comes during the last batch is too late to stop anything: the import is complete. */
+    /* A signal that came while reading stops before the last batch; one during it is too late to stop anything. */
     run.stop ??= interrupted();
     if (run.stop === null) await flush();
   } catch (cause) {
@@ -130,8 +130,8 @@ export async function importProfiles(options: ImportOptions): Promise<ImportOutc
       progress.stop(run.point, false);
       throw cause;
     }
-    /* Reading failed (the input went away): what was sent stands, what was queued is not sent. */
-    run.stop = {
+    /* Reading failed (the input went away, or a signal closed it): what was sent stands, what was queued is not sent. */
+    run.stop ??= interrupted() ?? {
       reason: `reading the input failed (${cause instanceof Error ? cause.message : String(cause)})`,
       signal: null,
     };

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/index.js";
+import { evaluateCondition } from "../../src/core/index.js";
 import { createProgress } from "../../src/cli/progress.js";
 import { Capture, runCaptured, startTestServer, type TestServer } from "./harness.js";
 import { BIN, pollUntil, requireBuiltBin, spawnWaymark, SPAWN_TIMEOUT_MS } from "./process-harness.js";
@@ -216,12 +217,15 @@ describe("waymark profiles import: issue 16", () => {
     const file = await server.file("types.csv", csv);
     const run = await server.cli("profiles", "import", file, "--types", "code=string");
     expect(run).toMatchObject({ code: 0, stdout: "imported 1 (inserted 1, updated 0), rejected 0\n" });
-    expect(storedProfiles("ty").get("ty1")?.attributes).toEqual({
-      lifetime_value: 120,
-      zip: "02134",
-      code: "12345",
-      active: true,
-    });
+    const attributes = storedProfiles("ty").get("ty1")?.attributes ?? {};
+    expect(attributes).toEqual({ lifetime_value: 120, zip: "02134", code: "12345", active: true });
+    const profile = { workspaceId: "default", id: "ty1", email: null, timezone: null, subscribed: true };
+    const facts = {
+      profile: { ...profile, attributes, createdAt: 0, updatedAt: 0 },
+      event: null,
+      results: {},
+    };
+    expect(evaluateCondition({ field: "profile.lifetime_value", op: "gt", value: 100 }, facts)).toBe(true);
     const badTypes = await server.cli("profiles", "import", file, "--types", "zipp=string");
     expect(badTypes).toMatchObject({ code: 1, stdout: "" });
     expect(badTypes.stderr).toMatch(/^error: --types: the header has no column "zipp"/);
