@@ -6,7 +6,7 @@ import {
   createWebhookChannel,
   type ChannelRegistry,
 } from "../channels/index.js";
-import type { Clock, ManualClock } from "../core/index.js";
+import { systemClock, type Clock, type ManualClock } from "../core/index.js";
 import { createEngine, type Engine } from "../runtime/index.js";
 import type { Store } from "../store/index.js";
 import { countSends } from "./in-flight.js";
@@ -46,6 +46,8 @@ export function composeEngine(config: ProcessConfig, parts: EngineParts): Compos
     store,
     clock,
     manualClock: parts.manualClock,
+    /* Leases guard against a crashed process: real time, whatever the journey clock does. */
+    leaseClock: systemClock,
     channels,
     logger: parts.logger,
     leaseMs: config.leaseMs,

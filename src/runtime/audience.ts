@@ -6,7 +6,10 @@ import type { EnrollRequest, Store } from "../store/index.js";
 /** What executing runs needs: the store, the clock, who this worker is, and how it pages. */
 export interface RunExecutorDeps {
   readonly store: Store;
+  /** The journey clock: enrollments are made at its time. */
   readonly clock: Clock;
+  /** The lease clock (real time): a run's claim and each page's renewal. */
+  readonly leaseClock: Clock;
   /** The executor id written on claimed runs. */
   readonly workerId: string;
   /** How long a claim (and each page's renewal) holds the run. */
@@ -38,7 +41,7 @@ export async function executeClaimableRun(
   deps: RunExecutorDeps,
   keepGoing: () => boolean,
 ): Promise<RunExecution> {
-  const claimed = await deps.store.claimRun(deps.workerId, deps.clock.now(), deps.leaseMs);
+  const claimed = await deps.store.claimRun(deps.workerId, deps.leaseClock.now(), deps.leaseMs);
   if (!claimed) return "none";
   const { run } = claimed;
   try {
@@ -84,7 +87,10 @@ async function executeClaimedRun(
     limit: deps.pageSize,
   };
   for (;;) {
-    const outcome = await store.writeRunPage({ ...page, now: clock.now() }, plan);
+    const outcome = await store.writeRunPage(
+      { ...page, now: clock.now(), leaseNow: deps.leaseClock.now() },
+      plan,
+    );
     if (outcome.status === "refused") return "lost";
     if (outcome.completed) return "completed";
     if (!keepGoing()) {

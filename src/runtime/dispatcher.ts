@@ -10,7 +10,14 @@ import { stepAt } from "./scheduler.js";
 export interface DispatcherDeps {
   readonly store: Store;
   readonly channels: ChannelRegistry;
+  /** The journey clock: availability, dispatch and result times. */
   readonly clock: Clock;
+  /**
+   * The lease clock: claims' leases, their renewal and their expiry. Real time, whatever the journey
+   * clock does: a lease guards against a crashed process, and a manual clock's jump must not take back
+   * an item whose send is in flight.
+   */
+  readonly leaseClock: Clock;
   readonly workerId: string;
   /** Items claimed and sent at once. The dispatcher keeps no backlog beyond this. */
   readonly concurrency: number;
@@ -36,6 +43,8 @@ export interface DispatchReport {
   readonly claimed: number;
   /** Claimed items dropped before their send because their scope ended meanwhile. */
   readonly dropped: number;
+  /** Enrollments that their action's final result advanced in the completion's transaction. */
+  readonly advanced: number;
   /** Final results of the items sent (retries aside), for the guardrails. */
   readonly outcomes: readonly ActionOutcome[];
 }
@@ -50,8 +59,14 @@ export interface DispatchReport {
 export async function dispatchOnce(deps: DispatcherDeps): Promise<DispatchReport> {
   const { store, clock } = deps;
   const since = deps.endedScopes.epoch();
-  const items = await store.claimOutbox(clock.now(), deps.concurrency, deps.leaseMs, deps.workerId);
-  if (items.length === 0) return { claimed: 0, dropped: 0, outcomes: [] };
+  const items = await store.claimOutbox(
+    clock.now(),
+    deps.concurrency,
+    deps.leaseMs,
+    deps.workerId,
+    deps.leaseClock.now(),
+  );
+  if (items.length === 0) return { claimed: 0, dropped: 0, advanced: 0, outcomes: [] };
   const { send: toSend, drop } = await deps.endedScopes.screen(items, since);
   const results = await whileBeating(deps, Promise.all(toSend.map((item) => send(deps, item))));
   const now = clock.now();
@@ -72,10 +87,11 @@ export async function dispatchOnce(deps: DispatcherDeps): Promise<DispatchReport
     const result: ActionResult = { ok: false, at: now, error, attempts: item.attempts, skipped: true };
     completions.push({ outboxId: item.id, kind: "done", result });
   }
-  await complete(deps, items, completions, now);
+  const advanced = await complete(deps, items, completions, now);
   return {
     claimed: items.length,
     dropped: drop.length,
+    advanced,
     outcomes,
   };
 }
@@ -84,20 +100,21 @@ export async function dispatchOnce(deps: DispatcherDeps): Promise<DispatchReport
  * Record the completions, and let the store advance the enrollments that final results wake in the same
  * transaction. The items' versions are loaded first. Should that call fail (the step refusing a version
  * it could not load rolls it back whole), the completions are recorded again alone, and the scheduler
- * advances those enrollments; a failure of that second call is the round's error.
+ * advances those enrollments; a failure of that second call is the round's error. Resolves with how many
+ * enrollments the completion advanced.
  */
 async function complete(
   deps: DispatcherDeps,
   items: readonly OutboxItem[],
   completions: readonly OutboxCompletion[],
   now: number,
-): Promise<void> {
+): Promise<number> {
   const versions = new Map(items.map((item) => [item.versionId, item.workspaceId]));
   await deps.cache.load([...versions].map(([versionId, workspaceId]) => ({ workspaceId, versionId })));
   try {
-    await deps.store.completeOutbox(deps.workerId, completions, now, stepAt(deps.cache, now));
+    return await deps.store.completeOutbox(deps.workerId, completions, now, stepAt(deps.cache, now));
   } catch {
-    await deps.store.completeOutbox(deps.workerId, completions, now);
+    return await deps.store.completeOutbox(deps.workerId, completions, now);
   }
 }
 
@@ -108,7 +125,7 @@ async function complete(
 async function whileBeating<T>(deps: DispatcherDeps, work: Promise<T>): Promise<T> {
   const beat = setInterval(
     () => {
-      deps.store.renewLeases(deps.workerId, deps.clock.now(), deps.leaseMs).catch(() => undefined);
+      deps.store.renewLeases(deps.workerId, deps.leaseClock.now(), deps.leaseMs).catch(() => undefined);
     },
     Math.max(10, Math.floor(deps.leaseMs / 3)),
   );

@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
-import { ConflictError, NotFoundError, nextScheduleFire } from "../core/index.js";
+import { ConflictError, NotFoundError, nextScheduleFire, systemClock } from "../core/index.js";
 import type { Clock, ManualClock, Millis, Run, Version } from "../core/index.js";
 import type { ChannelRegistry } from "../channels/index.js";
 import type { EnrollOutcome, Store } from "../store/index.js";
@@ -20,7 +20,11 @@ import { advanceDueOnce } from "./scheduler.js";
 export interface DrainReport {
   /** Events consumed by the matcher. */
   readonly events: number;
-  /** Enrollments advanced by the scheduler (each may take several transitions). */
+  /**
+   * Enrollment steps: each time an enrollment woke (its wait ended, its event or its action's result
+   * came) and moved on, through one or more nodes, whether the scheduler stepped it or the completion of
+   * its action did. An enrollment that waits twice on the way counts twice.
+   */
   readonly advanced: number;
   /** Outbox items claimed and sent (or dropped because their scope ended). */
   readonly dispatched: number;
@@ -59,7 +63,9 @@ export interface Engine {
   drain(): Promise<DrainReport>;
   /**
    * Manual clock only (else `ConflictError`): move time to `to`, stopping at every due time on the
-   * way, so that a 30-day journey runs in order in well under a second.
+   * way, so that a 30-day journey runs in order in well under a second. The background loops of
+   * `start()` hold their rounds meanwhile (the one in progress finishes first), so that the report
+   * counts everything the move caused in this process.
    */
   advanceClockTo(to: Millis): Promise<DrainReport>;
   /**
@@ -92,6 +98,13 @@ export interface EngineOptions {
   readonly clock: Clock;
   /** The same object as `clock` when running on a manual clock. @default null */
   readonly manualClock?: ManualClock | null;
+  /**
+   * The clock of leases (outbox claims, audience runs' claims, notifications' claims): when they run out
+   * and when they are renewed. A lease guards against a crashed process, so it runs on real time
+   * whatever the journey clock does: a manual clock's jump never takes back a send in flight.
+   * @default systemClock
+   */
+  readonly leaseClock?: Clock;
   readonly channels: ChannelRegistry;
   readonly logger?: Logger;
   /** @default `${hostname}-${pid}-${random}` */
@@ -120,6 +133,7 @@ const DISPATCH_SLICE_MS = 100;
 export function createEngine(options: EngineOptions): Engine {
   const { store, clock, channels, logger } = options;
   const manualClock = options.manualClock ?? null;
+  const leaseClock = options.leaseClock ?? systemClock;
   const workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const batchSize = options.batchSize ?? 500;
   const concurrency = options.dispatchConcurrency ?? 64;
@@ -131,6 +145,7 @@ export function createEngine(options: EngineOptions): Engine {
   const runDeps = {
     store,
     clock,
+    leaseClock,
     workerId,
     leaseMs,
     pageSize: options.runPageSize ?? 1000,
@@ -138,12 +153,23 @@ export function createEngine(options: EngineOptions): Engine {
     logger,
   };
   const endedScopes = createEndedScopes(store);
-  const dispatcherDeps = { store, channels, clock, workerId, concurrency, leaseMs, endedScopes, cache };
+  const dispatcherDeps = {
+    store,
+    channels,
+    clock,
+    leaseClock,
+    workerId,
+    concurrency,
+    leaseMs,
+    endedScopes,
+    cache,
+  };
   const guardrails = createGuardrails({ store, journeyOf: (id) => cache.get(id), endedScopes, logger });
   const notifierDeps = {
     store,
     channels,
     clock,
+    leaseClock,
     leaseMs,
     logger,
     notify: { webhooks: options.notify?.webhooks ?? [], ownerEmail: options.notify?.ownerEmail ?? true },
@@ -255,7 +281,7 @@ export function createEngine(options: EngineOptions): Engine {
     const notified = await deliverNotificationsOnce(notifierDeps);
     return {
       events,
-      advanced,
+      advanced: advanced + dispatch.advanced,
       dispatched: dispatch.claimed,
       swept: house.swept,
       notified,
@@ -269,15 +295,17 @@ export function createEngine(options: EngineOptions): Engine {
    * the round is done and the round has dispatched for `DISPATCH_SLICE_MS` (real time), so that
    * housekeeping and the scheduler still get their turn while a long queue drains.
    */
-  async function dispatchWhile(othersDone: () => boolean): Promise<{ claimed: number }> {
+  async function dispatchWhile(othersDone: () => boolean): Promise<{ claimed: number; advanced: number }> {
     const started = performance.now();
     let claimed = 0;
+    let advanced = 0;
     for (;;) {
       const report = await dispatchOnce(dispatcherDeps);
       claimed += report.claimed;
+      advanced += report.advanced;
       guardrails.record(report.outcomes);
-      if (report.claimed < concurrency) return { claimed };
-      if (othersDone() && performance.now() - started >= DISPATCH_SLICE_MS) return { claimed };
+      if (report.claimed < concurrency) return { claimed, advanced };
+      if (othersDone() && performance.now() - started >= DISPATCH_SLICE_MS) return { claimed, advanced };
     }
   }
 
@@ -303,10 +331,36 @@ export function createEngine(options: EngineOptions): Engine {
     roundWaker.wake();
   }
 
+  /* A clock advance holds the round loop: `held` is set while it runs, `looping` is the loop's round in
+     progress. Without the hold, the loop would see the moved clock and take part of the advance's work,
+     which the advance's report would then leave out. */
+  let held: Promise<void> | null = null;
+  let looping: Promise<RoundReport> | null = null;
+
+  /** Run `work` while the round loop holds its rounds, once the loop's round in progress has finished. */
+  async function holdingRounds<T>(work: () => Promise<T>): Promise<T> {
+    while (held) await held;
+    let release!: () => void;
+    held = new Promise<void>((resolve) => (release = resolve));
+    try {
+      await looping?.catch(() => undefined);
+      return await work();
+    } finally {
+      held = null;
+      release();
+      poke();
+    }
+  }
+
   async function runLoop(): Promise<void> {
     while (running) {
+      if (held) {
+        await held;
+        continue;
+      }
       try {
-        const r = await round();
+        looping = round();
+        const r = await looping.finally(() => (looping = null));
         if (busy(r)) continue;
         const next = await store.nextDueAt();
         const untilDue = next === null || manualClock ? pollIntervalMs : Math.max(0, next - clock.now());
@@ -330,6 +384,33 @@ export function createEngine(options: EngineOptions): Engine {
     ];
     const due = times.filter((t): t is Millis => t !== null && t <= to);
     return due.length > 0 ? Math.min(...due) : null;
+  }
+
+  /** Move the manual clock to `to`, stopping at every due time on the way, and drain at each. */
+  async function advanceManualClock(manualClock: ManualClock, to: Millis): Promise<DrainReport> {
+    const totals = { events: 0, advanced: 0, dispatched: 0, swept: 0, notified: 0, rounds: 0 };
+    const add = (r: DrainReport): void => {
+      totals.events += r.events;
+      totals.advanced += r.advanced;
+      totals.dispatched += r.dispatched;
+      totals.swept += r.swept;
+      totals.notified += r.notified;
+      totals.rounds += r.rounds;
+    };
+    add(await drain());
+    for (;;) {
+      const next = await nextWakeBefore(to);
+      if (next === null) break;
+      const stalled = next <= manualClock.now();
+      if (!stalled) manualClock.set(next);
+      const r = await drain();
+      add(r);
+      /* Something claims to be due now, yet nothing could process it: stop rather than spin. */
+      if (stalled && r.events + r.advanced + r.dispatched + r.swept === 0) break;
+    }
+    if (to > manualClock.now()) manualClock.set(to);
+    add(await drain());
+    return totals;
   }
 
   async function liveVersion(workspaceId: string, journeyId: string, orPaused = false): Promise<Version> {
@@ -370,37 +451,15 @@ export function createEngine(options: EngineOptions): Engine {
     notify: poke,
     notifyRuns: () => runWaker.wake(),
     drain,
-    async advanceClockTo(to) {
+    advanceClockTo(to) {
       if (!manualClock) {
-        throw new ConflictError(
-          "the clock is the system clock; start the server with --clock manual",
-          "system",
-          ["serve --clock manual"],
+        return Promise.reject(
+          new ConflictError("the clock is the system clock; start the server with --clock manual", "system", [
+            "serve --clock manual",
+          ]),
         );
       }
-      const totals = { events: 0, advanced: 0, dispatched: 0, swept: 0, notified: 0, rounds: 0 };
-      const add = (r: DrainReport): void => {
-        totals.events += r.events;
-        totals.advanced += r.advanced;
-        totals.dispatched += r.dispatched;
-        totals.swept += r.swept;
-        totals.notified += r.notified;
-        totals.rounds += r.rounds;
-      };
-      add(await drain());
-      for (;;) {
-        const next = await nextWakeBefore(to);
-        if (next === null) break;
-        const stalled = next <= manualClock.now();
-        if (!stalled) manualClock.set(next);
-        const r = await drain();
-        add(r);
-        /* Something claims to be due now, yet nothing could process it: stop rather than spin. */
-        if (stalled && r.events + r.advanced + r.dispatched + r.swept === 0) break;
-      }
-      if (to > manualClock.now()) manualClock.set(to);
-      add(await drain());
-      return totals;
+      return holdingRounds(() => advanceManualClock(manualClock, to));
     },
     scopeEnded(scope) {
       endedScopes.end(scope);

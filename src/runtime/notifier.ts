@@ -15,7 +15,10 @@ export interface NotifyOptions {
 export interface NotifierDeps {
   readonly store: Store;
   readonly channels: ChannelRegistry;
+  /** The journey clock: delivery times. */
   readonly clock: Clock;
+  /** The lease clock (real time): how long a claimed notification is held. */
+  readonly leaseClock: Clock;
   readonly notify: NotifyOptions;
   /** How long a claimed notification is held before it is tried again. */
   readonly leaseMs: number;
@@ -34,7 +37,7 @@ const BATCH = 50;
  */
 export async function deliverNotificationsOnce(deps: NotifierDeps): Promise<number> {
   if (deps.notify.webhooks.length === 0 && !deps.notify.ownerEmail) return 0;
-  const claimed = await deps.store.claimNotifications(deps.clock.now(), BATCH, deps.leaseMs);
+  const claimed = await deps.store.claimNotifications(deps.leaseClock.now(), BATCH, deps.leaseMs);
   if (claimed.length === 0) return 0;
   const delivered: string[] = [];
   for (const notification of claimed) {

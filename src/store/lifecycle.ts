@@ -80,7 +80,8 @@ export interface LifecycleStore {
 
   /**
    * Claim up to `limit` notifications not yet delivered to subscribers, oldest first; `markDelivered`
-   * records the outcome. A claim expires after `leaseMs`.
+   * records the outcome. A claim expires after `leaseMs`; `now` is the lease clock's time (real time,
+   * whatever the journey clock does).
    */
   claimNotifications(now: Millis, limit: number, leaseMs: number): Promise<Notification[]>;
   markNotificationsDelivered(ids: readonly string[], now: Millis): Promise<void>;

@@ -141,19 +141,34 @@ export interface Store extends LifecycleStore, GuardrailStore {
    */
   advanceDue(now: Millis, limit: number, step: (batch: readonly DueItem[]) => StepResult[]): Promise<number>;
 
-  /** The earliest `dueAt` among active enrollments and pending outbox items, or null if none. */
+  /**
+   * The earliest journey-clock time at which anything becomes due: an active enrollment's `dueAt`, or a
+   * pending outbox item's `availableAt`; null if none. Lease expiries are not among them: they run on the
+   * lease clock (real time), which pollers watch on their own.
+   */
   nextDueAt(): Promise<Millis | null>;
 
   // ---- outbox -----------------------------------------------------------------------------
   /**
    * Claim up to `limit` pending outbox items with `availableAt <= now` whose version is live or closed
-   * (never paused, stopped or finished) and whose run, if any, is not aborted. Claimed items get a
-   * lease until `now + leaseMs`; an item whose lease ran out is pending again. The claim commits
-   * before this returns: from then on the item counts as dispatched. It reads at most `limit` items per
-   * version: the items of an aborted run among them are settled, not returned (a pending one's
-   * enrollment ends `aborted`; one whose lease ran out is cancelled), so it may return fewer.
+   * (never paused, stopped or finished) and whose run, if any, is not aborted. `now` is the journey
+   * clock's time (availability, and the dispatch time recorded); `leaseNow` is the lease clock's. Leases
+   * guard against a crashed worker, so they run on real time whatever the journey clock does: claimed
+   * items get a lease until `leaseNow + leaseMs`, and an item whose lease ran out (`leaseUntil <=
+   * leaseNow`) is claimable again. The claim commits before this returns: from then on the item counts
+   * as dispatched. It reads at most `limit` items per version: the items of an aborted run among them are
+   * settled, not returned (a pending one's enrollment ends `aborted`; one whose lease ran out is
+   * cancelled), so it may return fewer.
+   *
+   * @param leaseNow @default now (one clock for both)
    */
-  claimOutbox(now: Millis, limit: number, leaseMs: number, workerId: string): Promise<OutboxItem[]>;
+  claimOutbox(
+    now: Millis,
+    limit: number,
+    leaseMs: number,
+    workerId: string,
+    leaseNow?: Millis,
+  ): Promise<OutboxItem[]>;
 
   /**
    * Record the outcome of claimed items, in one transaction.
@@ -166,17 +181,19 @@ export interface Store extends LifecycleStore, GuardrailStore {
    * `advanceDue` would at `now` (only if its version is live, paused or closed; an aborted run's
    * enrollment is ended, not stepped). It saves waking the enrollment and claiming it again. The
    * embedded store does; the PostgreSQL store wakes it. A throw from `step` rolls everything back,
-   * results included: call again without `step`.
+   * results included: call again without `step`. Resolves with how many enrollments it advanced so (as
+   * `advanceDue` counts them); 0 when it only woke them.
    */
   completeOutbox(
     workerId: string,
     completions: readonly OutboxCompletion[],
     now: Millis,
     step?: (batch: readonly DueItem[]) => StepResult[],
-  ): Promise<void>;
+  ): Promise<number>;
 
   /**
    * The dispatcher's heartbeat: extend to `now + leaseMs` the lease of every item `workerId` holds.
+   * `now` is the lease clock's time (real time), as in `claimOutbox`'s `leaseNow`.
    * A worker that stops beating (a crash) loses its items when their lease runs out. Returns how many.
    */
   renewLeases(workerId: string, now: Millis, leaseMs: number): Promise<number>;
@@ -200,7 +217,7 @@ export interface Store extends LifecycleStore, GuardrailStore {
   /**
    * Take the oldest run that needs executing: status `running` and no executor, or an executor whose lease
    * ended (`leaseUntil <= now`, a worker that crashed or stalled). It becomes `workerId`'s until
-   * `now + leaseMs`. Atomic: of several workers claiming at once, each run goes to one of them; an aborted
+   * `now + leaseMs`. `now` is the lease clock's time (real time, whatever the journey clock does). Atomic: of several workers claiming at once, each run goes to one of them; an aborted
    * or completed run is never taken. Resolves with null when no run needs executing.
    *
    * How a run executes (crash-safe and exact): its executor calls `writeRunPage` until the run completes.
@@ -418,8 +435,13 @@ export interface RunPage {
   readonly runId: string;
   /** The executor that claimed the run. */
   readonly workerId: string;
+  /** The journey clock's time: enrollments are made, and a completed run ends, at it. */
   readonly now: Millis;
-  /** The renewed lease lasts until `now + leaseMs`. */
+  /**
+   * The lease clock's time (real time, whatever the journey clock does): the renewed lease lasts until
+   * `leaseNow + leaseMs`. @default now
+   */
+  readonly leaseNow?: Millis;
   readonly leaseMs: number;
   /** Profiles read in this page. */
   readonly limit: number;

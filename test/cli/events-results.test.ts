@@ -107,7 +107,7 @@ describe("events, enroll, clock and results", () => {
     );
     expect(imported.stdout).toBe("imported 5 (inserted 0, updated 5), rejected 0\n");
     const settle = await server.cli("clock", "advance", "1s");
-    expect(settle.stdout).toMatch(/events matched 3, enrollments advanced 5, actions dispatched 0/);
+    expect(settle.stdout).toMatch(/events matched 3, enrollment steps 5, actions dispatched 0/);
     const before = await nodes();
     expect(before.get("signed_up")?.entered).toBe(5);
     expect(before.get("wait_1d")?.waiting).toBe(5);

@@ -41,12 +41,16 @@ const vipRun: JsonObject = {
 let h: Harness;
 let others: Engine[];
 
-/** A second engine on the same store and clock, as another worker process would be. */
+/**
+ * A second engine on the same store and clock, as another worker process would be. Leases run on the
+ * manual clock here, so that moving it stands for the real time a crashed engine's lease takes to end.
+ */
 function otherEngine(store: Store, workerId: string): Engine {
   const engine = createEngine({
     store,
     clock: h.clock,
     manualClock: h.clock,
+    leaseClock: h.clock,
     channels: createChannelRegistry([]),
     workerId,
     leaseMs: LEASE,
@@ -79,6 +83,7 @@ describeBackends("audience runs executed by claimers", (backend) => {
     h = await createHarness({
       backend,
       engine: { workerId: "engine-b", leaseMs: LEASE, runPageSize: PAGE },
+      leasesOnManualClock: true,
     });
     await h.store.upsertProfiles(
       WS,

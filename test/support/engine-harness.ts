@@ -88,6 +88,11 @@ export interface HarnessOptions {
   /** Channels that replace the defaults (webhook, dev mailbox) by name. */
   readonly channels?: Channel[];
   readonly engine?: Partial<EngineOptions>;
+  /**
+   * Run the engine's leases on the manual clock too, so that a test can let a lease run out by moving
+   * it. @default false: leases on real time, as in every process
+   */
+  readonly leasesOnManualClock?: boolean;
 }
 
 /** A migrated store of `backend` and the way to delete its data once it is closed. */
@@ -148,6 +153,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     manualClock: clock,
     channels,
     workerId: "test-worker",
+    ...(options.leasesOnManualClock ? { leaseClock: clock } : {}),
     ...options.engine,
   });
   const lifecycle = createLifecycle({ store, engine, clock });

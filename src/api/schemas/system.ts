@@ -29,8 +29,14 @@ export const ClockAdvanceBodySchema = z
 
 /** What a drain did. */
 export const DrainReportSchema = z.object({
+  /** Events consumed by the matcher. */
   events: z.number().int(),
+  /**
+   * Enrollment steps: each time an enrollment woke (its wait ended, its event or its action's result
+   * came) and moved on. An enrollment that waits twice on the way counts twice.
+   */
   advanced: z.number().int(),
+  /** Outbox items claimed and sent (or dropped because their scope ended). */
   dispatched: z.number().int(),
   rounds: z.number().int(),
 });

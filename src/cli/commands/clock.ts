@@ -29,7 +29,7 @@ export function registerClockCommands(program: Command, ctx: CliContext): void {
       writeLine(ctx.io.stdout, `clock now ${answer.now}`);
       writeLine(
         ctx.io.stdout,
-        `  events matched ${r.events}, enrollments advanced ${r.advanced}, actions dispatched ${r.dispatched}`,
+        `  events matched ${r.events}, enrollment steps ${r.advanced}, actions dispatched ${r.dispatched}`,
       );
     });
 }

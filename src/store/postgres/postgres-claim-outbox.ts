@@ -20,7 +20,8 @@ interface DbFound extends DbClaimable {
 }
 
 /**
- * Pick up to `$2` dispatchable items (pending and available, or claimed with a lost lease) of the versions
+ * Pick up to `$2` dispatchable items (pending and available at `$1`, journey time, or claimed with a lease
+ * that ran out by `$3`, lease time) of the versions
  * that are live or closed, earliest first, `FOR UPDATE SKIP LOCKED` (concurrent workers take different
  * items), per version through its partial indexes: items held by a paused or stopped version are never
  * scanned. Up to `$2` rows of each kind per version are locked; those beyond the batch stay locked (skipped
@@ -37,7 +38,7 @@ const FIND = `
   expired AS (
     SELECT c.* FROM v, LATERAL (
       SELECT ${COLUMNS} FROM outbox o
-       WHERE o.version_id = v.id AND o.status = 'claimed' AND o.lease_until <= $1
+       WHERE o.version_id = v.id AND o.status = 'claimed' AND o.lease_until <= $3
        ORDER BY o.lease_until LIMIT $2 FOR UPDATE OF o SKIP LOCKED) c
   ),
   picked AS MATERIALIZED (
@@ -59,21 +60,31 @@ const FIND = `
  */
 export function makePgClaimOutbox(
   ctx: PgContext,
-): (now: Millis, limit: number, leaseMs: number, workerId: string) => Promise<OutboxItem[]> {
-  return async (now, limit, leaseMs, workerId) => {
-    if (limit <= 0) return [];
-    return ctx.tx("progress", (tx) => claim(tx, now, limit, leaseMs, workerId));
-  };
-}
-
-async function claim(
-  tx: Tx,
+): (
   now: Millis,
   limit: number,
   leaseMs: number,
   workerId: string,
+  leaseNow?: Millis,
+) => Promise<OutboxItem[]> {
+  return async (now, limit, leaseMs, workerId, leaseNow = now) => {
+    if (limit <= 0) return [];
+    return ctx.tx("progress", (tx) => claim(tx, { now, leaseNow }, limit, leaseMs, workerId));
+  };
+}
+
+/**
+ * `now`, the journey clock's time, decides availability and is the dispatch time recorded; `leaseNow`,
+ * the lease clock's (real time), decides which leases ran out and when the new ones run out.
+ */
+async function claim(
+  tx: Tx,
+  { now, leaseNow }: { readonly now: Millis; readonly leaseNow: Millis },
+  limit: number,
+  leaseMs: number,
+  workerId: string,
 ): Promise<OutboxItem[] | CommitWith<OutboxItem[]>> {
-  const found = await tx.query<DbFound>(FIND, [now, limit]);
+  const found = await tx.query<DbFound>(FIND, [now, limit, leaseNow]);
   if (found.length === 0) return [];
   const deltas = newBatchDeltas();
   const open = found.filter((row) => !row.run_aborted);
@@ -103,7 +114,7 @@ async function claim(
                                  claimed_at = $5, claim_seq = s.seq
                FROM unnest($1::text[], $2::int[]) AS t (id, attempts), s
               WHERE o.id = t.id AND o.id = ANY($1::text[])`,
-            [open.map((row) => row.id), open.map(attemptsOf), now + leaseMs, workerId, now],
+            [open.map((row) => row.id), open.map(attemptsOf), leaseNow + leaseMs, workerId, now],
           ),
         ];
   const items = open.map((row) => toOutboxItem(row, attemptsOf(row)));

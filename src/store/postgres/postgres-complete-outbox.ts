@@ -26,12 +26,12 @@ interface DbOwned {
  */
 export function makePgCompleteOutbox(
   ctx: PgContext,
-): (workerId: string, completions: readonly OutboxCompletion[], now: Millis) => Promise<void> {
+): (workerId: string, completions: readonly OutboxCompletion[], now: Millis) => Promise<number> {
   return (workerId, completions, now) =>
     ctx.tx("progress", async (tx) => {
       const byId = new Map<string, OutboxCompletion>();
       for (const c of completions) if (!byId.has(c.outboxId)) byId.set(c.outboxId, c);
-      if (byId.size === 0) return;
+      if (byId.size === 0) return 0;
       const owned = await tx.query<DbOwned>(
         `SELECT o.id, o.workspace_id, o.node_id, o.enrollment_id, o.version_id, o.run_id,
                 EXISTS (SELECT 1 FROM enrollments e WHERE e.id = o.enrollment_id AND e.status = 'active') AS active
@@ -73,6 +73,8 @@ export function makePgCompleteOutbox(
       await flushDeltas(tx, deltas);
       const woken = await wakeEnrollments(tx, done, now);
       if (woken > 0 || retried.length > 0) tx.wake();
+      /* Woken, not advanced: the next `advanceDue` steps and counts them. */
+      return 0;
     });
 }
 

@@ -2,8 +2,9 @@ import type { Millis } from "../../core/index.js";
 import type { PgContext } from "./postgres-context.js";
 
 /**
- * `Store.nextDueAt`: the earliest time anything becomes actionable: a due enrollment of a runnable
- * version, a pending outbox item of a dispatchable version, or a claimed item's lease running out. Per
+ * `Store.nextDueAt`: the earliest journey-clock time anything becomes actionable: a due enrollment of a
+ * runnable version, or a pending outbox item of a dispatchable version (a claimed item's lease runs on
+ * the lease clock, not this one). Per
  * version, through the per-version indexes, so that held rows (paused, stopped) never make a scheduler
  * spin and are never scanned. An aborted run's items count: the next claim settles them (one index
  * probe here, not a walk past the run's backlog).
@@ -21,11 +22,6 @@ export function makePgNextDueAt(ctx: PgContext): () => Promise<Millis | null> {
             SELECT available_at AS at FROM outbox
              WHERE version_id = v.id AND status = 'pending'
              ORDER BY available_at LIMIT 1) p
-           WHERE v.status <> 'paused'),
-         (SELECT MIN(l.at) FROM v, LATERAL (
-            SELECT lease_until AS at FROM outbox
-             WHERE version_id = v.id AND status = 'claimed'
-             ORDER BY lease_until LIMIT 1) l
            WHERE v.status <> 'paused')
        ) AS next`,
     );

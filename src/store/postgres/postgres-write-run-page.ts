@@ -71,7 +71,7 @@ export function makePgWriteRunPage(
           enrolled,
           requests.length - enrolled,
           cursor,
-          page.now + page.leaseMs,
+          (page.leaseNow ?? page.now) + page.leaseMs,
           completed,
           page.now,
           page.workerId,

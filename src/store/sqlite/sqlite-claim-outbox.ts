@@ -18,7 +18,7 @@ import { makeSqliteNextSeq } from "./sqlite-seq.js";
 export function makeSqliteClaimOutbox(
   db: SqliteDb,
   endEnrollments: SqliteEndEnrollments,
-): (now: Millis, limit: number, leaseMs: number, workerId: string) => OutboxItem[] {
+): (now: Millis, limit: number, leaseMs: number, workerId: string, leaseNow?: Millis) => OutboxItem[] {
   const dispatchable = db
     .prepare<[], string>("SELECT id FROM versions WHERE status IN ('live', 'closed')")
     .pluck();
@@ -65,36 +65,40 @@ export function makeSqliteClaimOutbox(
     endEnrollments(ending, "aborted", now, deltas);
   }
 
-  return immediateTransaction(db, (now: Millis, limit: number, leaseMs: number, workerId: string) => {
-    if (limit <= 0) return [];
-    const rows: DbClaimable[] = [];
-    for (const versionId of dispatchable.all())
-      rows.push(...claimableOf.all(versionId, now, limit, versionId, now, limit, limit));
-    if (rows.length === 0) return [];
-    rows.sort((a, b) => a.available_at - b.available_at);
-    const statusOfRun = new Map<string, string | undefined>();
-    const isAborted = (row: DbClaimable): boolean => {
-      if (row.run_id === null) return false;
-      if (!statusOfRun.has(row.run_id)) statusOfRun.set(row.run_id, runStatus.get(row.run_id));
-      return statusOfRun.get(row.run_id) === "aborted";
-    };
-    const batch = rows.slice(0, limit);
-    const deltas = newBatchDeltas();
-    settleAborted(batch.filter(isAborted), now, deltas);
-    const seq = nextSeq();
-    const items = batch
-      .filter((row) => !isAborted(row))
-      .map((row): OutboxItem => {
-        /* A lost lease means the previous worker may have sent it: that attempt counts. */
-        const attempts = row.status === "claimed" ? row.attempts + 1 : row.attempts;
-        claim.run(attempts, now + leaseMs, workerId, now, seq, row.id);
-        countOutbox(deltas, row.version_id, row.run_id, row.status, "claimed");
-        if (row.claimed_at === null) {
-          countNodeAction(deltas.nodes, row.workspace_id, row.version_id, row.node_id, "dispatched");
-        }
-        return toOutboxItem(row, attempts);
-      });
-    flush(deltas);
-    return items;
-  });
+  return immediateTransaction(
+    db,
+    (now: Millis, limit: number, leaseMs: number, workerId: string, leaseNow: Millis = now) => {
+      if (limit <= 0) return [];
+      const rows: DbClaimable[] = [];
+      /* Availability is journey time; a lease is real time (see `Store.claimOutbox`). */
+      for (const versionId of dispatchable.all())
+        rows.push(...claimableOf.all(versionId, now, limit, versionId, leaseNow, limit, limit));
+      if (rows.length === 0) return [];
+      rows.sort((a, b) => a.available_at - b.available_at);
+      const statusOfRun = new Map<string, string | undefined>();
+      const isAborted = (row: DbClaimable): boolean => {
+        if (row.run_id === null) return false;
+        if (!statusOfRun.has(row.run_id)) statusOfRun.set(row.run_id, runStatus.get(row.run_id));
+        return statusOfRun.get(row.run_id) === "aborted";
+      };
+      const batch = rows.slice(0, limit);
+      const deltas = newBatchDeltas();
+      settleAborted(batch.filter(isAborted), now, deltas);
+      const seq = nextSeq();
+      const items = batch
+        .filter((row) => !isAborted(row))
+        .map((row): OutboxItem => {
+          /* A lost lease means the previous worker may have sent it: that attempt counts. */
+          const attempts = row.status === "claimed" ? row.attempts + 1 : row.attempts;
+          claim.run(attempts, leaseNow + leaseMs, workerId, now, seq, row.id);
+          countOutbox(deltas, row.version_id, row.run_id, row.status, "claimed");
+          if (row.claimed_at === null) {
+            countNodeAction(deltas.nodes, row.workspace_id, row.version_id, row.node_id, "dispatched");
+          }
+          return toOutboxItem(row, attempts);
+        });
+      flush(deltas);
+      return items;
+    },
+  );
 }

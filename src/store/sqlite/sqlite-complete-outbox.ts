@@ -27,7 +27,8 @@ interface DbOwned {
  * is stepped here with the result as input when its version is runnable (as `advanceDue` would step it
  * next); otherwise it is woken (due now, the result stored as its input). A `retry` of an item whose
  * enrollment has ended (stopped, aborted, removed) cancels the item instead: nobody awaits it. A final
- * result that was sent (not skipped) counts in `action_outcomes`, for the guardrails.
+ * result that was sent (not skipped) counts in `action_outcomes`, for the guardrails. Returns how many
+ * enrollments were stepped (or ended, for an aborted run's) here.
  */
 export function makeSqliteCompleteOutbox(
   db: SqliteDb,
@@ -37,7 +38,7 @@ export function makeSqliteCompleteOutbox(
   completions: readonly OutboxCompletion[],
   now: Millis,
   step?: (batch: readonly DueItem[]) => StepResult[],
-) => void {
+) => number {
   /* A retry needs to know whether anyone still awaits the item, so it reads first. */
   const owned = db.prepare<[string, string], DbOwned>(
     `SELECT o.workspace_id, o.node_id, o.enrollment_id, o.version_id, o.run_id,
@@ -116,8 +117,9 @@ export function makeSqliteCompleteOutbox(
           countOutbox(deltas, item.version_id, item.run_id, "claimed", "pending");
         }
       }
-      if (step && rows.length > 0) stepRows(rows, now, step, deltas, inputs);
+      const stepped = step && rows.length > 0 ? stepRows(rows, now, step, deltas, inputs) : 0;
       flush(deltas);
+      return stepped;
     },
   );
 }

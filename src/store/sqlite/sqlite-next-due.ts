@@ -2,8 +2,9 @@ import type { Millis } from "../../core/index.js";
 import type { SqliteDb } from "./sqlite-db.js";
 
 /**
- * `Store.nextDueAt`: the earliest time anything becomes actionable: a due enrollment of a runnable
- * version, a pending outbox item of a dispatchable version, or a claimed item's lease running out.
+ * `Store.nextDueAt`: the earliest journey-clock time anything becomes actionable: a due enrollment of a
+ * runnable version, or a pending outbox item of a dispatchable version (a claimed item's lease runs on
+ * the lease clock, not this one).
  * Per version, so that held rows (paused, stopped) never make a scheduler spin. An aborted run's items
  * count: the next claim settles them (one index probe here, not a walk past the run's backlog).
  */
@@ -23,12 +24,6 @@ export function makeSqliteNextDueAt(db: SqliteDb): () => Millis | null {
       number | null
     >("SELECT MIN(available_at) FROM outbox WHERE version_id = ? AND status = 'pending'")
     .pluck();
-  const leased = db
-    .prepare<
-      [string],
-      number | null
-    >("SELECT MIN(lease_until) FROM outbox WHERE version_id = ? AND status = 'claimed'")
-    .pluck();
 
   return () => {
     let next: number | null = null;
@@ -39,7 +34,6 @@ export function makeSqliteNextDueAt(db: SqliteDb): () => Millis | null {
       consider(due.get(v.id));
       if (v.status === "paused") continue;
       consider(pending.get(v.id));
-      consider(leased.get(v.id));
     }
     return next;
   };

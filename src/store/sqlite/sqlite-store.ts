@@ -175,8 +175,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     enroll: (requests, now) => durable(() => ops().enroll(requests, now)),
     advanceDue: (now, limit, step) => progress(() => ops().advanceDue(now, limit, step)),
     nextDueAt: () => settle(() => ops().nextDueAt()),
-    claimOutbox: (now, limit, leaseMs, workerId) =>
-      progress(() => ops().claimOutbox(now, limit, leaseMs, workerId)),
+    claimOutbox: (now, limit, leaseMs, workerId, leaseNow) =>
+      progress(() => ops().claimOutbox(now, limit, leaseMs, workerId, leaseNow)),
     completeOutbox: (workerId, completions, now, step) =>
       progress(() => ops().completeOutbox(workerId, completions, now, step)),
     renewLeases: (workerId, now, leaseMs) => progress(() => ops().renewLeases(workerId, now, leaseMs)),

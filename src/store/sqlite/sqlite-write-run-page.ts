@@ -52,7 +52,7 @@ export function makeSqliteWriteRunPage(
         enrolled,
         requests.length - enrolled,
         cursor,
-        page.now + page.leaseMs,
+        (page.leaseNow ?? page.now) + page.leaseMs,
         row.id,
       );
       const completed = scanned.length < page.limit || outcomes.some((o) => o.status === "version_not_live");
