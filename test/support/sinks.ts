@@ -18,8 +18,14 @@ export interface HttpSink {
   close(): Promise<void>;
 }
 
+/** Options of {@link startHttpSink}. */
+export interface HttpSinkOptions {
+  /** How long the sink waits before it answers each request (it records it at once). @default 0 */
+  readonly delayMs?: number;
+}
+
 /** Start a recording HTTP server on an ephemeral loopback port. */
-export async function startHttpSink(): Promise<HttpSink> {
+export async function startHttpSink(options: HttpSinkOptions = {}): Promise<HttpSink> {
   const requests: SinkRequest[] = [];
   const sink = {
     url: "",
@@ -39,8 +45,12 @@ export async function startHttpSink(): Promise<HttpSink> {
       };
       requests.push(entry);
       const answer = sink.respond(entry, requests.length - 1);
-      res.writeHead(answer.status, { "content-type": "application/json" });
-      res.end(answer.body === undefined ? "" : JSON.stringify(answer.body));
+      const reply = (): void => {
+        res.writeHead(answer.status, { "content-type": "application/json" });
+        res.end(answer.body === undefined ? "" : JSON.stringify(answer.body));
+      };
+      if (options.delayMs) setTimeout(reply, options.delayMs);
+      else reply();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
