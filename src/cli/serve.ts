@@ -42,7 +42,10 @@ export async function startServe(config: ServeConfig, out: ServeOutput): Promise
   let closed: Promise<void> | null = null;
   try {
     await prepareSchema(store, config.store);
-    const manualClock = config.clock === "manual" ? createManualClock(Date.now()) : null;
+    const resumedAt = config.clock === "manual" ? await store.manualClockTime() : null;
+    const manualClock = config.clock === "manual" ? createManualClock(resumedAt ?? Date.now()) : null;
+    /* Stored at once: a restart without any advance resumes from the same time, not the system's. */
+    if (manualClock) await store.saveManualClock(manualClock.now());
     const clock = manualClock ?? systemClock;
     await store.ensureWorkspace(DEFAULT_WORKSPACE, "Default", clock.now());
     const { engine, channels, inFlight } = composeEngine(config, { store, clock, manualClock, logger });
@@ -75,6 +78,15 @@ export async function startServe(config: ServeConfig, out: ServeOutput): Promise
       out.stdout,
       `Waymark API listening on ${url}/v1 (store: ${describeStoreTarget(config.store)}, clock: ${config.clock}${mode})`,
     );
+    if (manualClock) {
+      const at = new Date(manualClock.now()).toISOString();
+      writeLine(
+        out.stdout,
+        resumedAt === null
+          ? `Manual clock starts at ${at}, the system time; it moves only with \`waymark clock advance\``
+          : `Manual clock resumed at ${at}, where it stood when this store last ran on it`,
+      );
+    }
     if (journeys.length === 0) {
       writeLine(out.stdout, "No journeys yet. Load the demo journey from another terminal:");
       writeLine(out.stdout, `  ${cliHint("demo", { baseUrl: url })}`);

@@ -386,8 +386,16 @@ export function createEngine(options: EngineOptions): Engine {
     return due.length > 0 ? Math.min(...due) : null;
   }
 
-  /** Move the manual clock to `to`, stopping at every due time on the way, and drain at each. */
+  /**
+   * Move the manual clock to `to`, stopping at every due time on the way, and drain at each. Each move is
+   * stored before anything runs at the new time, so a restart resumes from it, never from before the
+   * work done at it.
+   */
   async function advanceManualClock(manualClock: ManualClock, to: Millis): Promise<DrainReport> {
+    const moveTo = async (t: Millis): Promise<void> => {
+      manualClock.set(t);
+      await store.saveManualClock(t);
+    };
     const totals = { events: 0, advanced: 0, dispatched: 0, swept: 0, notified: 0, rounds: 0 };
     const add = (r: DrainReport): void => {
       totals.events += r.events;
@@ -402,13 +410,13 @@ export function createEngine(options: EngineOptions): Engine {
       const next = await nextWakeBefore(to);
       if (next === null) break;
       const stalled = next <= manualClock.now();
-      if (!stalled) manualClock.set(next);
+      if (!stalled) await moveTo(next);
       const r = await drain();
       add(r);
       /* Something claims to be due now, yet nothing could process it: stop rather than spin. */
       if (stalled && r.events + r.advanced + r.dispatched + r.swept === 0) break;
     }
-    if (to > manualClock.now()) manualClock.set(to);
+    if (to > manualClock.now()) await moveTo(to);
     add(await drain());
     return totals;
   }

@@ -46,6 +46,15 @@ export interface Store extends LifecycleStore, GuardrailStore {
   /** Release connections and file handles. */
   close(): Promise<void>;
 
+  // ---- manual clock -----------------------------------------------------------------------
+  /** The time a manual clock reached, as `saveManualClock` last stored it; null if never stored. */
+  manualClockTime(): Promise<Millis | null>;
+  /**
+   * Store the time a manual clock reached, durably, so that a restart resumes from it. It only moves
+   * forward: a time before the stored one leaves it as it is.
+   */
+  saveManualClock(at: Millis): Promise<void>;
+
   // ---- workspaces -------------------------------------------------------------------------
   /** Create the workspace if missing; return it either way. */
   ensureWorkspace(id: string, name: string, now: Millis): Promise<Workspace>;

@@ -3,6 +3,7 @@ import { makePgAppendEvents } from "./postgres-append-events.js";
 import { makePgClaimRun } from "./postgres-claim-run.js";
 import { makePgDevEmails } from "./postgres-dev-emails.js";
 import { makePgJourneys } from "./postgres-journeys.js";
+import { makePgManualClock } from "./postgres-manual-clock.js";
 import { makePgProfiles } from "./postgres-profiles.js";
 import { makePgPublishVersion } from "./postgres-publish-version.js";
 import { makePgReleaseRun } from "./postgres-release-run.js";
@@ -14,13 +15,14 @@ import { makePgEnsureWorkspace, makePgWorkspaceReads } from "./postgres-workspac
 import { makePgWriteRunPage } from "./postgres-write-run-page.js";
 
 /**
- * The catalog half of the PostgreSQL adapter: workspaces, journeys and versions (with publish), profiles,
+ * The catalog half of the PostgreSQL adapter: the manual clock's time, workspaces, journeys and versions (with publish), profiles,
  * event ingestion, runs (their claims and pages) and schedules, result reads and the dev mailbox.
  * Acknowledged writes commit durably; the runs' execution, the schedules' bookkeeping and the mailbox
  * commit as engine progress.
  */
 export function makePgCatalog(ctx: PgContext): CatalogOps {
   return {
+    ...makePgManualClock(ctx),
     ensureWorkspace: makePgEnsureWorkspace(ctx),
     ...makePgWorkspaceReads(ctx),
     ...makePgJourneys(ctx),

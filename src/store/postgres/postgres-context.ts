@@ -33,9 +33,11 @@ export function createPgContext(pool: PgPool, options: PostgresStoreOptions): Pg
   };
 }
 
-/** Journeys, versions, profiles, events, runs, schedules, results and the dev mailbox. */
+/** The manual clock's time, journeys, versions, profiles, events, runs, schedules, results and the dev mailbox. */
 export type CatalogOps = Pick<
   Store,
+  | "manualClockTime"
+  | "saveManualClock"
   | "ensureWorkspace"
   | "getWorkspace"
   | "listWorkspaces"

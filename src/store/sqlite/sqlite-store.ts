@@ -18,6 +18,7 @@ import { makeSqliteGuardrails } from "./sqlite-guardrails.js";
 import { makeSqliteJourneys } from "./sqlite-journeys.js";
 import { makeSqliteLifecycleReads } from "./sqlite-lifecycle-reads.js";
 import { makeSqliteWriteLog } from "./sqlite-log.js";
+import { makeSqliteManualClock } from "./sqlite-manual-clock.js";
 import { makeSqliteMatchEvents } from "./sqlite-match-events.js";
 import { migrateSqlite, sqliteSchemaStatus } from "./sqlite-migrate.js";
 import { makeSqliteNextDueAt } from "./sqlite-next-due.js";
@@ -49,6 +50,7 @@ function prepareOperations(db: SqliteDb) {
     endEnrollments,
   );
   return {
+    manualClock: makeSqliteManualClock(db),
     ensureWorkspace: makeSqliteEnsureWorkspace(db),
     workspaces: makeSqliteWorkspaceReads(db),
     journeys: makeSqliteJourneys(db),
@@ -149,6 +151,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       settle(() => {
         if (db.open) db.close();
       }),
+    manualClockTime: () => settle(() => ops().manualClock.manualClockTime()),
+    saveManualClock: (at) => durable(() => ops().manualClock.saveManualClock(at)),
     ensureWorkspace: (id, name, now) => durable(() => ops().ensureWorkspace(id, name, now)),
     getWorkspace: (id) => settle(() => ops().workspaces.getWorkspace(id)),
     listWorkspaces: () => settle(() => ops().workspaces.listWorkspaces()),
