@@ -16,6 +16,9 @@ describeBackends("notifications", (backend) => {
     h = await createHarness({
       backend,
       engine: { notify: { webhooks: [`${subscriber.url}/alerts`], ownerEmail: true } },
+      /* A notification whose delivery must be retried is handed out again once its claim's lease runs
+         out: moving the manual clock stands for that time passing. */
+      leasesOnManualClock: true,
     });
   });
   afterEach(async () => {
