@@ -83,7 +83,7 @@ export async function startServe(config: ServeConfig, out: ServeOutput): Promise
       writeLine(
         out.stdout,
         resumedAt === null
-          ? `Manual clock starts at ${at}, the system time; it moves only with: ${cliHint("clock advance 1d", { baseUrl: url })}`
+          ? `Manual clock starts at ${at}, the system time; it moves only when told (clock advance)`
           : `Manual clock resumed at ${at}, where it stood when this store last ran on it`,
       );
     }
