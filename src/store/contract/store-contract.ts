@@ -7,6 +7,7 @@ import { describeGuardrailContract } from "./contract-guardrails.js";
 import { describeIsolationContract } from "./contract-isolation.js";
 import { describeJourneyContract } from "./contract-journeys.js";
 import { describeCloseContract } from "./contract-lifecycle-close.js";
+import { describeManualClockContract } from "./contract-manual-clock.js";
 import { describeCounterProperty } from "./contract-lifecycle-counters.js";
 import type { StoreInspector } from "./contract-lifecycle-fixtures.js";
 import { describePauseContract } from "./contract-lifecycle-pause.js";
@@ -60,6 +61,7 @@ export function describeStoreContract(
     describeSweepListContract(ctx, inspect);
     describeNotificationContract(ctx);
     describeGuardrailContract(ctx);
+    describeManualClockContract(ctx);
     describeCounterProperty(makeStore, inspect);
   });
 }

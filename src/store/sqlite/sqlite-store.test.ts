@@ -113,6 +113,7 @@ describe("SQLite adapter", () => {
       { number: 4, name: "000004_run_executor.sql" },
       { number: 5, name: "000005_swept_scopes.sql" },
       { number: 6, name: "000006_guardrails.sql" },
+      { number: 7, name: "000007_manual_clock.sql" },
     ]);
   });
 
