@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { ConflictError, ErrorCode, NotFoundError, ValidationError, type Issue } from "../core/index.js";
+import { drainBody } from "./drain-body.js";
 
 /** The error codes on the wire: the core's, plus two that only HTTP has. */
 export const ApiErrorCode = {
@@ -109,9 +110,11 @@ export function normaliseError(err: unknown): ApiErrorAnswer {
 
 /** Install the one error boundary: every thrown error and every unknown route answer a Waymark error body. */
 export function installErrorBoundary(app: FastifyInstance): void {
-  app.setErrorHandler((err, request, reply) => {
+  app.setErrorHandler(async (err, request, reply) => {
     const a = normaliseError(err);
     if (a.unexpected) request.log.error({ err }, "unexpected error");
+    /* The client is still sending the body: read the rest (up to a bound) so that it can read the 413. */
+    if (a.body.code === "payload_too_large") await drainBody(request.raw);
     return reply.status(a.status).send(a.body);
   });
   app.setNotFoundHandler((request, reply) => {
