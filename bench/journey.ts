@@ -24,7 +24,7 @@ export function benchJourney(sinkUrl: string): JsonObject {
       {
         id: "hook",
         kind: "action",
-        action: { type: "webhook", url: `${sinkUrl}/hook`, body: '{"id":"{{ profile.id }}"}' },
+        action: { type: "webhook", url: `${sinkUrl}/hook`, body: { id: "{{ profile.id }}" } },
         next: "wait2",
       },
       { id: "wait2", kind: "wait", mode: "duration", duration: "2d", next: "mail" },

@@ -33,7 +33,8 @@ export function createJourneyCache(store: Store): JourneyCache {
   const put = (version: Version): CompiledJourney => {
     let journey = compiled.get(version.id);
     if (!journey) {
-      journey = compileDefinition(version.definition);
+      /* A version saved before a rule was added must keep running: compile it as stored. */
+      journey = compileDefinition(version.definition, { stored: true });
       compiled.set(version.id, journey);
     }
     return journey;

@@ -21,7 +21,7 @@ export function crashJourney(webhookUrl: string): Record<string, unknown> {
       {
         id: "welcome",
         kind: "action",
-        action: { type: "webhook", url: `${webhookUrl}/welcome`, body: '{"profile":"{{ profile.id }}"}' },
+        action: { type: "webhook", url: `${webhookUrl}/welcome`, body: { profile: "{{ profile.id }}" } },
         next: "pause",
       },
       { id: "pause", kind: "wait", mode: "duration", duration: "1s", next: "listen" },
@@ -49,7 +49,7 @@ export function crashJourney(webhookUrl: string): Record<string, unknown> {
       {
         id: "bye",
         kind: "action",
-        action: { type: "webhook", url: `${webhookUrl}/bye`, body: '{"profile":"{{ profile.id }}"}' },
+        action: { type: "webhook", url: `${webhookUrl}/bye`, body: { profile: "{{ profile.id }}" } },
         next: "out",
       },
       { id: "out", kind: "exit" },

@@ -22,7 +22,7 @@ function welcome(url: string): JsonObject {
       {
         id: "hook",
         kind: "action",
-        action: { type: "webhook", url: `${url}/hook/{{ profile.id }}`, body: '{"plan":"{{ profile.attributes.plan }}"}' },
+        action: { type: "webhook", url: `${url}/hook/{{ profile.id }}`, body: { plan: "{{ profile.attributes.plan }}" } },
         next: "wait2",
       },
       { id: "wait2", kind: "wait", mode: "duration", duration: "2d", next: "mail" },

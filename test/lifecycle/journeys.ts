@@ -62,7 +62,7 @@ function hook(id: string, url: string, next: string): JsonObject {
   return {
     id,
     kind: "action",
-    action: { type: "webhook", url: `${url}/${id}/{{ profile.id }}`, body: "{}" },
+    action: { type: "webhook", url: `${url}/${id}/{{ profile.id }}`, body: {} },
     next,
   };
 }

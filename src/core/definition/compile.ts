@@ -1,12 +1,13 @@
 import { compileCondition } from "../condition/evaluate.js";
 import { ValidationError } from "../errors.js";
+import { compileJsonTemplate } from "../template/json-template.js";
 import { parseTemplate, type CompiledTemplate } from "../template/template.js";
 import { parseDuration } from "../time/duration.js";
 import { parseIsoDateTime, parseTimeOfDay } from "../time/iso-datetime.js";
 import type { ReentryRule, RetryPolicy } from "../types.js";
 import type { CompiledAction, CompiledJourney, CompiledNode, CompiledTrigger } from "./compiled-journey.js";
 import type { JourneyDefinition, JourneyNode } from "./journey-schema.js";
-import { analyseDefinition } from "./validate.js";
+import { analyseDefinition, type AnalyseOptions } from "./validate.js";
 
 /** The retry policy of a webhook whose node sets none. */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
@@ -43,13 +44,22 @@ function compileTrigger(node: Extract<JourneyNode, { kind: "entry" }>): Compiled
 function compileAction(node: Extract<JourneyNode, { kind: "action" }>): CompiledAction {
   const a = node.action;
   switch (a.type) {
-    case "webhook":
+    case "webhook": {
+      const headers = Object.entries(a.headers ?? {});
+      const headerSetsType = headers.some(([name]) => name.toLowerCase() === "content-type");
+      const body =
+        a.body === undefined
+          ? null
+          : typeof a.body === "string"
+            ? { type: "text" as const, template: parseTemplate(a.body) }
+            : { type: "json" as const, value: compileJsonTemplate(a.body) };
       return {
         type: "webhook",
         url: parseTemplate(a.url),
         method: a.method,
-        headers: Object.entries(a.headers ?? {}).map(([k, v]) => [k, parseTemplate(v)] as const),
-        body: optionalTemplate(a.body),
+        headers: headers.map(([k, v]) => [k, parseTemplate(v)] as const),
+        body,
+        contentType: headerSetsType || body === null ? null : (a.contentType ?? (body.type === "json" ? "application/json" : null)),
         timeoutMs: parseDuration(a.timeout),
         retry: {
           initialIntervalMs:
@@ -60,11 +70,12 @@ function compileAction(node: Extract<JourneyNode, { kind: "action" }>): Compiled
           maximumAttempts: a.retry?.maximumAttempts ?? DEFAULT_RETRY_POLICY.maximumAttempts,
         },
       };
+    }
     case "email":
       return {
         type: "email",
         subject: parseTemplate(a.subject),
-        html: optionalTemplate(a.html),
+        html: a.html === undefined ? null : parseTemplate(a.html, { html: true }),
         text: optionalTemplate(a.text),
         to: optionalTemplate(a.to),
         from: a.from ?? null,
@@ -147,10 +158,12 @@ function deepFreeze<T>(value: T): T {
 /**
  * Validate a definition and compile it for the interpreter: node map, durations in ms, templates parsed
  * once, conditions compiled to predicates, everything deep-frozen.
+ * With `{ stored: true }`, for a version saved under earlier rules, the rules added since are skipped
+ * (see `NEW_DEFINITION_RULES`).
  * @throws ValidationError with every issue when the definition is not valid.
  */
-export function compileDefinition(json: unknown): CompiledJourney {
-  const analysis = analyseDefinition(json);
+export function compileDefinition(json: unknown, options: AnalyseOptions = {}): CompiledJourney {
+  const analysis = analyseDefinition(json, options);
   if (!analysis.ok) throw new ValidationError(analysis.issues);
   const definition = analysis.definition;
   const nodes: Record<string, CompiledNode> = Object.create(null) as Record<string, CompiledNode>;

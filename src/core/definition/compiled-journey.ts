@@ -1,4 +1,5 @@
 import type { CompiledCondition } from "../condition/evaluate.js";
+import type { CompiledJsonTemplate } from "../template/json-template.js";
 import type { CompiledTemplate } from "../template/template.js";
 import type { ParsedDateTime } from "../time/iso-datetime.js";
 import type { ReentryRule, RetryPolicy, WebhookRequest } from "../types.js";
@@ -29,13 +30,21 @@ export type CompiledAction =
       readonly url: CompiledTemplate;
       readonly method: WebhookRequest["method"];
       readonly headers: readonly (readonly [string, CompiledTemplate])[];
-      readonly body: CompiledTemplate | null;
+      /** A JSON body (its strings rendered, then encoded), a text template, or none. */
+      readonly body: { readonly type: "json"; readonly value: CompiledJsonTemplate } | { readonly type: "text"; readonly template: CompiledTemplate } | null;
+      /**
+       * The `Content-Type` the request gets: `contentType`, or `application/json` for a JSON body; null
+       * when `headers` set it, or for a text body of a version stored before `contentType` existed (the
+       * channel then sends its default, `application/json`, as it always did).
+       */
+      readonly contentType: string | null;
       readonly timeoutMs: number;
       readonly retry: RetryPolicy;
     }
   | {
       readonly type: "email";
       readonly subject: CompiledTemplate;
+      /** HTML-escapes its outputs; `| raw` opts out. */
       readonly html: CompiledTemplate | null;
       readonly text: CompiledTemplate | null;
       readonly to: CompiledTemplate | null;

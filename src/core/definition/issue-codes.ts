@@ -48,6 +48,29 @@ export const DefinitionIssueCode = {
   invalidWaitUntil: "invalid_wait_until",
   /** An email action with neither `html` nor `text`. */
   missingContent: "missing_content",
+  /** A reference (a `results.<id>` field, a guardrail's `node`) to a node that does not exist. */
+  unknownNode: "unknown_node",
+  /** A reference to a node that is not an action node, where only actions have results. */
+  notAnAction: "not_an_action",
+  /** A condition reads the result of an action that never comes before it on any path. */
+  resultUnavailable: "result_unavailable",
+  /** A webhook URL without template markup that is not an absolute http or https URL. */
+  invalidUrl: "invalid_url",
+  /** A webhook's text body (a string) without `contentType`. */
+  missingContentType: "missing_content_type",
 } as const;
+/**
+ * The codes of rules that a version published before they existed may break. A stored version is
+ * compiled without them (`compileDefinition(json, { stored: true })`), so that it keeps running as it
+ * did; each is safe to skip: the engine handles the case at run time, as it did before the rule.
+ */
+export const NEW_DEFINITION_RULES: ReadonlySet<string> = new Set([
+  DefinitionIssueCode.unknownNode,
+  DefinitionIssueCode.notAnAction,
+  DefinitionIssueCode.resultUnavailable,
+  DefinitionIssueCode.invalidUrl,
+  DefinitionIssueCode.missingContentType,
+]);
+
 /** A stable code of a journey definition issue. */
 export type DefinitionIssueCode = (typeof DefinitionIssueCode)[keyof typeof DefinitionIssueCode];

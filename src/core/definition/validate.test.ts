@@ -72,6 +72,11 @@ const cases: [code: string, definition: unknown, path: string, nodeId: string | 
   ["invalid_time", withNode(1, { mode: "until", duration: undefined, attribute: "birthday", time: "25:00" }), "nodes[1].time", "wait1"],
   ["invalid_wait_until", withNode(1, { mode: "until", duration: undefined }), "nodes[1]", "wait1"],
   ["missing_content", withNode(5, { action: { type: "email", subject: "Hi" } }), "nodes[5].action", "mail"],
+  ["unknown_node", { ...base(), settings: { guardrails: [{ node: "nosuch", errorRate: 0.5, window: "1h" }] } }, "settings.guardrails[0].node", undefined],
+  ["not_an_action", withNode(2, { branches: [{ when: { field: "results.wait1.ok", op: "eq", value: true }, next: "mail" }] }), "nodes[2].branches[0].when.field", "check"],
+  ["result_unavailable", withNode(2, { branches: [{ when: { field: "results.hook.ok", op: "eq", value: true }, next: "mail" }] }), "nodes[2].branches[0].when.field", "check"],
+  ["invalid_url", withNode(4, { action: { type: "webhook", url: "not a url" } }), "nodes[4].action.url", "hook"],
+  ["missing_content_type", withNode(4, { action: { type: "webhook", url: "https://x.test", body: "plain {{ profile.id }}" } }), "nodes[4].action.contentType", "hook"],
 ];
 
 describe("validateDefinition", () => {
@@ -99,6 +104,61 @@ describe("validateDefinition", () => {
     expect(issues.map((i) => i.code).sort()).toEqual(["dangling_edge", "invalid_duration"]);
   });
 
+  /* Each row breaks the shape of one node and adds a problem between nodes; both are reported. */
+  const layered: [what: string, definition: () => { nodes: Json[]; settings?: Json }, codes: string[]][] = [
+    [
+      "a dangling edge from the node with the shape error",
+      () => withNode(4, { colour: "red", next: "nowhere" }),
+      ["dangling_edge", "unknown_field"],
+    ],
+    [
+      "a dangling edge from another node",
+      () => {
+        const d = withNode(4, { next: "nowhere" });
+        d.nodes[1] = { ...d.nodes[1], duration: 5 };
+        return d;
+      },
+      ["dangling_edge", "invalid_type"],
+    ],
+    [
+      "a dangling branch of a condition whose own condition is malformed",
+      () => withNode(2, { branches: [{ when: { field: "profile.plan", op: "near" }, next: "nowhere" }] }),
+      ["dangling_edge", "invalid_condition"],
+    ],
+    [
+      "an unreachable node",
+      () => ({ nodes: [...withNode(1, { duration: "soon" }).nodes, { id: "orphan", kind: "exit" }] }),
+      ["invalid_duration", "unreachable_node"],
+    ],
+    [
+      "a loop without a wait",
+      () => withNode(4, { next: "check", method: "BREW" }),
+      ["unknown_field", "waitless_loop"],
+    ],
+    [
+      "a guardrail window",
+      () => ({
+        ...withNode(6, { colour: "red" }),
+        settings: { guardrails: [{ errorRate: 0.5, window: "8d" }] },
+      }),
+      ["invalid_value", "unknown_field"],
+    ],
+  ];
+  test.each(layered)("issue 16 defect 9: a shape error does not hide %s", (_what, definition, codes) => {
+    const issues = validateDefinition(definition());
+    expect(issues.map((i) => i.code).sort(), JSON.stringify(issues)).toEqual(codes);
+  });
+
+  test("issue 16 defect 9: a node whose exits cannot be read hides no dangling edge elsewhere, and no false unreachable node", () => {
+    const d = withNode(2, { else: 7 });
+    d.nodes[5] = { ...d.nodes[5], next: "nowhere" };
+    const issues = validateDefinition(d);
+    expect(issues.map((i) => [i.code, i.path]).sort()).toEqual([
+      ["dangling_edge", "nodes[5].next"],
+      ["invalid_type", "nodes[2].else"],
+    ]);
+  });
+
   test("a loop through a wait is allowed", () => {
     const d = base();
     d.nodes[4] = { ...d.nodes[4], next: "wait1" };
@@ -112,6 +172,118 @@ describe("validateDefinition", () => {
 
   test("a non-object is refused", () => {
     expect(validateDefinition([1, 2])).toMatchObject([{ code: "invalid_type", path: "" }]);
+  });
+});
+
+describe("issue 16 defect 13: references to nodes, and static webhook URLs", () => {
+  const readsResult = (field: string) =>
+    withNode(2, { branches: [{ when: { field, op: "eq", value: true }, next: "mail" }] });
+
+  test("a condition on the result of no node is refused", () => {
+    expect(validateDefinition(readsResult("results.nosuch.ok"))).toEqual([
+      {
+        path: "nodes[2].branches[0].when.field",
+        code: "unknown_node",
+        message: 'field "results.nosuch.ok" names "nosuch", which is no node',
+        nodeId: "check",
+      },
+    ]);
+  });
+
+  test("inside all, any and not, and in a wait-for-event filter", () => {
+    const d = readsResult("profile.plan");
+    d.nodes[2] = {
+      ...d.nodes[2],
+      branches: [
+        { when: { all: [{ not: { field: "results.nosuch.body.id", op: "exists" } }] }, next: "mail" },
+      ],
+    };
+    d.nodes[1] = {
+      id: "wait1",
+      kind: "wait",
+      mode: "event",
+      event: "clicked",
+      filter: { any: [{ field: "results.ab.ok", op: "eq", value: true }] },
+      timeout: "1d",
+      next: "check",
+      onTimeout: "end",
+    };
+    expect(validateDefinition(d).map((i) => [i.code, i.path])).toEqual([
+      ["not_an_action", "nodes[1].filter.any[0].field"],
+      ["unknown_node", "nodes[2].branches[0].when.all[0].not.field"],
+    ]);
+  });
+
+  test("an action that comes before the condition on some path is accepted; one that only follows it is not", () => {
+    const d = base();
+    /* start → hook → wait1 → check → mail | ab: the webhook comes first, the email after. */
+    d.nodes[0] = { ...d.nodes[0], next: "hook" };
+    d.nodes[4] = { ...d.nodes[4], next: "wait1" };
+    d.nodes[2] = {
+      ...d.nodes[2],
+      branches: [{ when: { field: "results.hook.status", op: "eq", value: 200 }, next: "mail" }],
+    };
+    d.nodes[3] = {
+      ...d.nodes[3],
+      paths: [
+        { percent: 50, next: "end" },
+        { percent: 50, next: "mail" },
+      ],
+    };
+    expect(validateDefinition(d)).toEqual([]);
+    d.nodes[2] = {
+      ...d.nodes[2],
+      branches: [{ when: { field: "results.mail.ok", op: "eq", value: true }, next: "mail" }],
+    };
+    expect(validateDefinition(d).map((i) => [i.code, i.path])).toEqual([
+      ["result_unavailable", "nodes[2].branches[0].when.field"],
+    ]);
+  });
+
+  test("a guardrail on no node, or on a node that is not an action, is refused", () => {
+    const d = {
+      ...base(),
+      settings: {
+        guardrails: [
+          { node: "nosuch", errorRate: 0.5, window: "1h" },
+          { node: "check", errorRate: 0.5, window: "1h" },
+          { node: "hook", errorRate: 0.5, window: "1h" },
+        ],
+      },
+    };
+    expect(validateDefinition(d).map((i) => [i.code, i.path])).toEqual([
+      ["unknown_node", "settings.guardrails[0].node"],
+      ["not_an_action", "settings.guardrails[1].node"],
+    ]);
+  });
+
+  test.each(["not a url", "/relative/path", "ftp://x.test/file", "javascript:alert(1)"])(
+    "a webhook URL %j is refused",
+    (url) => {
+      expect(
+        validateDefinition(withNode(4, { action: { type: "webhook", url } })).map((i) => [i.code, i.path]),
+      ).toEqual([["invalid_url", "nodes[4].action.url"]]);
+    },
+  );
+
+  test("a templated webhook URL is left to render time", () => {
+    expect(
+      validateDefinition(withNode(4, { action: { type: "webhook", url: "{{ profile.hook_url }}" } })),
+    ).toEqual([]);
+  });
+
+  test("a stored version compiles without the rules added since it was published", () => {
+    const d = {
+      ...readsResult("results.nosuch.ok"),
+      settings: { guardrails: [{ node: "nosuch", errorRate: 0.5, window: "1h" }] },
+    };
+    d.nodes[4] = { ...d.nodes[4], action: { type: "webhook", url: "not a url" } };
+    expect(() => compileDefinition(d)).toThrow(ValidationError);
+    expect(compileDefinition(d, { stored: true }).nodes.check).toMatchObject({ kind: "condition" });
+    /* Older rules still hold for stored versions. */
+    expect(() => compileDefinition(withNode(4, { next: "nowhere" }), { stored: true })).toThrow(
+      ValidationError,
+    );
   });
 });
 

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { compileDefinition } from "../definition/compile.js";
+import { buildGraph, reachableFrom } from "../definition/graph-checks.js";
 import { validateDefinition } from "../definition/validate.js";
 import type { ActiveEnrollment, Enrollment, Profile, StepInput } from "../types.js";
 import { advance } from "./advance.js";
@@ -67,7 +68,7 @@ function buildJourney(specs: readonly NodeSpec[]): { nodes: Record<string, unkno
           kind: "condition",
           branches: [
             { name: "pro", when: { field: "profile.plan", op: "eq", value: "pro" }, next },
-            { when: { any: [{ field: `results.n${t0 % last}.ok`, op: "eq", value: true }, { field: "profile.email", op: "not_exists" }] }, next: forward(i, t1) },
+            { when: { any: [{ field: String(t0), op: "eq", value: true }, { field: "profile.email", op: "not_exists" }] }, next: forward(i, t1) },
           ],
           else: forward(i, t2),
         });
@@ -85,7 +86,7 @@ function buildJourney(specs: readonly NodeSpec[]): { nodes: Record<string, unkno
       case 3: {
         const action =
           s.variant === 0
-            ? { type: "webhook", url: "https://example.test/{{ profile.id }}", body: '{"plan":"{{ profile.plan }}"}' }
+            ? { type: "webhook", url: "https://example.test/{{ profile.id }}", body: { plan: "{{ profile.plan }}" } }
             : s.variant === 1
               ? { type: "email", subject: "Hi {{ profile.id }}", text: "Hello" }
               : { type: "update_profile", set: { plan: s.flag ? "pro" : "free", seen: "{{ profile.id }}" } };
@@ -103,6 +104,19 @@ function buildJourney(specs: readonly NodeSpec[]): { nodes: Record<string, unkno
     }
   });
   nodes.push({ id: id(last), kind: "exit" });
+  /* A condition may read only the result of an action that can come before it: it reads the one its
+     dice pick among those, or a profile field when there is none. */
+  const graph = buildGraph(nodes);
+  const actions = nodes
+    .filter((n) => n.kind === "action")
+    .map((n) => ({ id: n.id as string, after: reachableFrom(graph, n.id as string) }));
+  for (const n of nodes) {
+    if (n.kind !== "condition") continue;
+    const read = (n.branches as { when: { any?: { field: string }[] } }[])[1]!.when.any![0]!;
+    const before = actions.filter((a) => a.after.has(n.id as string));
+    const pick = before[Number(read.field) % Math.max(1, before.length)];
+    read.field = pick === undefined ? "profile.subscribed" : `results.${pick.id}.ok`;
+  }
   return { nodes };
 }
 

@@ -259,7 +259,7 @@ describe("webhook action", () => {
       type: "webhook",
       url: "https://example.com/u/{{ profile.id }}",
       headers: { "x-plan": "{{ profile.plan }}" },
-      body: '{"email":"{{ profile.email }}","plan":"{{ profile.attributes.plan }}"}',
+      body: { email: "{{ profile.email }}", plan: "{{ profile.attributes.plan }}" },
       retry: { maximumAttempts: 2, initialInterval: "5s" },
     },
     next: "end",
@@ -281,7 +281,7 @@ describe("webhook action", () => {
           request: {
             url: "https://example.com/u/p1",
             method: "POST",
-            headers: { "x-plan": "pro" },
+            headers: { "x-plan": "pro", "content-type": "application/json" },
             body: '{"email":"ada@example.com","plan":"pro"}',
             timeoutMs: 10_000,
           },
@@ -334,6 +334,177 @@ describe("webhook action", () => {
     const a = advance(without, enrollment(), due, { now: T0, profile: p });
     const b = advance(without, enrollment(), due, { now: T0 + 5, profile: p });
     expect(dispatchId(a)).toBe(dispatchId(b));
+  });
+});
+
+describe("issue 16 defect 2: a webhook's JSON body stays JSON whatever its values hold", () => {
+  const hook = (action: Record<string, unknown>) =>
+    journey([
+      {
+        id: "hook",
+        kind: "action",
+        action: { type: "webhook", url: "https://example.com/hook", ...action },
+        next: "end",
+      },
+      exit,
+    ]);
+  const sent = (j: CompiledJourney, cart: unknown) => {
+    const r = advance(
+      j,
+      enrollment({ context: { event: { name: "cart", payload: { cart }, occurredAt: T0 }, results: {} } }),
+      due,
+      {
+        now: T0,
+        profile: profile(),
+      },
+    );
+    const effect = r.effects[0];
+    if (effect?.type !== "dispatch" || effect.payload.channel !== "webhook")
+      throw new Error(`no webhook in ${JSON.stringify(r.effects)}`);
+    return effect.payload.request;
+  };
+  const cartBody = hook({
+    body: { cart: "{{ event.payload.cart }}", items: [{ sku: "x-{{ profile.id }}", qty: 2 }], gift: false },
+  });
+
+  test.each(['c-"fay"-1', '", "admin": true, "x": "', "back\\slash \n</script>", "ünï©ødé 🛒"])(
+    "the value %j is one JSON string",
+    (cart) => {
+      const request = sent(cartBody, cart);
+      expect(request.headers["content-type"]).toBe("application/json");
+      expect(JSON.parse(request.body!)).toEqual({ cart, items: [{ sku: "x-p1", qty: 2 }], gift: false });
+    },
+  );
+
+  test("a body without templates is sent as written", () => {
+    expect(sent(hook({ body: { ok: true, n: [1, null] } }), "x").body).toBe('{"ok":true,"n":[1,null]}');
+  });
+
+  test("a text body is sent as rendered, with its content type", () => {
+    const request = sent(
+      hook({ body: "cart={{ event.payload.cart }}", contentType: "text/plain; charset=utf-8" }),
+      "c-1",
+    );
+    expect(request).toMatchObject({
+      body: "cart=c-1",
+      headers: { "content-type": "text/plain; charset=utf-8" },
+    });
+  });
+
+  test("a Content-Type header sets the type of a text body, and of a JSON body", () => {
+    expect(
+      sent(hook({ body: "<cart/>", headers: { "Content-Type": "application/xml" } }), "c").headers,
+    ).toEqual({ "Content-Type": "application/xml" });
+    expect(
+      sent(
+        hook({
+          body: { a: "{{ event.payload.cart }}" },
+          headers: { "Content-Type": "application/vnd.api+json" },
+        }),
+        "c",
+      ).headers,
+    ).toEqual({
+      "Content-Type": "application/vnd.api+json",
+    });
+  });
+
+  test("a version stored with a string body and no content type keeps sending it as before", () => {
+    const stored = compileDefinition(
+      {
+        nodes: [
+          { id: "start", kind: "entry", trigger: { type: "api" }, next: "hook" },
+          {
+            id: "hook",
+            kind: "action",
+            action: {
+              type: "webhook",
+              url: "https://example.com/hook",
+              body: '{"cart":"{{ event.payload.cart }}"}',
+            },
+            next: "end",
+          },
+          exit,
+        ],
+      },
+      { stored: true },
+    );
+    const request = sent(stored, "c-1");
+    expect(request).toMatchObject({ body: '{"cart":"c-1"}', headers: {} });
+    expect(request.headers["content-type"]).toBeUndefined();
+  });
+});
+
+describe("issue 16 defect 13: a templated webhook URL is checked once rendered", () => {
+  const j = journey([
+    {
+      id: "hook",
+      kind: "action",
+      action: { type: "webhook", url: "{{ profile.hook_url }}" },
+      next: "end",
+      onFailure: "fallback",
+    },
+    { id: "fallback", kind: "exit" },
+    exit,
+  ]);
+
+  test.each([undefined, "not a url", "ftp://x.test/f"])(
+    "a URL rendered from %j fails the profile's step with a reason",
+    (hookUrl) => {
+      const r = advance(j, enrollment(), due, {
+        now: T0,
+        profile: profile({ attributes: hookUrl === undefined ? {} : { hook_url: hookUrl } }),
+      });
+      expect(r.effects.filter((e) => e.type === "dispatch")).toEqual([]);
+      expect(r.log.find((l) => l.nodeId === "hook")).toMatchObject({
+        outcome: "failed",
+        detail: {
+          error: expect.stringMatching(/^webhook URL rendered as .* is not an (absolute|http or https) URL$/),
+        },
+      });
+      expect(r.enrollment).toMatchObject({ status: "ended", nodeId: "fallback" });
+    },
+  );
+
+  test("a good rendered URL is sent", () => {
+    const r = advance(j, enrollment(), due, {
+      now: T0,
+      profile: profile({ attributes: { hook_url: "https://crm.test/in" } }),
+    });
+    expect(r.effects[0]).toMatchObject({
+      type: "dispatch",
+      payload: { request: { url: "https://crm.test/in" } },
+    });
+  });
+});
+
+describe("issue 16 defect 2: an email's HTML part escapes its outputs", () => {
+  const j = journey([
+    {
+      id: "mail",
+      kind: "action",
+      action: {
+        type: "email",
+        subject: "Hi {{ profile.first_name }}",
+        text: "Hi {{ profile.first_name }}",
+        html: "<p>Hi {{ profile.first_name }}, {{ profile.first_name | upcase }}</p>{{ profile.banner | raw }}",
+      },
+      next: "end",
+    },
+    exit,
+  ]);
+
+  test("HTML gets escaped values, `| raw` opts out, subject and text are left as they are", () => {
+    const name = `<b>Ada & "Co"</b>'s`;
+    const r = advance(j, enrollment(), due, { now: T0, profile: profile({ attributes: { first_name: name, banner: "<hr>" } }) });
+    expect(r.effects[0]).toMatchObject({
+      payload: {
+        message: {
+          subject: `Hi ${name}`,
+          text: `Hi ${name}`,
+          html: "<p>Hi &lt;b&gt;Ada &amp; &#34;Co&#34;&lt;/b&gt;&#39;s, &lt;B&gt;ADA &amp; &#34;CO&#34;&lt;/B&gt;&#39;S</p><hr>",
+        },
+      },
+    });
   });
 });
 

@@ -14,7 +14,8 @@ import type {
   StepInput,
   StepResult,
 } from "../types.js";
-import { LazyScope, renderSet, templateScope } from "./render.js";
+import { webhookUrlError } from "../definition/webhook-url.js";
+import { LazyScope, renderBody, renderSet, templateScope } from "./render.js";
 import { splitBucket } from "./split-bucket.js";
 import { waitUntilTarget } from "./wait-until.js";
 
@@ -218,11 +219,21 @@ function runAction(step: Step, node: Extract<CompiledNode, { kind: "action" }>):
       case "webhook": {
         const headers: Record<string, string> = {};
         for (const [name, value] of action.headers) headers[name] = scope.render(value);
+        if (action.contentType !== null) headers["content-type"] = action.contentType;
+        const url = scope.render(action.url);
+        /* A URL without markup was checked at validation; a rendered one is checked for this profile. */
+        const badUrl = typeof action.url === "string" ? null : webhookUrlError(url);
+        if (badUrl !== null) {
+          const error = `webhook URL rendered as ${badUrl}`;
+          step.setResult(node.id, { ok: false, at: now, error, attempts: 0 });
+          step.record(node.id, "failed", false, { error });
+          return failure(step, node);
+        }
         const request = {
-          url: scope.render(action.url),
+          url,
           method: action.method,
           headers,
-          body: action.body === null ? null : scope.render(action.body),
+          body: renderBody(action.body, scope),
           timeoutMs: action.timeoutMs,
         };
         step.effects.push({ type: "dispatch", outboxId, nodeId: node.id, payload: { channel: "webhook", request }, retry: action.retry });

@@ -1,4 +1,5 @@
 import type { CompiledAction } from "../definition/compiled-journey.js";
+import { renderJsonTemplate } from "../template/json-template.js";
 import { renderTemplate, type CompiledTemplate } from "../template/template.js";
 import type { ActionResult, EventFacts, JsonObject, Profile } from "../types.js";
 
@@ -37,8 +38,21 @@ export class LazyScope {
 }
 
 /** Render an update_profile action's values. */
-export function renderSet(action: Extract<CompiledAction, { type: "update_profile" }>, scope: LazyScope): JsonObject {
+export function renderSet(
+  action: Extract<CompiledAction, { type: "update_profile" }>,
+  scope: LazyScope,
+): JsonObject {
   const set: JsonObject = {};
   for (const [key, v] of action.set) set[key] = "template" in v ? scope.render(v.template) : v.value;
   return set;
+}
+
+/** Render a webhook's body: a JSON body's strings are rendered, then encoded, so the result is always JSON. */
+export function renderBody(
+  body: Extract<CompiledAction, { type: "webhook" }>["body"],
+  scope: LazyScope,
+): string | null {
+  if (body === null) return null;
+  if (body.type === "text") return scope.render(body.template);
+  return renderJsonTemplate(body.value, (template) => scope.render(template));
 }
