@@ -348,10 +348,10 @@ describe("issue 16 defect 2: a webhook's JSON body stays JSON whatever its value
       },
       exit,
     ]);
-  const sent = (j: CompiledJourney, cart: unknown) => {
+  const sent = (j: CompiledJourney, cart: string) => {
     const r = advance(
       j,
-      enrollment({ context: { event: { name: "cart", payload: { cart }, occurredAt: T0 }, results: {} } }),
+      enrollment({ context: { event: { eventId: "e", name: "cart", payload: { cart }, occurredAt: T0 }, results: {} } }),
       due,
       {
         now: T0,
