@@ -19,6 +19,7 @@ import type {
   DevEmail,
   Enrollment,
   EnrollResult,
+  EventEntryExplanation,
   EventInput,
   EventsResponse,
   HealthResponse,
@@ -114,6 +115,11 @@ export interface WaymarkClient {
   getEnrollment(enrollmentId: string): Promise<{ enrollment: Enrollment; timeline: TimelineEntry[] }>;
   /** Send one event or a batch (1..10,000). Resolves once the server stored them durably. */
   sendEvents(events: EventInput | readonly EventInput[]): Promise<EventsResponse>;
+  /**
+   * A dry run of one event, which stores nothing: for each journey whose entry starts on its name,
+   * whether the event would enroll the profile now, and why not.
+   */
+  explainEvent(event: EventInput): Promise<EventEntryExplanation[]>;
   /** Emails captured by the dev mailbox, newest first. @default limit 50 (max 500) */
   devMailbox(limit?: number): Promise<DevEmail[]>;
   clock(): Promise<ClockResponse>;
@@ -262,6 +268,8 @@ export function createClient(options: ClientOptions = {}): WaymarkClient {
     timeline: timeline as WaymarkClient["timeline"],
     getEnrollment: (id) => json("GET", `/enrollments/${seg(id)}`),
     sendEvents: (events) => json("POST", "/events", isEventList(events) ? { events } : events),
+    explainEvent: async (event) =>
+      (await json<{ journeys: EventEntryExplanation[] }>("POST", "/events/explain", event)).journeys,
     devMailbox: async (limit) =>
       (await json<{ emails: DevEmail[] }>("GET", "/dev/mailbox", undefined, { limit })).emails,
     clock: () => json("GET", "/clock"),

@@ -261,6 +261,33 @@ export interface EventsResponse {
   readonly duplicates: number;
 }
 
+/**
+ * What one event does to a journey whose entry starts on its name (`POST /v1/events/explain`):
+ * `enrolls`; `queued` (a paused version that queues entries); `filter_not_matched`; `version_not_live`
+ * (no live version, or a paused one that discards entries); `already_active` (one enrollment at a time
+ * per journey); `reentry_blocked` (the re-entry rule refuses a profile that entered before).
+ */
+export type EventEntryOutcome =
+  | "enrolls"
+  | "queued"
+  | "filter_not_matched"
+  | "version_not_live"
+  | "already_active"
+  | "reentry_blocked";
+
+/** One journey of an event's explanation. */
+export interface EventEntryExplanation {
+  readonly journeyId: string;
+  readonly journeyName: string;
+  /** The version that would take the entry: the live or paused one, else the newest that starts on the event. */
+  readonly versionId: string;
+  readonly versionNumber: number;
+  readonly versionStatus: VersionStatus;
+  readonly outcome: EventEntryOutcome;
+  /** The outcome in a sentence, for people. */
+  readonly reason: string;
+}
+
 /** An email captured by the dev mailbox. */
 export interface DevEmail {
   readonly workspaceId: string;

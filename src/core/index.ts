@@ -73,4 +73,8 @@ export {
   RunLifecycleAction,
   RUN_TRANSITIONS,
   planRunAction,
+  EntryDecision,
+  decideEntry,
+  reentryAllows,
+  type EntryFacts,
 } from "./lifecycle/index.js";

@@ -13,3 +13,5 @@ export type {
   LifecycleOptions,
   RemoveFromFlowOptions,
 } from "./lifecycle.js";
+export { explainEvent, explainEventEntries, EventEntryOutcome } from "./explain-event.js";
+export type { EventEntryExplanation, ExplainCandidate, EntryHistory } from "./explain-event.js";

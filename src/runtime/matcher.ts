@@ -1,5 +1,5 @@
 import { evaluateCondition } from "../core/index.js";
-import type { Millis } from "../core/index.js";
+import type { CompiledJourney, EventFacts, Millis, Profile } from "../core/index.js";
 import { profileKey } from "../store/index.js";
 import type { EnrollRequest, MatchBatch, MatchPlan, Store } from "../store/index.js";
 import type { ActiveJourney, JourneyCache } from "./journey-cache.js";
@@ -38,6 +38,13 @@ function indexEventEntries(active: readonly ActiveJourney[]): EventEntries {
   return index;
 }
 
+/** Pure: whether an event entry's filter lets this event and profile in (true when it sets no filter). */
+export function entryFilterMatches(journey: CompiledJourney, profile: Profile, event: EventFacts): boolean {
+  const trigger = journey.entry.trigger;
+  if (trigger.type !== "event" || !trigger.filter) return true;
+  return evaluateCondition(trigger.filter, { profile, event, results: {} });
+}
+
 /** Pure: decide enrollments and wake-ups for one batch of events. */
 export function planMatches(batch: MatchBatch, byEvent: EventEntries): MatchPlan {
   const enroll: EnrollRequest[] = [];
@@ -66,10 +73,7 @@ export function planMatches(batch: MatchBatch, byEvent: EventEntries): MatchPlan
       occurredAt: event.occurredAt,
     };
     for (const { version, journey } of byEvent.get(`${event.workspaceId}\u0000${event.name}`) ?? []) {
-      const trigger = journey.entry.trigger;
-      if (trigger.type === "event" && trigger.filter) {
-        if (!evaluateCondition(trigger.filter, { profile, event: facts, results: {} })) continue;
-      }
+      if (!entryFilterMatches(journey, profile, facts)) continue;
       enroll.push({
         workspaceId: version.workspaceId,
         journeyId: version.journeyId,

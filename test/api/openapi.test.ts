@@ -49,6 +49,7 @@ const EVERY_ROUTE = [
   "get /v1/profiles/{profileId}/timeline",
   "get /v1/enrollments/{enrollmentId}",
   "post /v1/events",
+  "post /v1/events/explain",
   "get /v1/dev/mailbox",
   "get /v1/clock",
   "post /v1/clock/advance",

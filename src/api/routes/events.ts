@@ -1,6 +1,12 @@
 import type { EventInput } from "../../store/index.js";
 import type { z } from "zod";
-import { EventsAnswerSchema, EventsBodySchema, type EventInputSchema } from "../schemas/event.js";
+import { explainEvent } from "../../runtime/index.js";
+import {
+  EventExplainAnswerSchema,
+  EventInputSchema,
+  EventsAnswerSchema,
+  EventsBodySchema,
+} from "../schemas/event.js";
 import { defineRoute, type Route } from "../route.js";
 
 function toEventInput(e: z.output<typeof EventInputSchema>, now: number): EventInput {
@@ -34,6 +40,20 @@ export const eventRoutes: readonly Route[] = [
       );
       engine.notify();
       return counts;
+    },
+  }),
+  defineRoute({
+    method: "POST",
+    url: "/v1/events/explain",
+    summary:
+      "Dry run of one event, storing nothing: for each journey that starts on its name, whether it would enroll the profile, and why not",
+    tag: "events",
+    body: EventInputSchema,
+    response: EventExplainAnswerSchema,
+    handler: async ({ body, workspaceId, services: { store, engine } }) => {
+      const now = engine.clock.now();
+      const event = toEventInput(body, now);
+      return { journeys: await explainEvent(store, workspaceId, event, now) };
     },
   }),
 ];

@@ -30,3 +30,25 @@ export const EventsAnswerSchema = z.object({
   accepted: z.number().int().min(0),
   duplicates: z.number().int().min(0),
 });
+
+/** Answer of `POST /v1/events/explain`: for each journey that starts on the event's name, what the event does to it. */
+export const EventExplainAnswerSchema = z.object({
+  journeys: z.array(
+    z.object({
+      journeyId: z.string(),
+      journeyName: z.string(),
+      versionId: z.string(),
+      versionNumber: z.number().int(),
+      versionStatus: z.string(),
+      outcome: z.enum([
+        "enrolls",
+        "queued",
+        "filter_not_matched",
+        "version_not_live",
+        "already_active",
+        "reentry_blocked",
+      ]),
+      reason: z.string(),
+    }),
+  ),
+});

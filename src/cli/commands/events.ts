@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Command } from "commander";
 import { EventInputSchema } from "../../api/index.js";
-import type { EventInput } from "../../client/index.js";
+import type { EventEntryExplanation, EventInput } from "../../client/index.js";
 import { createBatcher } from "../batcher.js";
 import { CliInputError } from "../cli-error.js";
 import { printJson, type CliContext } from "../context.js";
@@ -17,6 +17,8 @@ interface SendOptions {
   id?: string;
   at?: string;
   file?: string;
+  explain?: boolean;
+  dryRun?: boolean;
   json?: boolean;
 }
 
@@ -35,10 +37,18 @@ export function registerEventsCommands(program: Command, ctx: CliContext): void 
     .option("--id <eventId>", "event id for dedupe [default: a random UUID]")
     .option("--at <datetime>", "when it occurred, ISO 8601 [default: now]")
     .option("--file <file>", "NDJSON file, one event per line (- for stdin)")
+    .option(
+      "--explain",
+      "say, for each journey that starts on the event's name, whether it enrolls the profile, and why not",
+    )
+    .option("--dry-run", "with --explain: explain only, send nothing")
     .option("--json", "print JSON")
     .action(async (opts: SendOptions, cmd: Command) => {
       const client = ctx.client(cmd);
+      if (opts.dryRun && !opts.explain) throw new CliInputError("--dry-run: only with --explain");
       if (opts.file !== undefined) {
+        if (opts.explain)
+          throw new CliInputError("--explain: only for one event (--name, --profile), not --file");
         for (const flag of ["name", "profile", "payload", "id", "at"] as const) {
           if (opts[flag] !== undefined) throw new CliInputError(`--${flag}: cannot be combined with --file`);
         }
@@ -66,10 +76,42 @@ export function registerEventsCommands(program: Command, ctx: CliContext): void 
         const flag = flags[String(first?.path[0])] ?? "input";
         throw new CliInputError(`${flag}: ${first?.message ?? "invalid"}`);
       }
-      const answer = await client.sendEvents(checked.data);
-      if (opts.json) return printJson(io, { eventId: candidate.eventId, ...answer });
-      writeLine(io.stdout, `${answer.accepted === 1 ? "accepted" : "duplicate"} event ${candidate.eventId}`);
+      if (!opts.explain) {
+        const answer = await client.sendEvents(checked.data);
+        if (opts.json) return printJson(io, { eventId: candidate.eventId, ...answer });
+        return writeLine(
+          io.stdout,
+          `${answer.accepted === 1 ? "accepted" : "duplicate"} event ${candidate.eventId}`,
+        );
+      }
+      /* Explained before it is sent: once stored, the matcher may enroll the profile at any moment. */
+      const journeys = await client.explainEvent(checked.data);
+      const answer = opts.dryRun ? null : await client.sendEvents(checked.data);
+      if (opts.json) {
+        return printJson(io, { eventId: candidate.eventId, ...(answer ?? { sent: false }), journeys });
+      }
+      if (answer === null) writeLine(io.stdout, `not sent (--dry-run): event ${candidate.eventId}`);
+      else if (answer.accepted === 1) writeLine(io.stdout, `accepted event ${candidate.eventId}`);
+      else {
+        return writeLine(
+          io.stdout,
+          `duplicate event ${candidate.eventId}: it was stored before, and changes nothing now`,
+        );
+      }
+      writeLine(io.stdout, explanationText(checked.data.name, journeys));
     });
+}
+
+/** One line per journey that starts on the event: what the event does to it, and why. */
+function explanationText(eventName: string, journeys: readonly EventEntryExplanation[]): string {
+  if (journeys.length === 0) return `  no journey starts on ${eventName} events`;
+  return journeys
+    .map(
+      (j) =>
+        `  journey ${j.journeyId} "${j.journeyName}", version ${j.versionNumber} (${j.versionStatus}): ` +
+        `${j.outcome}: ${j.reason}`,
+    )
+    .join("\n");
 }
 
 async function sendFile(

@@ -7,3 +7,4 @@ export {
   planVersionAction,
 } from "./version-lifecycle.js";
 export { RunLifecycleAction, RUN_TRANSITIONS, planRunAction } from "./run-lifecycle.js";
+export { EntryDecision, decideEntry, reentryAllows, type EntryFacts } from "./entry-rules.js";

@@ -1,4 +1,4 @@
-import type { Millis } from "../../core/index.js";
+import { decideEntry, EntryDecision, type Millis } from "../../core/index.js";
 import { countActive, type BatchDeltas } from "../shared/deltas.js";
 import { timeOrderedId } from "../shared/ids.js";
 import type { EnrollOutcome, EnrollRequest } from "../store.js";
@@ -83,28 +83,26 @@ export const enrollMany: PgEnrollMany = async (tx, requests, now, deltas) => {
   const queued: EnrollRequest[] = [];
   const planned: Planned[] = [];
   for (const r of requests) {
-    const status = statusOf(r);
-    if (status === "paused" && r.pausedEntries === "queue") {
+    const key = historyKey(r.workspaceId, r.journeyId, r.profileId);
+    const seen = history.get(key) ?? { active: false, lastEnteredAt: null };
+    const runId = r.runId;
+    const decision = decideEntry({
+      versionStatus: statusOf(r),
+      pausedEntries: r.pausedEntries,
+      runAborted: runId === null ? undefined : () => abortedRuns.get(runId) === r.workspaceId,
+      hasActive: () => seen.active,
+      lastEnteredAt: () => seen.lastEnteredAt,
+      reentry: r.reentry,
+      now,
+    });
+    if (decision === EntryDecision.queued) {
       queued.push(r);
       outcomes.push({ status: "queued" });
       continue;
     }
-    if (status !== "live" || (r.runId !== null && abortedRuns.get(r.runId) === r.workspaceId)) {
-      outcomes.push({ status: "version_not_live" });
+    if (decision !== EntryDecision.enroll) {
+      outcomes.push({ status: decision });
       continue;
-    }
-    const key = historyKey(r.workspaceId, r.journeyId, r.profileId);
-    const seen = history.get(key) ?? { active: false, lastEnteredAt: null };
-    if (seen.active) {
-      outcomes.push({ status: "already_active" });
-      continue;
-    }
-    if (r.reentry.mode !== "always") {
-      const last = seen.lastEnteredAt;
-      if (last !== null && (r.reentry.mode === "once" || last > now - r.reentry.everyMs)) {
-        outcomes.push({ status: "reentry_blocked" });
-        continue;
-      }
     }
     history.set(key, { active: true, lastEnteredAt: Math.max(seen.lastEnteredAt ?? now, now) });
     const id = timeOrderedId(now);

@@ -1,4 +1,4 @@
-import type { Millis } from "../../core/index.js";
+import { decideEntry, EntryDecision, type Millis } from "../../core/index.js";
 import type { EnrollOutcome, EnrollRequest } from "../store.js";
 import { makeSqliteFlushDeltas } from "./sqlite-counters.js";
 import { countActive, newBatchDeltas, type BatchDeltas } from "../shared/deltas.js";
@@ -51,23 +51,21 @@ export function makeSqliteEnrollOne(db: SqliteDb): SqliteEnrollOne {
   );
 
   return (r, now, deltas) => {
-    const status = versionStatus.get(r.workspaceId, r.versionId, r.journeyId);
-    if (status === "paused" && r.pausedEntries === "queue") {
+    const runId = r.runId;
+    const decision = decideEntry({
+      versionStatus: versionStatus.get(r.workspaceId, r.versionId, r.journeyId),
+      pausedEntries: r.pausedEntries,
+      runAborted: runId === null ? undefined : () => runStatus.get(r.workspaceId, runId) === "aborted",
+      hasActive: () => hasActive.get(r.workspaceId, r.journeyId, r.profileId) !== undefined,
+      lastEnteredAt: () => lastEnteredAt.get(r.workspaceId, r.journeyId, r.profileId) ?? null,
+      reentry: r.reentry,
+      now,
+    });
+    if (decision === EntryDecision.queued) {
       enqueue.run(r.workspaceId, r.versionId, JSON.stringify(r), now);
       return { status: "queued" };
     }
-    if (status !== "live") return { status: "version_not_live" };
-    if (r.runId !== null && runStatus.get(r.workspaceId, r.runId) === "aborted") {
-      return { status: "version_not_live" };
-    }
-    if (hasActive.get(r.workspaceId, r.journeyId, r.profileId) !== undefined)
-      return { status: "already_active" };
-    if (r.reentry.mode !== "always") {
-      const last = lastEnteredAt.get(r.workspaceId, r.journeyId, r.profileId) ?? null;
-      if (last !== null && (r.reentry.mode === "once" || last > now - r.reentry.everyMs)) {
-        return { status: "reentry_blocked" };
-      }
-    }
+    if (decision !== EntryDecision.enroll) return { status: decision };
     ensureProfile.run(r.workspaceId, r.profileId, now, now);
     const id = timeOrderedId(now);
     const context = JSON.stringify({ event: r.event, results: {} });
