@@ -45,7 +45,7 @@ export class WorkspaceNotFoundError extends Error {
   constructor(readonly workspaceId: string) {
     super(
       `workspace "${workspaceId}" does not exist (Waymark-Workspace header); ` +
-        `create it with POST /v1/workspaces or \`waymark workspaces create ${workspaceId}\``,
+        `create it with POST /v1/workspaces or \`npx waymark workspaces create ${workspaceId}\``,
     );
   }
 }

@@ -93,6 +93,18 @@ describe("hints that the server and the CLI print", () => {
     expect(await runHint(publishAgain!)).toMatchObject({ code: 0, stderr: "" });
   });
 
+  it("the hint of workspaces create works as printed", async () => {
+    const created = await runHint(["workspaces", "create", "hinted", "--url", server.url]);
+    const [hint, ...none] = hintsIn(created.stdout);
+    expect(none).toEqual([]);
+    expect(hint).toEqual(["journeys", "list", "--url", server.url, "--workspace", "hinted"]);
+    expect(await runHint(hint!)).toMatchObject({
+      code: 0,
+      stderr: "",
+      stdout: expect.stringContaining("No journeys yet"),
+    });
+  });
+
   it(
     "the hints that start a server (the demo on the system clock, an unreachable server) work as printed",
     async () => {

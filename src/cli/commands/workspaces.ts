@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { printJson, type CliContext } from "../context.js";
+import { cliHint } from "../hint.js";
 import { writeLine } from "../io.js";
 import { formatTable } from "../table.js";
 
@@ -30,9 +31,13 @@ export function registerWorkspacesCommands(program: Command, ctx: CliContext): v
     .option("--name <name>", "a name for people [default: the id]")
     .option("--json", "print JSON")
     .action(async (id: string, opts: { name?: string; json?: boolean }, cmd: Command) => {
-      const workspace = await ctx.client(cmd).createWorkspace(id, opts.name);
+      const client = ctx.client(cmd);
+      const workspace = await client.createWorkspace(id, opts.name);
       if (opts.json) return printJson(ctx.io, { workspace });
       writeLine(ctx.io.stdout, `created workspace ${workspace.id} (${workspace.name})`);
-      writeLine(ctx.io.stdout, `act in it with: waymark --workspace ${workspace.id} <command>`);
+      writeLine(
+        ctx.io.stdout,
+        `act in it with --workspace, e.g.: ${cliHint("journeys list", { baseUrl: client.baseUrl, workspace: workspace.id })}`,
+      );
     });
 }
