@@ -109,16 +109,6 @@ export const RetrySchema = z
   })
   .meta({ id: "Retry" });
 
-/**
- * A webhook's body. A JSON value (object, array, number, boolean, null) is sent as JSON: each of its
- * strings is a template, rendered and then encoded as a JSON string, so no value can break the
- * document. A string is a text template, sent as rendered, with `contentType`.
- */
-export const WebhookBodySchema = z.json().meta({
-  id: "WebhookBody",
-  description: "A JSON value whose strings are Liquid templates, sent as JSON; or a string, a text template sent as rendered with `contentType`.",
-});
-
 /** The action an action node performs. */
 export const ActionSchema = z
   .discriminatedUnion("type", [
@@ -127,7 +117,11 @@ export const ActionSchema = z
       url: TemplateSchema,
       method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]).default("POST"),
       headers: z.record(z.string(), TemplateSchema).optional(),
-      body: WebhookBodySchema.optional(),
+      /* A JSON value is sent as JSON, each string in it a template rendered and then encoded, so no
+         value can break the document; a string is a text template, sent as rendered, with contentType. */
+      body: JsonValueSchema.optional().meta({
+        description: "A JSON value whose strings are Liquid templates, sent as JSON; or a string, a text template sent as rendered with `contentType`.",
+      }),
       contentType: z.string().min(1).max(200).optional().meta({
         description: "The body's media type. @default application/json for a JSON body; a text body (a string) needs one, e.g. text/plain",
       }),
