@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { Clock, DispatchPayload } from "../core/index.js";
 import type { ChannelRegistry, ChannelResult } from "../channels/index.js";
 import type { Notification, Store } from "../store/index.js";
+import { notificationEmail } from "./notification-text.js";
 
 /** Where notifications go besides the API's list. */
 export interface NotifyOptions {
@@ -80,18 +81,14 @@ async function toOwner(deps: NotifierDeps, notification: Notification): Promise<
   if (notification.journeyId === null) return null;
   const journey = await deps.store.getJourney(notification.workspaceId, notification.journeyId);
   if (!journey?.owner) return null;
-  const detail = Object.entries(notification.detail)
-    .map(([key, value]) => `${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`)
-    .join("\n");
+  const version =
+    notification.versionId === null
+      ? null
+      : await deps.store.getVersion(notification.workspaceId, notification.versionId);
+  const email = notificationEmail(notification, journey.name, version?.number ?? null);
   return send(deps, notification, {
     channel: "email",
-    message: {
-      to: journey.owner,
-      from: null,
-      subject: `[Waymark] ${journey.name}: ${notification.title}`,
-      html: null,
-      text: `${notification.title}\n\nJourney: ${journey.name}\nType: ${notification.type}\nAt: ${new Date(notification.at).toISOString()}\n\n${detail}\n`,
-    },
+    message: { to: journey.owner, from: null, subject: email.subject, html: null, text: email.text },
   });
 }
 

@@ -52,6 +52,21 @@ describeBackends("notifications", (backend) => {
     expect(subscriber.requests).toHaveLength(2);
   });
 
+  it("issue 16: the owner's notification emails are written for people, not raw fields", async () => {
+    const version = await h.publish("sale", threeHooks(sink.url), { owner: "owner@example.test" });
+    await h.lifecycle.changeVersion(WS, version.journeyId, "stop", { actor: "ana", reason: "wrong coupon" });
+    await h.engine.drain();
+    const mails = await h.store.listDevEmails(WS, 10);
+    const stopped = mails.find((m) => m.subject === "[Waymark] sale: version 1 stopped");
+    expect(stopped?.text).toMatch(
+      /^ana stopped version 1 of journey "sale" on \d{4}-\d\d-\d\d at \d\d:\d\d UTC\.\nReason: wrong coupon\n/,
+    );
+    expect(stopped?.text).toContain("- 0 queued actions cancelled");
+    const published = mails.find((m) => m.subject === "[Waymark] sale: version 1 published");
+    expect(published?.text).toContain("It is the journey's first live version.");
+    for (const mail of mails) expect(mail.text).not.toMatch(/: null|\{"|replaces:/);
+  });
+
   it("a subscriber that fails with a retryable error gets the notification again later, with the same key", async () => {
     subscriber.respond = (_req, index) => (index === 0 ? { status: 503 } : { status: 200, body: {} });
     const version = await h.publish("sale", threeHooks(sink.url));
