@@ -47,7 +47,9 @@ export function resultsTable(nodes: readonly NodeResult[]): string {
       "COMPLETED",
       "FAILED",
       "CANCELLED",
-      "DISPATCHED",
+      "ATTEMPTED",
+      "SUCCEEDED",
+      "ACTIONS FAILED",
       "ACTIONS CANCELLED",
     ],
     nodes.map((n) => [
@@ -59,9 +61,18 @@ export function resultsTable(nodes: readonly NodeResult[]): string {
       String(n.completed),
       String(n.failed),
       String(n.cancelled),
-      String(n.dispatched),
+      String(n.actionsAttempted),
+      String(n.actionsSucceeded),
+      String(n.actionsFailed),
       String(n.actionsCancelled),
     ]),
+  );
+}
+
+/** One line per condition or split: the enrollments that took each branch, e.g. `is_pro: pro 3, else 2`. */
+export function branchLines(nodes: readonly NodeResult[]): string[] {
+  return nodes.flatMap((n) =>
+    n.branches === null ? [] : [`${n.nodeId}: ${n.branches.map((b) => `${b.label} ${b.taken}`).join(", ")}`],
   );
 }
 

@@ -38,13 +38,13 @@ export interface PreviewExtras {
 /**
  * The preview sentence a confirm prompt shows, from a dry run's counts, e.g. "1,234 profiles will stop;
  * 56 queued actions will not be sent; 3 actions already dispatched may still complete; 7,890 actions
- * already sent are not recalled."
+ * already attempted are not recalled (7,600 succeeded, 290 failed)."
  */
 export function previewSentence(verb: LifecycleVerb, c: LifecycleCounts, extras: PreviewExtras = {}): string {
   const inFlight = c.inFlight;
   const pending = c.pendingActions;
   const mayComplete = `${count(c.dispatching, "action")} already dispatched may still complete`;
-  const notRecalled = `${count(c.dispatched, "action")} already sent ${is(c.dispatched)} not recalled`;
+  const notRecalled = `${count(c.attempted - c.dispatching, "action")} already attempted ${is(c.attempted - c.dispatching)} not recalled (${outcomes(c)})`;
   switch (verb) {
     case "stop":
     case "abort":
@@ -83,7 +83,12 @@ const PENDING_WORD: { readonly [verb in LifecycleVerb]: string } = {
   close: "still queued",
 };
 
+/** `7,600 succeeded, 290 failed` */
+function outcomes(c: LifecycleCounts): string {
+  return `${formatCount(c.succeeded)} succeeded, ${formatCount(c.failed)} failed`;
+}
+
 /** The counts at the moment the operation acted, in one line. */
 export function actedCounts(verb: LifecycleVerb, c: LifecycleCounts): string {
-  return `At that moment: ${count(c.inFlight, "profile")} in flight; ${count(c.pendingActions, "queued action")} ${PENDING_WORD[verb]}; ${count(c.dispatching, "action")} dispatching (may still complete); ${count(c.dispatched, "action")} already sent.`;
+  return `At that moment: ${count(c.inFlight, "profile")} in flight; ${count(c.pendingActions, "queued action")} ${PENDING_WORD[verb]}; ${count(c.dispatching, "action")} dispatching (may still complete); ${count(c.attempted - c.dispatching, "action")} already attempted (${outcomes(c)}).`;
 }

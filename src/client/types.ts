@@ -128,10 +128,16 @@ export interface NodeResult {
   readonly completed: number;
   readonly failed: number;
   readonly cancelled: number;
-  /** Action items claimed for sending (after a stop: dispatched before the stop). */
-  readonly dispatched: number;
+  /** Action items handed to their channel at least once (after a stop: dispatched before the stop). */
+  readonly actionsAttempted: number;
+  /** Action items whose final result is a success. */
+  readonly actionsSucceeded: number;
+  /** Action items whose final result is a failure, after their retries. */
+  readonly actionsFailed: number;
   /** Action items cancelled before any claim (after a stop: cancelled by the stop). */
   readonly actionsCancelled: number;
+  /** A condition's branches (then `else`) or a split's paths, with the enrollments that took each; null for other nodes. */
+  readonly branches: readonly { readonly label: string; readonly taken: number }[] | null;
 }
 
 /** `GET /v1/journeys/:id/results` answer (JSON). Every node of the definition, zeros included. */
@@ -334,8 +340,12 @@ export interface LifecycleCounts {
   readonly pendingActions: number;
   /** Actions claimed before the acknowledgement, with no result yet: they may still complete. */
   readonly dispatching: number;
-  /** Actions already sent: not recalled. */
-  readonly dispatched: number;
+  /** Actions handed to their channel at least once before the operation: not recalled. `succeeded + failed + dispatching`. */
+  readonly attempted: number;
+  /** Attempted actions whose result is a success. */
+  readonly succeeded: number;
+  /** Attempted actions that did not succeed and are not in flight: failed for good, or awaiting a retry (also in `pendingActions`). */
+  readonly failed: number;
 }
 
 /** What every lifecycle operation takes. */

@@ -255,10 +255,19 @@ export interface NodeStats {
   readonly completed: number;
   readonly failed: number;
   readonly cancelled: number;
-  /** Outbox items of this (action) node claimed at least once: dispatched, possibly before a stop. */
-  readonly dispatched: number;
+  /** Outbox items of this (action) node handed to their channel at least once (possibly before a stop). */
+  readonly actionsAttempted: number;
+  /** Outbox items of this node whose final result is a success. */
+  readonly actionsSucceeded: number;
+  /** Outbox items of this node whose final result is a failure, after their retries. */
+  readonly actionsFailed: number;
   /** Outbox items of this node cancelled before any claim (by a stop, an abort, a removal, a skip). */
   readonly actionsCancelled: number;
+  /**
+   * For a condition, enrollments that took each branch (by its name, or its index when unnamed; `else`);
+   * for a split, each path. Empty for other nodes.
+   */
+  readonly branches: { readonly [label: string]: number };
 }
 
 /** Re-entry rule of a journey: once ever, every time, or at most once every `everyMs`. */

@@ -314,7 +314,14 @@ function evaluateFilter(filter: Condition, profile: Profile): boolean {
   return evaluateCondition(filter, { profile, event: null, results: {} });
 }
 
-const ZERO: LifecycleCounts = { inFlight: 0, pendingActions: 0, dispatching: 0, dispatched: 0 };
+const ZERO: LifecycleCounts = {
+  inFlight: 0,
+  pendingActions: 0,
+  dispatching: 0,
+  attempted: 0,
+  succeeded: 0,
+  failed: 0,
+};
 
 /** The batches' outcomes as one; `now` is the acknowledgement when no batch had a profile to remove. */
 function sumRemovals(outcomes: readonly RemoveOutcome[], dryRun: boolean, now: Millis): RemoveOutcome {
@@ -328,7 +335,9 @@ function sumRemovals(outcomes: readonly RemoveOutcome[], dryRun: boolean, now: M
       inFlight: counts.inFlight + o.counts.inFlight,
       pendingActions: counts.pendingActions + o.counts.pendingActions,
       dispatching: counts.dispatching + o.counts.dispatching,
-      dispatched: counts.dispatched + o.counts.dispatched,
+      attempted: counts.attempted + o.counts.attempted,
+      succeeded: counts.succeeded + o.counts.succeeded,
+      failed: counts.failed + o.counts.failed,
     };
     auditId = o.auditId ?? auditId;
   }

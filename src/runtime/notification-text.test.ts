@@ -59,7 +59,7 @@ describe("notification emails", () => {
         number: 3,
         actor: "ana@ops",
         reason: "wrong coupon",
-        counts: { inFlight: 1234, pendingActions: 56, dispatching: 3, dispatched: 1 },
+        counts: { inFlight: 1234, pendingActions: 56, dispatching: 3, attempted: 267, succeeded: 0, failed: 264 },
         auditId: "a9",
       }),
       "Spring sale",
@@ -75,7 +75,7 @@ describe("notification emails", () => {
         "- 1,234 profiles in flight",
         "- 56 queued actions cancelled",
         "- 3 actions being sent (these may still complete)",
-        "- 1 action already sent (not recalled)",
+        "- 264 actions already attempted (not recalled): 0 succeeded, 264 failed",
       ].join("\n"),
     );
   });
@@ -95,7 +95,7 @@ describe("notification emails", () => {
         pause: { until: Date.parse("2026-12-10T08:00:00Z"), then: "stop" },
         actor: "system",
         reason: "guardrail",
-        counts: { inFlight: 2, pendingActions: 1, dispatching: 0, dispatched: 0 },
+        counts: { inFlight: 2, pendingActions: 1, dispatching: 0, attempted: 0, succeeded: 0, failed: 0 },
       }),
       "Spring sale",
       3,

@@ -146,14 +146,26 @@ function countLines(c: LifecycleCounts, queued: string): string[] {
     `- ${plural(c.inFlight, "profile")} in flight`,
     `- ${plural(c.pendingActions, "queued action")} ${queued}`,
     `- ${plural(c.dispatching, "action")} being sent (these may still complete)`,
-    `- ${plural(c.dispatched, "action")} already sent (not recalled)`,
+    `- ${plural(c.attempted - c.dispatching, "action")} already attempted (not recalled): ${fmt(c.succeeded)} succeeded, ${fmt(c.failed)} failed`,
   ];
 }
 
+/* Notifications written before the counts split attempts by outcome carry `dispatched` instead: those
+   read as attempted and succeeded, as the audit log reads them. */
 function countsOf(value: unknown): LifecycleCounts | null {
   const r = record(value);
   if (r === null || typeof r["inFlight"] !== "number") return null;
-  return value as LifecycleCounts;
+  if (typeof r["attempted"] === "number") return value as LifecycleCounts;
+  const dispatching = num(r["dispatching"]);
+  const done = num(r["dispatched"]);
+  return {
+    inFlight: num(r["inFlight"]),
+    pendingActions: num(r["pendingActions"]),
+    dispatching,
+    attempted: done + dispatching,
+    succeeded: done,
+    failed: 0,
+  };
 }
 
 function record(value: unknown): { readonly [key: string]: unknown } | null {

@@ -145,16 +145,24 @@ export interface ArchiveCommand extends Actor {
 /**
  * Counts in a scope (a version, a run, a set of enrollments) at one instant.
  * For a stop, `pendingActions` are the items cancelled; for a pause, the items held.
+ * `attempted = succeeded + failed + dispatching`.
  */
 export interface LifecycleCounts {
   /** Active enrollments. */
   readonly inFlight: number;
-  /** Outbox items not yet claimed. */
+  /** Outbox items not yet claimed (never attempted, or awaiting a retry). */
   readonly pendingActions: number;
   /** Items claimed with no result yet: they were dispatched before the acknowledgement and may complete. */
   readonly dispatching: number;
-  /** Items that reached their channel before (dispatched earlier and completed): not recalled. */
-  readonly dispatched: number;
+  /** Items handed to their channel at least once: what was sent, or is being sent. Not recalled. */
+  readonly attempted: number;
+  /** Attempted items whose result is a success. */
+  readonly succeeded: number;
+  /**
+   * Attempted items that did not succeed and are not in flight: a final failure, or a failed attempt
+   * awaiting its retry (those are in `pendingActions` too). The receiving end may have seen them.
+   */
+  readonly failed: number;
 }
 
 /** The answer to a lifecycle action. */

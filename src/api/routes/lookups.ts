@@ -54,6 +54,19 @@ export interface NodeHead {
   readonly id: string;
   readonly kind: string;
   readonly name: string | null;
+  /** A condition's branch labels (name, or index when unnamed) then `else`; a split's path labels; else null. */
+  readonly branches: readonly string[] | null;
+}
+
+/** The labels the interpreter logs for a node's branches (see `advance`): name, or index when unnamed. */
+function branchLabels(node: { readonly kind: string }): string[] | null {
+  const labels = (list: readonly { readonly name?: string | undefined }[]) =>
+    list.map((b, i) => b.name ?? String(i));
+  if (node.kind === "condition" && "branches" in node) {
+    return [...labels(node.branches as readonly { name?: string }[]), "else"];
+  }
+  if (node.kind === "split" && "paths" in node) return labels(node.paths as readonly { name?: string }[]);
+  return null;
 }
 
 const LooseNodesSchema = z.object({
@@ -71,11 +84,12 @@ export function definitionNodes(definition: JsonObject): NodeHead[] {
       id: n.id,
       kind: n.kind,
       name: n.name ?? null,
+      branches: branchLabels(n),
     }));
   } catch {
     const loose = LooseNodesSchema.safeParse(definition);
     return loose.success
-      ? loose.data.nodes.map((n) => ({ id: n.id, kind: n.kind, name: n.name ?? null }))
+      ? loose.data.nodes.map((n) => ({ id: n.id, kind: n.kind, name: n.name ?? null, branches: null }))
       : [];
   }
 }

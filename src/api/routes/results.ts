@@ -13,8 +13,11 @@ const RESULT_COLUMNS = [
   "completed",
   "failed",
   "cancelled",
-  "dispatched",
+  "actionsAttempted",
+  "actionsSucceeded",
+  "actionsFailed",
   "actionsCancelled",
+  "branches",
 ] as const;
 
 /** Per-node results of a version: every node of its definition, zeros for nodes never reached. */
@@ -48,8 +51,11 @@ export const resultRoutes: readonly Route[] = [
           completed: s?.completed ?? 0,
           failed: s?.failed ?? 0,
           cancelled: s?.cancelled ?? 0,
-          dispatched: s?.dispatched ?? 0,
+          actionsAttempted: s?.actionsAttempted ?? 0,
+          actionsSucceeded: s?.actionsSucceeded ?? 0,
+          actionsFailed: s?.actionsFailed ?? 0,
           actionsCancelled: s?.actionsCancelled ?? 0,
+          branches: branchCounts(n.branches, s?.branches ?? {}),
         };
       });
       if (query.format === "csv") {
@@ -57,7 +63,13 @@ export const resultRoutes: readonly Route[] = [
           `${journey.id}-v${version.number}-results.csv`,
           toCsv(
             RESULT_COLUMNS,
-            nodes.map((n) => RESULT_COLUMNS.map((c) => n[c])),
+            nodes.map((n) =>
+              RESULT_COLUMNS.map((c) =>
+                c === "branches"
+                  ? (n.branches?.map((b) => `${b.label}=${b.taken}`).join("; ") ?? "")
+                  : n[c],
+              ),
+            ),
           ),
         );
       }
@@ -65,3 +77,18 @@ export const resultRoutes: readonly Route[] = [
     },
   }),
 ];
+
+/**
+ * Every branch the definition names, in its order, with how many enrollments took it (0 when none);
+ * a label counted but no longer named (a draft reworded since) is listed after them. Null for nodes
+ * without branches.
+ */
+function branchCounts(
+  labels: readonly string[] | null,
+  taken: { readonly [label: string]: number },
+): { label: string; taken: number }[] | null {
+  if (labels === null) return null;
+  const out = labels.map((label) => ({ label, taken: taken[label] ?? 0 }));
+  for (const [label, n] of Object.entries(taken)) if (!labels.includes(label)) out.push({ label, taken: n });
+  return out;
+}

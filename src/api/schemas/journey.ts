@@ -94,10 +94,16 @@ export const NodeResultSchema = z.object({
   completed: z.number().int(),
   failed: z.number().int(),
   cancelled: z.number().int(),
-  /** Action items claimed for sending: dispatched (after a stop: "dispatched before stop"). */
-  dispatched: z.number().int(),
+  /** Action items handed to their channel at least once (after a stop: "dispatched before stop"). */
+  actionsAttempted: z.number().int(),
+  /** Action items whose final result is a success. */
+  actionsSucceeded: z.number().int(),
+  /** Action items whose final result is a failure, after their retries. */
+  actionsFailed: z.number().int(),
   /** Action items cancelled before any claim (after a stop: "cancelled by stop"). */
   actionsCancelled: z.number().int(),
+  /** A condition's branches (then `else`) or a split's paths, each with the enrollments that took it; null for other nodes. */
+  branches: z.array(z.object({ label: z.string(), taken: z.number().int() })).nullable(),
 });
 
 /** Query of `GET /v1/journeys/:journeyId/results`. */

@@ -79,8 +79,12 @@ export const LifecycleCountsSchema = z.object({
   pendingActions: z.number().int().min(0),
   /** Items claimed before the acknowledgement, with no result yet: they may still complete. */
   dispatching: z.number().int().min(0),
-  /** Items already sent: not recalled. */
-  dispatched: z.number().int().min(0),
+  /** Items handed to their channel at least once, before the operation: not recalled. `succeeded + failed + dispatching`. */
+  attempted: z.number().int().min(0),
+  /** Attempted items whose result is a success. */
+  succeeded: z.number().int().min(0),
+  /** Attempted items that did not succeed and are not in flight: failed for good, or awaiting a retry (also in `pendingActions`). */
+  failed: z.number().int().min(0),
 });
 
 const RunStatusSchema = z.enum(["running", "completed", "aborted"]);

@@ -13,7 +13,7 @@ interface JournalCliOptions {
 
 function countsCell(c: LifecycleCounts | null): string {
   if (c === null) return "-";
-  return `in flight ${c.inFlight}, queued ${c.pendingActions}, dispatching ${c.dispatching}, sent ${c.dispatched}`;
+  return `in flight ${c.inFlight}, queued ${c.pendingActions}, dispatching ${c.dispatching}, attempted ${c.attempted} (succeeded ${c.succeeded}, failed ${c.failed})`;
 }
 
 function journalQuery(opts: JournalCliOptions) {

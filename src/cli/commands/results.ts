@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { CliInputError } from "../cli-error.js";
 import { printJson, type CliContext } from "../context.js";
-import { resultsTable, timelineTable } from "../format.js";
+import { branchLines, resultsTable, timelineTable } from "../format.js";
 import { writeLine } from "../io.js";
 
 interface ResultsOptions {
@@ -53,5 +53,7 @@ export function registerResultsCommand(program: Command, ctx: CliContext): void 
       if (opts.json) return printJson(io, answer);
       writeLine(io.stdout, `journey ${journeyId}, version ${answer.versionId}`);
       writeLine(io.stdout, resultsTable(answer.nodes));
+      const branches = branchLines(answer.nodes);
+      if (branches.length > 0) writeLine(io.stdout, ["", "Branches taken:", ...branches.map((l) => `  ${l}`)].join("\n"));
     });
 }

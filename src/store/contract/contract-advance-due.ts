@@ -126,8 +126,11 @@ export function describeAdvanceDueContract(ctx: ContractContext): void {
           completed: 3,
           failed: 0,
           cancelled: 0,
-          dispatched: 0,
+          actionsAttempted: 0,
+          actionsSucceeded: 0,
+          actionsFailed: 0,
           actionsCancelled: 0,
+          branches: {},
         },
         wait: {
           entered: 3,
@@ -135,8 +138,11 @@ export function describeAdvanceDueContract(ctx: ContractContext): void {
           completed: 0,
           failed: 0,
           cancelled: 0,
-          dispatched: 0,
+          actionsAttempted: 0,
+          actionsSucceeded: 0,
+          actionsFailed: 0,
           actionsCancelled: 0,
+          branches: {},
         },
       });
       await store.advanceDue(T0 + 10, 2, (batch) =>
@@ -152,8 +158,11 @@ export function describeAdvanceDueContract(ctx: ContractContext): void {
         completed: 1,
         failed: 1,
         cancelled: 0,
-        dispatched: 0,
+        actionsAttempted: 0,
+        actionsSucceeded: 0,
+        actionsFailed: 0,
         actionsCancelled: 0,
+        branches: {},
       });
       expect(await store.nodeStats(WS, "other-version")).toEqual([]);
     });
@@ -275,8 +284,11 @@ export function describeAdvanceDueContract(ctx: ContractContext): void {
           completed: 1,
           failed: 0,
           cancelled: 1,
-          dispatched: 0,
+          actionsAttempted: 0,
+          actionsSucceeded: 0,
+          actionsFailed: 0,
           actionsCancelled: 0,
+          branches: {},
         },
         wait: {
           entered: 1,
@@ -284,8 +296,11 @@ export function describeAdvanceDueContract(ctx: ContractContext): void {
           completed: 0,
           failed: 0,
           cancelled: 1,
-          dispatched: 0,
+          actionsAttempted: 0,
+          actionsSucceeded: 0,
+          actionsFailed: 0,
           actionsCancelled: 0,
+          branches: {},
         },
         /* The early enrollment's item, written by its own step and cancelled by the removal after it. */
         action: {
@@ -294,8 +309,11 @@ export function describeAdvanceDueContract(ctx: ContractContext): void {
           completed: 0,
           failed: 0,
           cancelled: 0,
-          dispatched: 0,
+          actionsAttempted: 0,
+          actionsSucceeded: 0,
+          actionsFailed: 0,
           actionsCancelled: 1,
+          branches: {},
         },
       });
     });

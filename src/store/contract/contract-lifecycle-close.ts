@@ -26,7 +26,14 @@ export function describeCloseContract(ctx: ContractContext): void {
       await advanceToAction(store, T0);
       const outcome = await act(store, j, "close", T0 + 1);
       expect(outcome).toMatchObject({ from: "live", to: "closed" });
-      expect(outcome.counts).toEqual({ inFlight: 2, pendingActions: 2, dispatching: 0, dispatched: 0 });
+      expect(outcome.counts).toEqual({
+        inFlight: 2,
+        pendingActions: 2,
+        dispatching: 0,
+        attempted: 0,
+        succeeded: 0,
+        failed: 0,
+      });
       expect(await store.enroll([enrollRequest(j, "p3")], T0 + 2)).toEqual([{ status: "version_not_live" }]);
       expect(await store.claimOutbox(T0 + 2, 10, 1000, "w1")).toHaveLength(2);
       expect(await store.finishDrained(T0 + 3)).toEqual([]);

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConflictError, type Millis } from "../../core/index.js";
-import type { OutboxItem, Store } from "../store.js";
+import type { OutboxCompletion, OutboxItem, Store } from "../store.js";
 import {
   OK,
   T0,
@@ -34,7 +34,7 @@ const operation = fc.oneof(
   {
     weight: 4,
     arbitrary: fc.record({
-      op: fc.constantFrom("done" as const, "retry" as const),
+      op: fc.constantFrom("done" as const, "retry" as const, "fail" as const, "drop" as const),
       n: fc.integer({ min: 1, max: 3 }),
     }),
   },
@@ -60,6 +60,28 @@ async function ignoringConflicts(run: () => Promise<unknown>): Promise<void> {
     await run();
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
+  }
+}
+
+/* A success, a retry, a final failure, or a send dropped before it went out (its scope ended). */
+function completion(op: "done" | "retry" | "fail" | "drop", item: OutboxItem, now: Millis): OutboxCompletion {
+  switch (op) {
+    case "done":
+      return { outboxId: item.id, kind: "done", result: OK };
+    case "retry":
+      return { outboxId: item.id, kind: "retry", retryAt: now, error: "503" };
+    case "fail":
+      return {
+        outboxId: item.id,
+        kind: "done",
+        result: { ok: false, at: now, error: "500", status: 500, attempts: item.attempts + 1 },
+      };
+    case "drop":
+      return {
+        outboxId: item.id,
+        kind: "done",
+        result: { ok: false, at: now, error: "cancelled by stop", attempts: item.attempts, skipped: true },
+      };
   }
 }
 
@@ -89,15 +111,11 @@ async function apply(
       return;
     case "done":
     case "retry":
+    case "fail":
+    case "drop":
       await store.completeOutbox(
         "w",
-        held
-          .splice(0, o.n)
-          .map((item) =>
-            o.op === "done"
-              ? { outboxId: item.id, kind: "done" as const, result: OK }
-              : { outboxId: item.id, kind: "retry" as const, retryAt: now, error: "503" },
-          ),
+        held.splice(0, o.n).map((item) => completion(o.op, item, now)),
         now,
       );
       return;
@@ -166,8 +184,11 @@ async function checkCounters(
     inFlight: stored.active,
     pendingActions: stored.pending,
     dispatching: stored.claimed,
-    dispatched: stored.done,
+    attempted: stored.attempted,
+    succeeded: stored.succeeded,
+    failed: stored.attempted - stored.succeeded - stored.claimed,
   });
+  expect(stored.attempted - stored.succeeded - stored.claimed).toBeGreaterThanOrEqual(0);
   const runCheck = await inspector.runCounters(run.id);
   expect(runCheck.stored).toEqual(runCheck.scanned);
 }

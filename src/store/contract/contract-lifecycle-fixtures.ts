@@ -10,6 +10,10 @@ export interface ScopeCounts {
   readonly claimed: number;
   readonly done: number;
   readonly cancelled: number;
+  /** Items claimed at least once, but a send dropped before its first attempt. */
+  readonly attempted: number;
+  /** Items done with a successful result. */
+  readonly succeeded: number;
 }
 
 /** A scope's gauges as stored, and as counted by scanning its rows: the reference they must equal. */

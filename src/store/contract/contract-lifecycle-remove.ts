@@ -31,7 +31,7 @@ export function describeRemoveContract(ctx: ContractContext): void {
       });
       expect(preview).toEqual({
         removed: 1,
-        counts: { inFlight: 1, pendingActions: 1, dispatching: 0, dispatched: 0 },
+        counts: { inFlight: 1, pendingActions: 1, dispatching: 0, attempted: 0, succeeded: 0, failed: 0 },
         dryRun: true,
         auditId: null,
         acknowledgedAt: T0 + 1,
@@ -44,7 +44,14 @@ export function describeRemoveContract(ctx: ContractContext): void {
         journeyId: null,
       });
       expect(all.removed).toBe(3);
-      expect(all.counts).toEqual({ inFlight: 3, pendingActions: 3, dispatching: 0, dispatched: 0 });
+      expect(all.counts).toEqual({
+        inFlight: 3,
+        pendingActions: 3,
+        dispatching: 0,
+        attempted: 0,
+        succeeded: 0,
+        failed: 0,
+      });
 
       const statusOf = async (p: string) =>
         (await store.listEnrollments(WS, { profileId: p })).map((e) =>

@@ -33,7 +33,14 @@ export function describeRunAbortContract(ctx: ContractContext): void {
       expect(preview).toMatchObject({ from: "running", to: "aborted", dryRun: true, auditId: null });
       expect(preview.run.status).toBe("running");
       const outcome = await store.abortRun(command);
-      expect(outcome.counts).toEqual({ inFlight: 3, pendingActions: 2, dispatching: 0, dispatched: 0 });
+      expect(outcome.counts).toEqual({
+        inFlight: 3,
+        pendingActions: 2,
+        dispatching: 0,
+        attempted: 0,
+        succeeded: 0,
+        failed: 0,
+      });
       expect(outcome.counts).toEqual(preview.counts);
       expect(outcome.run).toMatchObject({ status: "aborted", endedAt: T0 + 2 });
       expect(outcome.version.status).toBe("live");
@@ -139,7 +146,14 @@ export function describeRunAbortContract(ctx: ContractContext): void {
 
       const outcome = await store.abortRun({ ...OPS, workspaceId: WS, runId: run.id, now: T0 + 2 });
       expect(outcome).toMatchObject({ from: "completed", to: "aborted" });
-      expect(outcome.counts).toEqual({ inFlight: 2, pendingActions: 2, dispatching: 0, dispatched: 0 });
+      expect(outcome.counts).toEqual({
+        inFlight: 2,
+        pendingActions: 2,
+        dispatching: 0,
+        attempted: 0,
+        succeeded: 0,
+        failed: 0,
+      });
       expect(await store.claimOutbox(T0 + 3, 10, 1000, "w1")).toEqual([]);
       expect(await store.sweep(T0 + 4, 100)).toBe(0);
       for (const p of ["c1", "c2"]) {

@@ -32,7 +32,14 @@ export function describeStopContract(ctx: ContractContext): void {
 
       const outcome = await act(store, j, "stop", T0 + 3);
       expect(outcome).toMatchObject({ from: "live", to: "stopped", dryRun: false, acknowledgedAt: T0 + 3 });
-      expect(outcome.counts).toEqual({ inFlight: 4, pendingActions: 2, dispatching: 1, dispatched: 1 });
+      expect(outcome.counts).toEqual({
+        inFlight: 4,
+        pendingActions: 2,
+        dispatching: 1,
+        attempted: 2,
+        succeeded: 1,
+        failed: 0,
+      });
       expect(outcome.version).toMatchObject({ status: "stopped", endedAt: T0 + 3 });
       expect(outcome.auditId).not.toBeNull();
 
@@ -62,11 +69,18 @@ export function describeStopContract(ctx: ContractContext): void {
         inFlight: 0,
         pendingActions: 0,
         dispatching: 1,
-        dispatched: 1,
+        attempted: 2,
+        succeeded: 1,
+        failed: 0,
       });
 
       await store.completeOutbox("w1", [{ outboxId: mine[1]!.id, kind: "done", result: OK }], T0 + 6);
-      expect(await store.versionCounts(WS, j.version.id)).toMatchObject({ dispatching: 0, dispatched: 2 });
+      expect(await store.versionCounts(WS, j.version.id)).toMatchObject({
+        dispatching: 0,
+        attempted: 2,
+        succeeded: 2,
+        failed: 0,
+      });
       const items = await store.listOutbox(WS, { versionId: j.version.id });
       expect(items.map((i) => i.status).sort()).toEqual(["cancelled", "cancelled", "done", "done"]);
       const [audit] = await store.listAudit(WS, { journeyId: j.journey.id });
@@ -76,7 +90,14 @@ export function describeStopContract(ctx: ContractContext): void {
         else expect(item.claimSeq).toBeNull();
       }
       const stats = (await store.nodeStats(WS, j.version.id)).find((s: NodeStats) => s.nodeId === "action");
-      expect(stats).toMatchObject({ dispatched: 2, actionsCancelled: 2, cancelled: 4, waiting: 0 });
+      expect(stats).toMatchObject({
+        actionsAttempted: 2,
+        actionsSucceeded: 2,
+        actionsFailed: 0,
+        actionsCancelled: 2,
+        cancelled: 4,
+        waiting: 0,
+      });
       const [notification] = await store.listNotifications(WS, { journeyId: j.journey.id });
       expect(notification).toMatchObject({
         type: "version:stopped",
@@ -120,7 +141,14 @@ export function describeStopContract(ctx: ContractContext): void {
       expect(await store.listAudit(WS, {})).toEqual(auditBefore);
       const real = await act(store, j, "stop", T0 + 2);
       expect(real.counts).toEqual(preview.counts);
-      expect(preview.counts).toEqual({ inFlight: 2, pendingActions: 2, dispatching: 0, dispatched: 0 });
+      expect(preview.counts).toEqual({
+        inFlight: 2,
+        pendingActions: 2,
+        dispatching: 0,
+        attempted: 0,
+        succeeded: 0,
+        failed: 0,
+      });
       const refused = rejection(act(store, j, "pause", T0 + 3, { dryRun: true }));
       expect((await refused).current).toBe("stopped");
     });

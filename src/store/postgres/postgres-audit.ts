@@ -6,6 +6,7 @@ import type {
   Notification,
 } from "../lifecycle.js";
 import { timeOrderedId } from "../shared/ids.js";
+import { decodeLifecycleCounts } from "../shared/rows.js";
 import type { Tx } from "./postgres-db.js";
 
 /** An `audit` row. */
@@ -54,7 +55,7 @@ export function toAuditEntry(row: DbAudit): AuditEntry {
     journeyId: row.journey_id,
     versionId: row.version_id,
     runId: row.run_id,
-    counts: row.counts === null ? null : (JSON.parse(row.counts) as LifecycleCounts),
+    counts: row.counts === null ? null : decodeLifecycleCounts(row.counts),
     detail: JSON.parse(row.detail) as AuditEntry["detail"],
   };
 }

@@ -1,6 +1,6 @@
 import type { Millis } from "../../core/index.js";
 import { toOutboxItem, type DbClaimable } from "../shared/rows.js";
-import { countNodeAction, countOutbox, newBatchDeltas, type BatchDeltas } from "../shared/deltas.js";
+import { countFirstAttempt, countOutbox, newBatchDeltas, type BatchDeltas } from "../shared/deltas.js";
 import type { OutboxItem } from "../store.js";
 import type { PgContext } from "./postgres-context.js";
 import type { CommitWith, Tx } from "./postgres-db.js";
@@ -99,7 +99,7 @@ async function claim(
   for (const row of open) {
     countOutbox(deltas, row.version_id, row.run_id, row.status, "claimed");
     if (row.claimed_at === null) {
-      countNodeAction(deltas.nodes, row.workspace_id, row.version_id, row.node_id, "dispatched");
+      countFirstAttempt(deltas, row.workspace_id, row.version_id, row.run_id, row.node_id);
     }
   }
   /* The claim's sequence number is taken under the shared locks, after the statuses were re-read, once for

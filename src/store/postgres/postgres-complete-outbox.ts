@@ -1,5 +1,5 @@
 import type { Millis } from "../../core/index.js";
-import { countOutbox, countOutcome, newBatchDeltas } from "../shared/deltas.js";
+import { countActionResult, countOutbox, countOutcome, newBatchDeltas } from "../shared/deltas.js";
 import type { OutboxCompletion } from "../store.js";
 import type { PgContext } from "./postgres-context.js";
 import { flushDeltas } from "./postgres-counters.js";
@@ -62,6 +62,7 @@ export function makePgCompleteOutbox(
             input: JSON.stringify(input),
           });
           countOutbox(deltas, item.version_id, item.run_id, "claimed", "done");
+          countActionResult(deltas, item.workspace_id, item.version_id, item.run_id, item.node_id, c.result);
           if (c.result.ok || c.result.skipped !== true) {
             countOutcome(deltas, item.workspace_id, item.version_id, item.node_id, now, c.result.ok);
           }

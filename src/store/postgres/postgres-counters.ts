@@ -1,4 +1,4 @@
-import type { BatchDeltas, NodeStatsDeltas } from "../shared/deltas.js";
+import { isEmptyScopeDelta, type BatchDeltas, type NodeStatsDeltas } from "../shared/deltas.js";
 import type { Tx } from "./postgres-db.js";
 import { inlineValues, type InlineValue } from "./postgres-inline.js";
 
@@ -30,7 +30,12 @@ export function flushDeltasSql(shard: number, deltas: BatchDeltas): string[] {
 /** The flush statement and its values (the shard is `$1`); null when there is nothing to write. */
 function flushStatement(shard: number, deltas: BatchDeltas): { sql: string; values: unknown[] } | null {
   const values: unknown[] = [shard];
-  const parts = [scopePart(deltas), nodePart(deltas.nodes), outcomePart(deltas.outcomes)].filter(
+  const parts = [
+    scopePart(deltas),
+    nodePart(deltas.nodes),
+    branchPart(deltas.nodes),
+    outcomePart(deltas.outcomes),
+  ].filter(
     (part): part is FlushPart => part !== null,
   );
   if (parts.length === 0) return null;
@@ -49,23 +54,25 @@ function params(first: number, count: number): string[] {
 
 function scopePart(deltas: BatchDeltas): FlushPart | null {
   const scopes = [...deltas.scopes.values()]
-    .filter((d) => d.active !== 0 || d.pending !== 0 || d.claimed !== 0 || d.done !== 0 || d.cancelled !== 0)
+    .filter((d) => !isEmptyScopeDelta(d))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   if (scopes.length === 0) return null;
   return {
     sql: (first) => {
-      const [id, a, p, cl, d, ca] = params(first, 6);
+      const [id, a, p, cl, d, ca, at, su] = params(first, 8);
       return `INSERT INTO scope_counters AS c (scope_id, shard, active_enrollments, pending_outbox, claimed_outbox,
-                                               done_outbox, cancelled_outbox)
-              SELECT id, $1, a, p, cl, d, ca
+                                               done_outbox, cancelled_outbox, attempted_outbox, succeeded_outbox)
+              SELECT id, $1, a, p, cl, d, ca, at, su
                 FROM unnest(${id}::text[], ${a}::bigint[], ${p}::bigint[], ${cl}::bigint[], ${d}::bigint[],
-                            ${ca}::bigint[]) AS t (id, a, p, cl, d, ca)
+                            ${ca}::bigint[], ${at}::bigint[], ${su}::bigint[]) AS t (id, a, p, cl, d, ca, at, su)
               ON CONFLICT (scope_id, shard) DO UPDATE SET
                 active_enrollments = c.active_enrollments + excluded.active_enrollments,
                 pending_outbox = c.pending_outbox + excluded.pending_outbox,
                 claimed_outbox = c.claimed_outbox + excluded.claimed_outbox,
                 done_outbox = c.done_outbox + excluded.done_outbox,
-                cancelled_outbox = c.cancelled_outbox + excluded.cancelled_outbox`;
+                cancelled_outbox = c.cancelled_outbox + excluded.cancelled_outbox,
+                attempted_outbox = c.attempted_outbox + excluded.attempted_outbox,
+                succeeded_outbox = c.succeeded_outbox + excluded.succeeded_outbox`;
     },
     values: [
       scopes.map((d) => d.id),
@@ -74,6 +81,8 @@ function scopePart(deltas: BatchDeltas): FlushPart | null {
       scopes.map((d) => d.claimed),
       scopes.map((d) => d.done),
       scopes.map((d) => d.cancelled),
+      scopes.map((d) => d.attempted),
+      scopes.map((d) => d.succeeded),
     ],
   };
 }
@@ -88,13 +97,14 @@ function nodePart(deltas: NodeStatsDeltas): FlushPart | null {
   const column = <K extends keyof (typeof nodes)[number]>(key: K) => nodes.map((n) => n[key]);
   return {
     sql: (first) => {
-      const [w, v, n, e, wa, co, f, ca, di, ac] = params(first, 10);
+      const [w, v, n, e, wa, co, f, ca, di, ac, su, af] = params(first, 12);
       return `INSERT INTO node_stats AS s (workspace_id, version_id, node_id, shard, entered, waiting, completed,
-                                           failed, cancelled, dispatched, actions_cancelled)
-              SELECT w, v, n, $1, e, wa, co, f, ca, di, ac
+                                           failed, cancelled, dispatched, actions_cancelled, succeeded, actions_failed)
+              SELECT w, v, n, $1, e, wa, co, f, ca, di, ac, su, af
                 FROM unnest(${w}::text[], ${v}::text[], ${n}::text[], ${e}::bigint[], ${wa}::bigint[],
-                            ${co}::bigint[], ${f}::bigint[], ${ca}::bigint[], ${di}::bigint[], ${ac}::bigint[])
-                     AS t (w, v, n, e, wa, co, f, ca, di, ac)
+                            ${co}::bigint[], ${f}::bigint[], ${ca}::bigint[], ${di}::bigint[], ${ac}::bigint[],
+                            ${su}::bigint[], ${af}::bigint[])
+                     AS t (w, v, n, e, wa, co, f, ca, di, ac, su, af)
               ON CONFLICT (version_id, node_id, shard) DO UPDATE SET
                 entered = s.entered + excluded.entered,
                 waiting = s.waiting + excluded.waiting,
@@ -102,7 +112,9 @@ function nodePart(deltas: NodeStatsDeltas): FlushPart | null {
                 failed = s.failed + excluded.failed,
                 cancelled = s.cancelled + excluded.cancelled,
                 dispatched = s.dispatched + excluded.dispatched,
-                actions_cancelled = s.actions_cancelled + excluded.actions_cancelled`;
+                actions_cancelled = s.actions_cancelled + excluded.actions_cancelled,
+                succeeded = s.succeeded + excluded.succeeded,
+                actions_failed = s.actions_failed + excluded.actions_failed`;
     },
     values: [
       column("workspaceId"),
@@ -115,6 +127,36 @@ function nodePart(deltas: NodeStatsDeltas): FlushPart | null {
       column("cancelled"),
       column("dispatched"),
       column("actionsCancelled"),
+      column("succeeded"),
+      column("actionsFailed"),
+    ],
+  };
+}
+
+function branchPart(deltas: NodeStatsDeltas): FlushPart | null {
+  const rows: { w: string; v: string; n: string; b: string; t: number }[] = [];
+  for (const d of deltas.values()) {
+    if (d.branches === null) continue;
+    for (const [b, t] of d.branches) rows.push({ w: d.workspaceId, v: d.versionId, n: d.nodeId, b, t });
+  }
+  if (rows.length === 0) return null;
+  const key = (r: (typeof rows)[number]) => `${r.v}\u0000${r.n}\u0000${r.b}`;
+  rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  return {
+    sql: (first) => {
+      const [w, v, n, b, t] = params(first, 5);
+      return `INSERT INTO branch_stats AS s (workspace_id, version_id, node_id, branch, shard, taken)
+              SELECT w, v, n, b, $1, t
+                FROM unnest(${w}::text[], ${v}::text[], ${n}::text[], ${b}::text[], ${t}::bigint[])
+                     AS u (w, v, n, b, t)
+              ON CONFLICT (version_id, node_id, branch, shard) DO UPDATE SET taken = s.taken + excluded.taken`;
+    },
+    values: [
+      rows.map((r) => r.w),
+      rows.map((r) => r.v),
+      rows.map((r) => r.n),
+      rows.map((r) => r.b),
+      rows.map((r) => r.t),
     ],
   };
 }
@@ -149,6 +191,8 @@ export function scopeCountersSql(param: string): string {
                  COALESCE(SUM(pending_outbox), 0) AS pending_outbox,
                  COALESCE(SUM(claimed_outbox), 0) AS claimed_outbox,
                  COALESCE(SUM(done_outbox), 0) AS done_outbox,
-                 COALESCE(SUM(cancelled_outbox), 0) AS cancelled_outbox
+                 COALESCE(SUM(cancelled_outbox), 0) AS cancelled_outbox,
+                 COALESCE(SUM(attempted_outbox), 0) AS attempted_outbox,
+                 COALESCE(SUM(succeeded_outbox), 0) AS succeeded_outbox
             FROM scope_counters WHERE scope_id = ${param}`;
 }

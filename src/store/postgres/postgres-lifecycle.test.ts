@@ -55,10 +55,24 @@ describePostgres("PostgreSQL lifecycle: the brake's transactions, sweep, audit",
     await act(store, j, "pause", T0 + 2);
     await act(store, j, "resume", T0 + 3);
     const aborted = await store.abortRun({ ...OPS, workspaceId: WS, runId: run.id, now: T0 + 4 });
-    expect(aborted.counts).toEqual({ inFlight: 3, pendingActions: 2, dispatching: 1, dispatched: 0 });
+    expect(aborted.counts).toEqual({
+      inFlight: 3,
+      pendingActions: 2,
+      dispatching: 1,
+      attempted: 1,
+      succeeded: 0,
+      failed: 0,
+    });
     await act(store, j, "close", T0 + 5);
     const stopped = await act(store, j, "stop", T0 + 6);
-    expect(stopped.counts).toEqual({ inFlight: 3, pendingActions: 2, dispatching: 1, dispatched: 0 });
+    expect(stopped.counts).toEqual({
+      inFlight: 3,
+      pendingActions: 2,
+      dispatching: 1,
+      attempted: 1,
+      succeeded: 0,
+      failed: 0,
+    });
     expect(await rowVersions(pool)).toEqual(before);
   });
 
@@ -146,13 +160,15 @@ describePostgres("PostgreSQL lifecycle: the brake's transactions, sweep, audit",
     });
     expect(outcome).toMatchObject({
       removed: 2,
-      counts: { inFlight: 2, pendingActions: 1, dispatching: 1, dispatched: 0 },
+      counts: { inFlight: 2, pendingActions: 1, dispatching: 1, attempted: 1, succeeded: 0, failed: 0 },
     });
     expect(await store.versionCounts(WS, j.version.id)).toEqual({
       inFlight: 0,
       pendingActions: 0,
       dispatching: 1,
-      dispatched: 0,
+      attempted: 1,
+      succeeded: 0,
+      failed: 0,
     });
   });
 

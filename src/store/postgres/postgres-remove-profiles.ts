@@ -1,5 +1,6 @@
 import type { LifecycleCounts, RemoveCommand, RemoveOutcome } from "../lifecycle.js";
 import { newBatchDeltas } from "../shared/deltas.js";
+import { toLifecycleCounts } from "../shared/rows.js";
 import { writeAudit } from "./postgres-audit.js";
 import type { PgContext } from "./postgres-context.js";
 import { flushDeltas } from "./postgres-counters.js";
@@ -27,13 +28,8 @@ export function makePgRemoveProfiles(ctx: PgContext): (command: RemoveCommand) =
   return async (c) => {
     if (c.dryRun !== true) return ctx.tx("durable", (tx) => apply(tx, c));
     const targets = await targetsOf(poolQuery(ctx), c);
-    const items = await itemCounts(poolQuery(ctx), targets, ["pending", "claimed", "done"]);
-    const counts: LifecycleCounts = {
-      inFlight: targets.length,
-      pendingActions: items.get("pending") ?? 0,
-      dispatching: items.get("claimed") ?? 0,
-      dispatched: items.get("done") ?? 0,
-    };
+    const items = await itemCounts(poolQuery(ctx), targets);
+    const counts = countsOf(targets.length, items.pending, items);
     return { removed: targets.length, counts, dryRun: true, auditId: null, acknowledgedAt: c.now };
   };
 }
@@ -44,13 +40,8 @@ async function apply(tx: Tx, c: RemoveCommand): Promise<RemoveOutcome> {
   const { ended, cancelled } = await endEnrollments(tx, targets, "removed", c.now, deltas);
   await flushDeltas(tx, deltas);
   /* Read after the cancellation: an item claimed meanwhile was dispatched before this removal. */
-  const items = await itemCounts(tx, targets, ["claimed", "done"], c.now);
-  const counts: LifecycleCounts = {
-    inFlight: ended,
-    pendingActions: cancelled,
-    dispatching: items.get("claimed") ?? 0,
-    dispatched: items.get("done") ?? 0,
-  };
+  const items = await itemCounts(tx, targets, c.now);
+  const counts = countsOf(ended, cancelled, items);
   const audit = await writeAudit(tx, {
     workspaceId: c.workspaceId,
     at: c.now,
@@ -93,35 +84,57 @@ async function targetsOf(q: PgQuery, c: RemoveCommand): Promise<DbTarget[]> {
       );
 }
 
+/** What `itemCounts` sums over the items of the enrollments removed. */
+interface ItemSums {
+  readonly pending: number;
+  readonly claimed: number;
+  readonly attempted: number;
+  readonly succeeded: number;
+}
+
+function countsOf(inFlight: number, pending: number, items: ItemSums): LifecycleCounts {
+  return toLifecycleCounts({
+    active_enrollments: inFlight,
+    pending_outbox: pending,
+    claimed_outbox: items.claimed,
+    done_outbox: 0,
+    cancelled_outbox: 0,
+    attempted_outbox: items.attempted,
+    succeeded_outbox: items.succeeded,
+  });
+}
+
+/* Attempted: claimed at least once, except a send dropped before its first attempt. */
+const ITEM_SUMS = `COUNT(*) FILTER (WHERE o.status = 'pending') AS pending,
+                   COUNT(*) FILTER (WHERE o.status = 'claimed') AS claimed,
+                   COUNT(*) FILTER (WHERE o.claimed_at IS NOT NULL AND NOT (o.status = 'done'
+                       AND COALESCE((o.result::jsonb ->> 'skipped')::boolean, false)
+                       AND (o.result::jsonb ->> 'attempts')::int = 0)) AS attempted,
+                   COUNT(*) FILTER (WHERE o.status = 'done' AND (o.result::jsonb ->> 'ok')::boolean) AS succeeded`;
+
 /**
- * The outbox items of `targets` by status. With `endedAt`, only the enrollments this removal ended
+ * The outbox items of `targets`, summed. With `endedAt`, only the enrollments this removal ended
  * count: one that a step ended in between is not the removal's.
  */
-async function itemCounts(
-  q: PgQuery,
-  targets: readonly DbTarget[],
-  statuses: readonly string[],
-  endedAt?: number,
-): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  if (targets.length === 0) return counts;
+async function itemCounts(q: PgQuery, targets: readonly DbTarget[], endedAt?: number): Promise<ItemSums> {
+  if (targets.length === 0) return { pending: 0, claimed: 0, attempted: 0, succeeded: 0 };
   const ids = targets.map((t) => t.id);
-  const rows =
+  const [row] =
     endedAt === undefined
-      ? await q.query<{ status: string; n: number }>(
-          `SELECT status, COUNT(*) AS n FROM outbox
-            WHERE enrollment_id = ANY($1::text[]) AND status = ANY($2::text[]) GROUP BY status`,
-          [ids, statuses],
-        )
-      : await q.query<{ status: string; n: number }>(
-          `SELECT o.status, COUNT(*) AS n FROM outbox o JOIN enrollments e ON e.id = o.enrollment_id
-            WHERE e.id = ANY($1::text[]) AND e.status = 'ended' AND e.exit_reason = 'removed' AND e.ended_at = $3
-              AND o.status = ANY($2::text[])
-            GROUP BY o.status`,
-          [ids, statuses, endedAt],
+      ? await q.query<ItemSums>(`SELECT ${ITEM_SUMS} FROM outbox o WHERE o.enrollment_id = ANY($1::text[])`, [
+          ids,
+        ])
+      : await q.query<ItemSums>(
+          `SELECT ${ITEM_SUMS} FROM outbox o JOIN enrollments e ON e.id = o.enrollment_id
+            WHERE e.id = ANY($1::text[]) AND e.status = 'ended' AND e.exit_reason = 'removed' AND e.ended_at = $2`,
+          [ids, endedAt],
         );
-  for (const row of rows) counts.set(row.status, row.n);
-  return counts;
+  return {
+    pending: Number(row?.pending ?? 0),
+    claimed: Number(row?.claimed ?? 0),
+    attempted: Number(row?.attempted ?? 0),
+    succeeded: Number(row?.succeeded ?? 0),
+  };
 }
 
 /** Split ids into lists whose JSON stays under the NOTIFY payload limit. */

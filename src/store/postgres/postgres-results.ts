@@ -1,5 +1,11 @@
 import type { Enrollment, NodeStats } from "../../core/index.js";
-import { toEnrollment, toNodeStats, type DbEnrollment, type DbNodeStats } from "../shared/rows.js";
+import {
+  toEnrollment,
+  toNodeStatsList,
+  type DbBranchStats,
+  type DbEnrollment,
+  type DbNodeStats,
+} from "../shared/rows.js";
 import type { EnrollmentQuery, TimelineEntry } from "../store.js";
 import type { PgContext } from "./postgres-context.js";
 
@@ -29,12 +35,18 @@ export function makePgResults(ctx: PgContext): PgResults {
       const rows = await ctx.read<DbNodeStats>(
         `SELECT node_id, SUM(entered) AS entered, SUM(waiting) AS waiting, SUM(completed) AS completed,
                 SUM(failed) AS failed, SUM(cancelled) AS cancelled, SUM(dispatched) AS dispatched,
-                SUM(actions_cancelled) AS actions_cancelled
+                SUM(actions_cancelled) AS actions_cancelled, SUM(succeeded) AS succeeded,
+                SUM(actions_failed) AS actions_failed
            FROM node_stats WHERE workspace_id = $1 AND version_id = $2
           GROUP BY node_id ORDER BY node_id`,
         [workspaceId, versionId],
       );
-      return rows.map(toNodeStats);
+      const branches = await ctx.read<DbBranchStats>(
+        `SELECT node_id, branch, SUM(taken) AS taken FROM branch_stats WHERE workspace_id = $1 AND version_id = $2
+          GROUP BY node_id, branch ORDER BY node_id, branch`,
+        [workspaceId, versionId],
+      );
+      return toNodeStatsList(rows, branches);
     },
     async getEnrollment(workspaceId, enrollmentId) {
       const [row] = await ctx.read<DbEnrollment>(

@@ -40,6 +40,15 @@ function inspectPostgres(url: string): StoreInspector {
         claimed: await outbox("claimed"),
         done: await outbox("done"),
         cancelled: await outbox("cancelled"),
+        attempted: await count(
+          `SELECT COUNT(*) AS n FROM outbox WHERE ${column} = $1 AND claimed_at IS NOT NULL
+              AND NOT (status = 'done' AND COALESCE((result::jsonb ->> 'skipped')::boolean, false)
+                       AND (result::jsonb ->> 'attempts')::int = 0)`,
+        ),
+        succeeded: await count(
+          `SELECT COUNT(*) AS n FROM outbox WHERE ${column} = $1 AND status = 'done'
+              AND (result::jsonb ->> 'ok')::boolean`,
+        ),
       };
       const n = (key: string) => Number(stored?.[key] ?? 0);
       return {
@@ -49,6 +58,8 @@ function inspectPostgres(url: string): StoreInspector {
           claimed: n("claimed_outbox"),
           done: n("done_outbox"),
           cancelled: n("cancelled_outbox"),
+          attempted: n("attempted_outbox"),
+          succeeded: n("succeeded_outbox"),
         },
         scanned,
       };

@@ -29,14 +29,22 @@ describePostgres("PostgreSQL lifecycle transitions: counts, quoting, the lock's 
     const release = await holdShared(
       pool,
       j.version.id,
-      `INSERT INTO scope_counters (scope_id, shard, claimed_outbox) VALUES ('${j.version.id}', 0, 1)
-       ON CONFLICT (scope_id, shard) DO UPDATE SET claimed_outbox = scope_counters.claimed_outbox + 1`,
+      `INSERT INTO scope_counters (scope_id, shard, claimed_outbox, attempted_outbox) VALUES ('${j.version.id}', 0, 1, 1)
+       ON CONFLICT (scope_id, shard) DO UPDATE SET claimed_outbox = scope_counters.claimed_outbox + 1,
+                                                   attempted_outbox = scope_counters.attempted_outbox + 1`,
     );
     const stop = act(store, j, "stop", T0 + 1);
     await sleep(200);
     await release();
     const outcome = await stop;
-    expect(outcome.counts).toEqual({ inFlight: 1, pendingActions: 0, dispatching: 1, dispatched: 0 });
+    expect(outcome.counts).toEqual({
+      inFlight: 1,
+      pendingActions: 0,
+      dispatching: 1,
+      attempted: 1,
+      succeeded: 0,
+      failed: 0,
+    });
     const [audit] = await auditRows(pool);
     expect(audit?.counts).toBe(JSON.stringify(outcome.counts));
     const { rows } = await pool.query<{ detail: string }>(

@@ -2,7 +2,7 @@
  * Counter changes summed in memory over one batch, written once per batch by each adapter: per node
  * (`node_stats`) and per scope (a version's or a run's gauges). Pure: no I/O.
  */
-import type { LogEntry } from "../../core/index.js";
+import type { ActionResult, LogEntry } from "../../core/index.js";
 
 /** Counter changes of one node, summed over a batch. */
 interface NodeStatsDelta {
@@ -14,8 +14,15 @@ interface NodeStatsDelta {
   completed: number;
   failed: number;
   cancelled: number;
+  /** Items claimed for their first attempt (the `dispatched` column: the node's actions attempted). */
   dispatched: number;
   actionsCancelled: number;
+  /** Items whose final result is a success. */
+  succeeded: number;
+  /** Items whose final result is a failure after at least one attempt (skipped sends aside). */
+  actionsFailed: number;
+  /** Enrollments that took each branch of a condition, or each path of a split, by label (null: none). */
+  branches: Map<string, number> | null;
 }
 
 /** Per-node counter changes of one batch, keyed by workspace, version and node. */
@@ -23,7 +30,8 @@ export type NodeStatsDeltas = Map<string, NodeStatsDelta>;
 
 /**
  * Count one log entry by `LogEntry`'s rule: not resumed counts an entry; resumed leaves the waiting
- * gauge; `waiting` joins it; `completed`, `failed` and `cancelled` count once each.
+ * gauge; `waiting` joins it; `completed`, `failed` and `cancelled` count once each. A condition's or a
+ * split's entry also counts the branch it took.
  */
 export function countLogEntry(
   deltas: NodeStatsDeltas,
@@ -36,18 +44,33 @@ export function countLogEntry(
   else delta.entered += 1;
   if (entry.outcome === "waiting") delta.waiting += 1;
   else delta[entry.outcome] += 1;
+  const branch = branchOf(entry);
+  if (branch !== null) {
+    delta.branches ??= new Map();
+    delta.branches.set(branch, (delta.branches.get(branch) ?? 0) + 1);
+  }
 }
 
 /**
- * Count one outbox item of an action node: `dispatched` when it is claimed for the first time,
- * `actionsCancelled` when it is cancelled before any claim.
+ * The branch a log entry says was taken: a condition's `branch` or a split's `path` (labels are names,
+ * or indexes for unnamed ones); null for other entries.
+ */
+export function branchOf(entry: LogEntry): string | null {
+  if (entry.outcome !== "completed" || entry.resumed || entry.detail === undefined) return null;
+  const label = entry.detail["branch"] ?? entry.detail["path"];
+  return typeof label === "string" || typeof label === "number" ? String(label) : null;
+}
+
+/**
+ * Count one outbox item of an action node cancelled before any claim (`actionsCancelled`). A first claim
+ * is counted by {@link countFirstAttempt}.
  */
 export function countNodeAction(
   deltas: NodeStatsDeltas,
   workspaceId: string,
   versionId: string,
   nodeId: string,
-  counter: "dispatched" | "actionsCancelled",
+  counter: "actionsCancelled",
 ): void {
   nodeDelta(deltas, workspaceId, versionId, nodeId)[counter] += 1;
 }
@@ -72,6 +95,9 @@ function nodeDelta(
       cancelled: 0,
       dispatched: 0,
       actionsCancelled: 0,
+      succeeded: 0,
+      actionsFailed: 0,
+      branches: null,
     };
     deltas.set(key, delta);
   }
@@ -90,6 +116,8 @@ interface ScopeDelta {
   claimed: number;
   done: number;
   cancelled: number;
+  attempted: number;
+  succeeded: number;
 }
 
 /**
@@ -154,7 +182,7 @@ function scope(deltas: BatchDeltas, table: ScopeDelta["table"], id: string): Sco
   const key = `${table}\u0000${id}`;
   let delta = deltas.scopes.get(key);
   if (!delta) {
-    delta = { table, id, active: 0, pending: 0, claimed: 0, done: 0, cancelled: 0 };
+    delta = { table, id, active: 0, pending: 0, claimed: 0, done: 0, cancelled: 0, attempted: 0, succeeded: 0 };
     deltas.scopes.set(key, delta);
   }
   return delta;
@@ -180,5 +208,75 @@ export function countOutbox(
     : [scope(deltas, "versions", versionId), scope(deltas, "runs", runId)]) {
     if (from !== null) s[from] -= 1;
     s[to] += 1;
+  }
+}
+
+/** True when a scope delta changes nothing. */
+export function isEmptyScopeDelta(d: {
+  readonly active: number;
+  readonly pending: number;
+  readonly claimed: number;
+  readonly done: number;
+  readonly cancelled: number;
+  readonly attempted: number;
+  readonly succeeded: number;
+}): boolean {
+  return (
+    d.active === 0 &&
+    d.pending === 0 &&
+    d.claimed === 0 &&
+    d.done === 0 &&
+    d.cancelled === 0 &&
+    d.attempted === 0 &&
+    d.succeeded === 0
+  );
+}
+
+function bothScopes(deltas: BatchDeltas, versionId: string, runId: string | null): ScopeDelta[] {
+  return runId === null
+    ? [scope(deltas, "versions", versionId)]
+    : [scope(deltas, "versions", versionId), scope(deltas, "runs", runId)];
+}
+
+/**
+ * Count an item claimed for its first attempt (`claimed_at` was null): the scope's and the node's
+ * actions attempted. A lease taken back is not a first attempt.
+ */
+export function countFirstAttempt(
+  deltas: BatchDeltas,
+  workspaceId: string,
+  versionId: string,
+  runId: string | null,
+  nodeId: string,
+): void {
+  for (const s of bothScopes(deltas, versionId, runId)) s.attempted += 1;
+  nodeDelta(deltas.nodes, workspaceId, versionId, nodeId).dispatched += 1;
+}
+
+/**
+ * Count an item's final result: a success, in the scope and the node; a failure, in the node (a
+ * scope's failures are its attempts that neither succeeded nor are in flight). A send dropped before
+ * its first attempt (its scope ended between claim and send: `skipped` with 0 attempts) was never
+ * attempted, so its first claim is taken back.
+ */
+export function countActionResult(
+  deltas: BatchDeltas,
+  workspaceId: string,
+  versionId: string,
+  runId: string | null,
+  nodeId: string,
+  result: ActionResult,
+): void {
+  const node = nodeDelta(deltas.nodes, workspaceId, versionId, nodeId);
+  if (result.ok) {
+    for (const s of bothScopes(deltas, versionId, runId)) s.succeeded += 1;
+    node.succeeded += 1;
+  } else if (result.skipped === true) {
+    if (result.attempts === 0) {
+      for (const s of bothScopes(deltas, versionId, runId)) s.attempted -= 1;
+      node.dispatched -= 1;
+    }
+  } else {
+    node.actionsFailed += 1;
   }
 }

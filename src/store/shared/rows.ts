@@ -44,6 +44,8 @@ export interface DbVersion {
   readonly claimed_outbox: number;
   readonly done_outbox: number;
   readonly cancelled_outbox: number;
+  readonly attempted_outbox: number;
+  readonly succeeded_outbox: number;
   readonly closed_at: number | null;
   readonly global_timeout_ms: number | null;
   readonly pause_until: number | null;
@@ -115,6 +117,8 @@ export interface DbRun {
   readonly claimed_outbox: number;
   readonly done_outbox: number;
   readonly cancelled_outbox: number;
+  readonly attempted_outbox: number;
+  readonly succeeded_outbox: number;
 }
 
 /** The executor columns of a `runs` row: who executes the run, until when, and how far it scanned. */
@@ -134,6 +138,8 @@ export interface DbNodeStats {
   readonly cancelled: number;
   readonly dispatched: number;
   readonly actions_cancelled: number;
+  readonly succeeded: number;
+  readonly actions_failed: number;
 }
 
 /** Map a `journeys` row to the domain type. */
@@ -266,24 +272,38 @@ export function toRun(row: DbRun): Run {
   };
 }
 
-/** The gauges of a version or run row, as the lifecycle's counts. */
+/**
+ * The gauges of a version or run row, as the lifecycle's counts. The failures are the attempts that
+ * neither succeeded nor are in flight (a final failure, or a failed attempt awaiting its retry).
+ */
 export function toLifecycleCounts(row: DbScopeCounters): LifecycleCounts {
+  const attempted = Number(row.attempted_outbox);
+  const succeeded = Number(row.succeeded_outbox);
+  const dispatching = Number(row.claimed_outbox);
   return {
-    inFlight: row.active_enrollments,
-    pendingActions: row.pending_outbox,
-    dispatching: row.claimed_outbox,
-    dispatched: row.done_outbox,
+    inFlight: Number(row.active_enrollments),
+    pendingActions: Number(row.pending_outbox),
+    dispatching,
+    attempted,
+    succeeded,
+    failed: Math.max(0, attempted - succeeded - dispatching),
   };
 }
 
 /** The counter columns shared by `versions` and `runs` rows. */
 export type DbScopeCounters = Pick<
   DbVersion,
-  "active_enrollments" | "pending_outbox" | "claimed_outbox" | "done_outbox" | "cancelled_outbox"
+  | "active_enrollments"
+  | "pending_outbox"
+  | "claimed_outbox"
+  | "done_outbox"
+  | "cancelled_outbox"
+  | "attempted_outbox"
+  | "succeeded_outbox"
 >;
 
-/** Map a `node_stats` row. */
-export function toNodeStats(row: DbNodeStats): NodeStats {
+/** Map a `node_stats` row, with the node's `branch_stats` rows as `branches`. */
+export function toNodeStats(row: DbNodeStats, branches: NodeStats["branches"] = {}): NodeStats {
   return {
     nodeId: row.node_id,
     entered: row.entered,
@@ -291,8 +311,11 @@ export function toNodeStats(row: DbNodeStats): NodeStats {
     completed: row.completed,
     failed: row.failed,
     cancelled: row.cancelled,
-    dispatched: row.dispatched,
-    actionsCancelled: row.actions_cancelled,
+    actionsAttempted: Number(row.dispatched),
+    actionsSucceeded: Number(row.succeeded),
+    actionsFailed: Number(row.actions_failed),
+    actionsCancelled: Number(row.actions_cancelled),
+    branches,
   };
 }
 
@@ -359,4 +382,42 @@ export function toOutboxRecord(r: DbOutboxRecord): OutboxRecord {
     completedAt: r.completed_at,
     result: r.result === null ? null : (JSON.parse(r.result) as ActionResult),
   };
+}
+
+/**
+ * Counts stored in an audit entry or a notification, as JSON. Entries written before the counts said
+ * what was attempted, succeeded and failed carry `dispatched` (items with a final result): they read as
+ * attempted and succeeded, the closest the old figure allows.
+ */
+export function decodeLifecycleCounts(json: string): LifecycleCounts {
+  const c = JSON.parse(json) as Partial<LifecycleCounts> & { readonly dispatched?: number };
+  if (typeof c.attempted === "number") return c as LifecycleCounts;
+  const dispatching = c.dispatching ?? 0;
+  const done = c.dispatched ?? 0;
+  return {
+    inFlight: c.inFlight ?? 0,
+    pendingActions: c.pendingActions ?? 0,
+    dispatching,
+    attempted: done + dispatching,
+    succeeded: done,
+    failed: 0,
+  };
+}
+
+/** A `branch_stats` row (summed over shards on PostgreSQL). */
+export interface DbBranchStats {
+  readonly node_id: string;
+  readonly branch: string;
+  readonly taken: number;
+}
+
+/** `node_stats` rows with their `branch_stats` rows, as `NodeStats`. */
+export function toNodeStatsList(rows: readonly DbNodeStats[], branchRows: readonly DbBranchStats[]): NodeStats[] {
+  const byNode = new Map<string, { [label: string]: number }>();
+  for (const b of branchRows) {
+    let branches = byNode.get(b.node_id);
+    if (branches === undefined) byNode.set(b.node_id, (branches = {}));
+    branches[b.branch] = Number(b.taken);
+  }
+  return rows.map((row) => toNodeStats(row, byNode.get(row.node_id) ?? {}));
 }

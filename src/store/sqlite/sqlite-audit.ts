@@ -9,6 +9,7 @@ import type {
 } from "../lifecycle.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 import { timeOrderedId } from "../shared/ids.js";
+import { decodeLifecycleCounts } from "../shared/rows.js";
 import { makeSqliteNextSeq } from "./sqlite-seq.js";
 
 interface DbAudit {
@@ -69,7 +70,7 @@ function toAuditEntry(row: DbAudit): AuditEntry {
     journeyId: row.journey_id,
     versionId: row.version_id,
     runId: row.run_id,
-    counts: row.counts === null ? null : (JSON.parse(row.counts) as LifecycleCounts),
+    counts: row.counts === null ? null : decodeLifecycleCounts(row.counts),
     detail: JSON.parse(row.detail) as AuditEntry["detail"],
   };
 }

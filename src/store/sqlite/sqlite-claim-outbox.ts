@@ -2,7 +2,7 @@ import type { Millis } from "../../core/index.js";
 import { toOutboxItem, type DbClaimable } from "../shared/rows.js";
 import type { OutboxItem } from "../store.js";
 import { makeSqliteFlushDeltas } from "./sqlite-counters.js";
-import { countNodeAction, countOutbox, newBatchDeltas, type BatchDeltas } from "../shared/deltas.js";
+import { countFirstAttempt, countOutbox, newBatchDeltas, type BatchDeltas } from "../shared/deltas.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 import { ENDABLE_COLUMNS, type DbEndable, type SqliteEndEnrollments } from "./sqlite-end-enrollments.js";
 import { makeSqliteNextSeq } from "./sqlite-seq.js";
@@ -93,7 +93,7 @@ export function makeSqliteClaimOutbox(
           claim.run(attempts, leaseNow + leaseMs, workerId, now, seq, row.id);
           countOutbox(deltas, row.version_id, row.run_id, row.status, "claimed");
           if (row.claimed_at === null) {
-            countNodeAction(deltas.nodes, row.workspace_id, row.version_id, row.node_id, "dispatched");
+            countFirstAttempt(deltas, row.workspace_id, row.version_id, row.run_id, row.node_id);
           }
           return toOutboxItem(row, attempts);
         });

@@ -102,9 +102,17 @@ it("records nothing when the step throws, and the same completions can then be r
     }),
   ).rejects.toThrow("version not loaded");
   expect(await store.getEnrollment(WS, id)).toMatchObject({ status: "active", dueAt: null });
-  expect(await store.versionCounts(WS, j.version.id)).toMatchObject({ dispatching: 1, dispatched: 0 });
+  expect(await store.versionCounts(WS, j.version.id)).toMatchObject({
+    dispatching: 1,
+    attempted: 1,
+    succeeded: 0,
+  });
 
   await store.completeOutbox("w1", completions, T0 + 6);
   expect(await store.getEnrollment(WS, id)).toMatchObject({ status: "active", dueAt: T0 + 6 });
-  expect(await store.versionCounts(WS, j.version.id)).toMatchObject({ dispatching: 0, dispatched: 1 });
+  expect(await store.versionCounts(WS, j.version.id)).toMatchObject({
+    dispatching: 0,
+    attempted: 1,
+    succeeded: 1,
+  });
 });

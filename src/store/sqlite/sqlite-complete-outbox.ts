@@ -1,7 +1,7 @@
 import type { Millis, StepInput, StepResult } from "../../core/index.js";
 import type { DueItem, OutboxCompletion } from "../store.js";
 import { makeSqliteFlushDeltas } from "./sqlite-counters.js";
-import { countOutbox, countOutcome, newBatchDeltas } from "../shared/deltas.js";
+import { countActionResult, countOutbox, countOutcome, newBatchDeltas } from "../shared/deltas.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 import {
   PROFILE_JOIN,
@@ -91,6 +91,7 @@ export function makeSqliteCompleteOutbox(
           const item = done.get(JSON.stringify(c.result), now, c.outboxId, workerId);
           if (item === undefined) continue;
           countOutbox(deltas, item.version_id, item.run_id, "claimed", "done");
+          countActionResult(deltas, item.workspace_id, item.version_id, item.run_id, item.node_id, c.result);
           if (c.result.ok || c.result.skipped !== true) {
             countOutcome(deltas, item.workspace_id, item.version_id, item.node_id, now, c.result.ok);
           }

@@ -1,5 +1,5 @@
 import type { SqliteDb } from "./sqlite-db.js";
-import type { BatchDeltas } from "../shared/deltas.js";
+import { isEmptyScopeDelta, type BatchDeltas } from "../shared/deltas.js";
 import { makeSqliteFlushNodeStats } from "./sqlite-node-stats.js";
 
 /** Prepare the statement that writes a batch's counter changes. */
@@ -8,7 +8,8 @@ export function makeSqliteFlushDeltas(db: SqliteDb): (deltas: BatchDeltas) => vo
     db.prepare(
       `UPDATE ${table} SET active_enrollments = active_enrollments + ?, pending_outbox = pending_outbox + ?,
               claimed_outbox = claimed_outbox + ?, done_outbox = done_outbox + ?,
-              cancelled_outbox = cancelled_outbox + ?
+              cancelled_outbox = cancelled_outbox + ?, attempted_outbox = attempted_outbox + ?,
+              succeeded_outbox = succeeded_outbox + ?
         WHERE id = ?`,
     );
   const statements = { versions: update("versions"), runs: update("runs") };
@@ -19,8 +20,8 @@ export function makeSqliteFlushDeltas(db: SqliteDb): (deltas: BatchDeltas) => vo
   );
   return (deltas) => {
     for (const d of deltas.scopes.values()) {
-      if (d.active === 0 && d.pending === 0 && d.claimed === 0 && d.done === 0 && d.cancelled === 0) continue;
-      statements[d.table].run(d.active, d.pending, d.claimed, d.done, d.cancelled, d.id);
+      if (isEmptyScopeDelta(d)) continue;
+      statements[d.table].run(d.active, d.pending, d.claimed, d.done, d.cancelled, d.attempted, d.succeeded, d.id);
     }
     flushNodes(deltas.nodes);
     for (const o of deltas.outcomes.values()) {

@@ -25,7 +25,8 @@ export function makeSqliteLifecycleReads(db: SqliteDb): SqliteLifecycleReads {
       WHERE status = 'paused' AND pause_until IS NOT NULL AND pause_until <= ? ORDER BY pause_until, id`,
   );
   const counters = db.prepare<[string, string], DbScopeCounters>(
-    `SELECT active_enrollments, pending_outbox, claimed_outbox, done_outbox, cancelled_outbox
+    `SELECT active_enrollments, pending_outbox, claimed_outbox, done_outbox, cancelled_outbox, attempted_outbox,
+            succeeded_outbox
        FROM versions WHERE workspace_id = ? AND id = ?`,
   );
   const outbox = db.prepare<

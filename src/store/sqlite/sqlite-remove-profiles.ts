@@ -2,6 +2,7 @@ import type { LifecycleCounts, RemoveCommand, RemoveOutcome } from "../lifecycle
 import type { SqliteAudit } from "./sqlite-audit.js";
 import { makeSqliteFlushDeltas } from "./sqlite-counters.js";
 import { newBatchDeltas } from "../shared/deltas.js";
+import { toLifecycleCounts } from "../shared/rows.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 import { ENDABLE_COLUMNS, type DbEndable, type SqliteEndEnrollments } from "./sqlite-end-enrollments.js";
 
@@ -25,8 +26,14 @@ export function makeSqliteRemoveProfiles(
   const inAll = db.prepare<[string, string], DbEndable>(
     `SELECT ${ENDABLE_COLUMNS} FROM enrollments WHERE workspace_id = ? AND profile_id = ? AND status = 'active'`,
   );
-  const itemsOf = db.prepare<[string], { status: string; n: number }>(
-    "SELECT status, COUNT(*) AS n FROM outbox WHERE enrollment_id = ? GROUP BY status",
+  /* Attempted: claimed at least once, except a send dropped before its first attempt. */
+  const itemsOf = db.prepare<[string], { pending: number; claimed: number; attempted: number; succeeded: number }>(
+    `SELECT COALESCE(SUM(status = 'pending'), 0) AS pending, COALESCE(SUM(status = 'claimed'), 0) AS claimed,
+            COALESCE(SUM(claimed_at IS NOT NULL AND NOT (status = 'done'
+                         AND COALESCE(json_extract(result, '$.skipped'), 0) = 1
+                         AND json_extract(result, '$.attempts') = 0)), 0) AS attempted,
+            COALESCE(SUM(status = 'done' AND json_extract(result, '$.ok') = 1), 0) AS succeeded
+       FROM outbox WHERE enrollment_id = ?`,
   );
   const flush = makeSqliteFlushDeltas(db);
 
@@ -36,15 +43,24 @@ export function makeSqliteRemoveProfiles(
         ? inAll.all(c.workspaceId, profileId)
         : inJourney.all(c.workspaceId, c.journeyId, profileId),
     );
-    const counts = { inFlight: targets.length, pendingActions: 0, dispatching: 0, dispatched: 0 };
+    const sums = { pending: 0, claimed: 0, attempted: 0, succeeded: 0 };
     for (const t of targets) {
-      for (const { status, n } of itemsOf.all(t.id)) {
-        if (status === "pending") counts.pendingActions += n;
-        else if (status === "claimed") counts.dispatching += n;
-        else if (status === "done") counts.dispatched += n;
-      }
+      const items = itemsOf.get(t.id);
+      if (items === undefined) continue;
+      sums.pending += items.pending;
+      sums.claimed += items.claimed;
+      sums.attempted += items.attempted;
+      sums.succeeded += items.succeeded;
     }
-    const frozen: LifecycleCounts = { ...counts };
+    const frozen: LifecycleCounts = toLifecycleCounts({
+      active_enrollments: targets.length,
+      pending_outbox: sums.pending,
+      claimed_outbox: sums.claimed,
+      done_outbox: 0,
+      cancelled_outbox: 0,
+      attempted_outbox: sums.attempted,
+      succeeded_outbox: sums.succeeded,
+    });
     if (c.dryRun === true) {
       return { removed: targets.length, counts: frozen, dryRun: true, auditId: null, acknowledgedAt: c.now };
     }

@@ -1,7 +1,13 @@
 import type { Enrollment, NodeStats } from "../../core/index.js";
 import type { EnrollmentQuery, TimelineEntry } from "../store.js";
 import type { SqliteDb } from "./sqlite-db.js";
-import { toEnrollment, toNodeStats, type DbEnrollment, type DbNodeStats } from "../shared/rows.js";
+import {
+  toEnrollment,
+  toNodeStatsList,
+  type DbBranchStats,
+  type DbEnrollment,
+  type DbNodeStats,
+} from "../shared/rows.js";
 
 interface DbLog {
   readonly enrollment_id: string;
@@ -25,8 +31,12 @@ export interface SqliteResults {
 /** Prepare the result reads. */
 export function makeSqliteResults(db: SqliteDb): SqliteResults {
   const stats = db.prepare<[string, string], DbNodeStats>(
-    `SELECT node_id, entered, waiting, completed, failed, cancelled, dispatched, actions_cancelled FROM node_stats
-      WHERE workspace_id = ? AND version_id = ? ORDER BY node_id`,
+    `SELECT node_id, entered, waiting, completed, failed, cancelled, dispatched, actions_cancelled, succeeded,
+            actions_failed
+       FROM node_stats WHERE workspace_id = ? AND version_id = ? ORDER BY node_id`,
+  );
+  const branches = db.prepare<[string, string], DbBranchStats>(
+    "SELECT node_id, branch, taken FROM branch_stats WHERE workspace_id = ? AND version_id = ? ORDER BY node_id, branch",
   );
   const get = db.prepare<[string, string], DbEnrollment>(
     "SELECT * FROM enrollments WHERE workspace_id = ? AND id = ?",
@@ -45,7 +55,8 @@ export function makeSqliteResults(db: SqliteDb): SqliteResults {
   );
 
   return {
-    nodeStats: (workspaceId, versionId) => stats.all(workspaceId, versionId).map(toNodeStats),
+    nodeStats: (workspaceId, versionId) =>
+      toNodeStatsList(stats.all(workspaceId, versionId), branches.all(workspaceId, versionId)),
     getEnrollment(workspaceId, enrollmentId) {
       const row = get.get(workspaceId, enrollmentId);
       return row ? toEnrollment(row) : null;

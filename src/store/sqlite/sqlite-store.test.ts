@@ -27,7 +27,8 @@ function inspectSqlite(path: string): StoreInspector {
       const stored = db
         .prepare<[string], ScopeCounts>(
           `SELECT active_enrollments AS active, pending_outbox AS pending, claimed_outbox AS claimed,
-                  done_outbox AS done, cancelled_outbox AS cancelled
+                  done_outbox AS done, cancelled_outbox AS cancelled, attempted_outbox AS attempted,
+                  succeeded_outbox AS succeeded
              FROM ${table} WHERE id = ?`,
         )
         .get(id);
@@ -40,6 +41,14 @@ function inspectSqlite(path: string): StoreInspector {
         claimed: outbox("claimed"),
         done: outbox("done"),
         cancelled: outbox("cancelled"),
+        attempted: count(
+          `SELECT COUNT(*) FROM outbox WHERE ${column} = ? AND claimed_at IS NOT NULL
+              AND NOT (status = 'done' AND COALESCE(json_extract(result, '$.skipped'), 0) = 1
+                       AND json_extract(result, '$.attempts') = 0)`,
+        ),
+        succeeded: count(
+          `SELECT COUNT(*) FROM outbox WHERE ${column} = ? AND status = 'done' AND json_extract(result, '$.ok') = 1`,
+        ),
       };
       if (!stored) throw new Error(`${scope} ${id} not found`);
       return { stored: { ...stored }, scanned };
@@ -114,6 +123,7 @@ describe("SQLite adapter", () => {
       { number: 5, name: "000005_swept_scopes.sql" },
       { number: 6, name: "000006_guardrails.sql" },
       { number: 7, name: "000007_manual_clock.sql" },
+      { number: 9, name: "000009_action_results.sql" },
     ]);
   });
 
@@ -137,7 +147,9 @@ describe("SQLite adapter", () => {
       inFlight: 1,
       pendingActions: 1,
       dispatching: 0,
-      dispatched: 1,
+      attempted: 0,
+      succeeded: 0,
+      failed: 0,
     });
     expect(await store.sweep(T0, 10)).toBe(0);
     expect(await store.finishDrained(T0)).toEqual([]);
