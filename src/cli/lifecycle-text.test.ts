@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { actedCounts, previewSentence } from "./lifecycle-text.js";
 
-const counts = { inFlight: 1234, pendingActions: 56, dispatching: 3, attempted: 7893, succeeded: 7600, failed: 290 };
+const counts = {
+  inFlight: 1234,
+  pendingActions: 56,
+  dispatching: 3,
+  attempted: 7893,
+  succeeded: 7600,
+  failed: 290,
+};
 
 describe("lifecycle wording", () => {
   it("says what a stop will and will not do, with thousands separators", () => {
@@ -12,7 +19,14 @@ describe("lifecycle wording", () => {
 
   it("uses the singular for one", () => {
     expect(
-      previewSentence("abort", { inFlight: 1, pendingActions: 1, dispatching: 1, attempted: 2, succeeded: 1, failed: 0 }),
+      previewSentence("abort", {
+        inFlight: 1,
+        pendingActions: 1,
+        dispatching: 1,
+        attempted: 2,
+        succeeded: 1,
+        failed: 0,
+      }),
     ).toBe(
       "1 profile will stop; 1 queued action will not be sent; 1 action already dispatched may still complete; 1 action already attempted is not recalled (1 succeeded, 0 failed).",
     );
@@ -37,14 +51,25 @@ describe("lifecycle wording", () => {
   it("reports the counts at the moment of acting with the action's word for pending items", () => {
     expect(actedCounts("stop", counts)).toContain("56 queued actions cancelled");
     expect(actedCounts("pause", counts)).toContain("56 queued actions held");
-    expect(actedCounts("stop", counts)).toContain("7,890 actions already attempted (7,600 succeeded, 290 failed)");
+    expect(actedCounts("stop", counts)).toContain(
+      "7,890 actions already attempted (7,600 succeeded, 290 failed)",
+    );
   });
 
   it("issue 16 defect 16: a stop after failed attempts says they were attempted and failed, not that 0 were sent", () => {
-    const afterFailures = { inFlight: 66, pendingActions: 66, dispatching: 0, attempted: 66, succeeded: 0, failed: 66 };
+    const afterFailures = {
+      inFlight: 66,
+      pendingActions: 66,
+      dispatching: 0,
+      attempted: 66,
+      succeeded: 0,
+      failed: 66,
+    };
     expect(previewSentence("stop", afterFailures)).toContain(
       "66 actions already attempted are not recalled (0 succeeded, 66 failed)",
     );
-    expect(actedCounts("stop", afterFailures)).toContain("66 actions already attempted (0 succeeded, 66 failed)");
+    expect(actedCounts("stop", afterFailures)).toContain(
+      "66 actions already attempted (0 succeeded, 66 failed)",
+    );
   });
 });

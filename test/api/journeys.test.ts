@@ -236,8 +236,11 @@ describe("results", () => {
       completed: 0,
       failed: 0,
       cancelled: 0,
-      dispatched: 0,
+      actionsAttempted: 0,
+      actionsSucceeded: 0,
+      actionsFailed: 0,
       actionsCancelled: 0,
+      branches: null,
     });
 
     const csv = await h.request("GET", `/v1/journeys/${journeyId}/results?format=csv`);
@@ -245,9 +248,9 @@ describe("results", () => {
     expect(csv.headers["content-type"]).toMatch(/^text\/csv/);
     const lines = csv.body.split("\r\n");
     expect(lines[0]).toBe(
-      "nodeId,kind,name,entered,waiting,completed,failed,cancelled,dispatched,actionsCancelled",
+      "nodeId,kind,name,entered,waiting,completed,failed,cancelled,actionsAttempted,actionsSucceeded,actionsFailed,actionsCancelled,branches",
     );
-    expect(lines[3]).toBe('mail,action,"Say ""hi"", friend",0,0,0,0,0,0,0');
+    expect(lines[3]).toBe('mail,action,"Say ""hi"", friend",0,0,0,0,0,0,0,0,0,');
     expect(lines).toHaveLength(6);
 
     const bad = await h.request("GET", `/v1/journeys/${journeyId}/results?format=xml`);

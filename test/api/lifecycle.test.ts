@@ -73,7 +73,14 @@ describe("stop, the emergency brake, over HTTP", () => {
     expect(preview.statusCode).toBe(200);
     const p = json<LifecycleResponse>(preview);
     expect(p).toMatchObject({ from: "live", to: "stopped", dryRun: true, auditId: null });
-    expect(p.counts).toEqual({ inFlight: 3, pendingActions: 0, dispatching: 0, dispatched: 3 });
+    expect(p.counts).toEqual({
+      inFlight: 3,
+      pendingActions: 0,
+      dispatching: 0,
+      attempted: 3,
+      succeeded: 3,
+      failed: 0,
+    });
     expect(await versionStatus(h, journeyId, versionId)).toBe("live");
     const before = json<{ entries: AuditEntry[] }>(await h.request("GET", "/v1/audit")).entries;
     expect(before.map((e) => e.action)).toEqual(["version:published"]);
@@ -108,10 +115,10 @@ describe("stop, the emergency brake, over HTTP", () => {
       "stopped",
     );
     const results = await h.request("GET", `/v1/journeys/${journeyId}/results?versionId=${versionId}`);
-    const mail = json<{ nodes: { nodeId: string; dispatched: number }[] }>(results).nodes.find(
+    const mail = json<{ nodes: { nodeId: string; actionsAttempted: number }[] }>(results).nodes.find(
       (n) => n.nodeId === "mail",
     );
-    expect(mail?.dispatched).toBe(3);
+    expect(mail?.actionsAttempted).toBe(3);
     const outbox = json<OutboxResponse>(await h.request("GET", `/v1/journeys/${journeyId}/outbox`));
     expect(outbox.items.map((i) => i.label)).toEqual([
       "dispatched before stop",
@@ -207,7 +214,9 @@ describe("a stop during a pause", () => {
       inFlight: 2,
       pendingActions: 2,
       dispatching: 0,
-      dispatched: 0,
+      attempted: 0,
+      succeeded: 0,
+      failed: 0,
     });
     await h.request("POST", "/v1/clock/advance", { by: "1m" });
     const mailbox = json<{ emails: unknown[] }>(await h.request("GET", "/v1/dev/mailbox"));
@@ -224,10 +233,10 @@ describe("a stop during a pause", () => {
     );
     expect(csv.body).toMatch(/,(pending|cancelled),cancelled by stop,/);
     const results = await h.request("GET", `/v1/journeys/${journey.id}/results?versionId=${version.id}`);
-    const mail = json<{ nodes: { nodeId: string; dispatched: number; actionsCancelled: number }[] }>(
+    const mail = json<{ nodes: { nodeId: string; actionsAttempted: number; actionsCancelled: number }[] }>(
       results,
     ).nodes.find((n) => n.nodeId === "mail");
-    expect(mail).toMatchObject({ dispatched: 0, actionsCancelled: 2 });
+    expect(mail).toMatchObject({ actionsAttempted: 0, actionsCancelled: 2 });
   });
 });
 
@@ -385,7 +394,9 @@ describe("abort a run, remove from flow", () => {
       inFlight: 1,
       pendingActions: 0,
       dispatching: 0,
-      dispatched: 1,
+      attempted: 1,
+      succeeded: 1,
+      failed: 0,
     });
     expect(
       json<{ enrollments: { status: string }[] }>(await h.request("GET", "/v1/profiles/ada")).enrollments[0]

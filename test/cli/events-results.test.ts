@@ -123,12 +123,13 @@ describe("events, enroll, clock and results", () => {
     expect(after.get("wait_2d")?.waiting).toBe(5);
 
     const table = await server.cli("results", journeyId);
-    expect(table.stdout).toMatch(/^wait_2d +wait +Wait 2 days +5 +5 +0 +0 +0 +0 +0$/m);
+    expect(table.stdout).toMatch(/^wait_2d +wait +Wait 2 days +5 +5 +0 +0 +0 +0 +0 +0 +0$/m);
     const csv = await server.cli("results", journeyId, "--csv");
     const csvLines = csv.stdout.trim().split(/\r?\n/);
     expect(csvLines[0]).toMatch(/^nodeId,kind,name,entered,waiting,completed,failed,cancelled/);
     expect(csvLines).toHaveLength(8);
-    expect(csvLines.find((l) => l.startsWith("wait_2d,"))).toMatch(/,5,5,0,0,0,0,0$/);
+    expect(csvLines.find((l) => l.startsWith("wait_2d,"))).toMatch(/,5,5,0,0,0,0,0,0,0,$/);
+    expect(csvLines.find((l) => l.startsWith("is_pro,"))).toMatch(/,pro=\d+; else=\d+$/);
   });
 
   it("shows a profile's timeline as a table, JSON and CSV", async () => {

@@ -67,7 +67,7 @@ describe("waymark journeys stop: preview, confirmation, act", () => {
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain(`Preview: stop version 1 (live) of journey ${journeyId}`);
     expect(refused.stdout).toContain(
-      "3 profiles will stop; 0 queued actions will not be sent; 0 actions already dispatched may still complete; 3 actions already sent are not recalled.",
+      "3 profiles will stop; 0 queued actions will not be sent; 0 actions already dispatched may still complete; 3 actions already attempted are not recalled (3 succeeded, 0 failed).",
     );
     expect(refused.stderr).toMatch(/not a terminal.*--yes/);
     expect(await statusOf(journeyId)).toEqual(["live"]);

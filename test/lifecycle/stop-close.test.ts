@@ -30,6 +30,64 @@ describeBackends("lifecycle: stop, close, abort a run", (backend) => {
   });
 
   describe("stop", () => {
+    it("issue 16 defect 16: a stop after failed attempts says how many were attempted, succeeded and failed", async () => {
+      sink.respond = (req) => (req.url.endsWith("/ok") ? { status: 200, body: {} } : { status: 503 });
+      const version = await h.publish("hooks", threeHooks(sink.url));
+      await h.engine.enroll(WS, version.journeyId, ["a", "b", "ok"]);
+      await h.engine.drain();
+      expect(paths(sink.requests)).toEqual(["/hook1/a", "/hook1/b", "/hook1/ok"]);
+
+      const stop = await h.lifecycle.changeVersion(WS, version.journeyId, "stop", ops);
+      /* a and b failed their first attempt and wait for a retry, which the stop cancels. */
+      expect(stop.counts).toEqual({
+        inFlight: 3,
+        pendingActions: 2,
+        dispatching: 0,
+        attempted: 3,
+        succeeded: 1,
+        failed: 2,
+      });
+      const [audit] = await h.store.listAudit(WS, { journeyId: version.journeyId });
+      expect(audit?.counts).toEqual(stop.counts);
+      const hook1 = (await h.store.nodeStats(WS, version.id)).find((n) => n.nodeId === "hook1");
+      expect(hook1).toMatchObject({ actionsAttempted: 3, actionsSucceeded: 1 });
+    });
+
+    it("issue 16: results count each branch of a condition, from the aggregates", async () => {
+      const version = await h.publish("branches", {
+        nodes: [
+          { id: "start", kind: "entry", trigger: { type: "api" }, next: "is_pro" },
+          {
+            id: "is_pro",
+            kind: "condition",
+            branches: [
+              {
+                name: "pro",
+                when: { field: "profile.attributes.plan", op: "eq", value: "pro" },
+                next: "done",
+              },
+            ],
+            else: "done",
+          },
+          { id: "done", kind: "exit" },
+        ],
+        settings: { reentry: { mode: "always" } },
+      });
+      await h.store.upsertProfiles(
+        WS,
+        [
+          { id: "p1", attributes: { plan: "pro" } },
+          { id: "p2", attributes: { plan: "free" } },
+          { id: "p3", attributes: { plan: "free" } },
+        ],
+        T0,
+      );
+      await h.engine.enroll(WS, version.journeyId, ["p1", "p2", "p3"]);
+      await h.engine.drain();
+      const node = (await h.store.nodeStats(WS, version.id)).find((n) => n.nodeId === "is_pro");
+      expect(node?.branches).toEqual({ pro: 1, else: 2 });
+    });
+
     it("mid-journey: nothing more is dispatched, every enrollment ends stopped, results split done from cancelled", async () => {
       const version = await h.publish("three hooks", threeHooks(sink.url));
       sink.respond = (req) => (req.url === "/hook2/e" ? { status: 503 } : { status: 200, body: {} });
@@ -78,7 +136,11 @@ describeBackends("lifecycle: stop, close, abort a run", (backend) => {
       ).toEqual(["cancelled", "done", "done"]);
       expect(outbox.some((i) => i.nodeId === "hook3")).toBe(false);
       const stats = await h.store.nodeStats(WS, version.id);
-      expect(stats.find((s) => s.nodeId === "hook1")).toMatchObject({ dispatched: 5, completed: 5 });
+      expect(stats.find((s) => s.nodeId === "hook1")).toMatchObject({
+        actionsAttempted: 5,
+        actionsSucceeded: 5,
+        completed: 5,
+      });
       expect(stats.find((s) => s.nodeId === "wait1")).toMatchObject({ waiting: 0, cancelled: 2 });
       expect(stats.find((s) => s.nodeId === "wait2")).toMatchObject({ waiting: 0, cancelled: 2 });
       expect(stats.find((s) => s.nodeId === "hook2")).toMatchObject({ cancelled: 1 });
@@ -120,7 +182,7 @@ describeBackends("lifecycle: stop, close, abort a run", (backend) => {
         dryRun: true,
       });
       expect(preview).toMatchObject({ dryRun: true, auditId: null, to: "stopped" });
-      expect(preview.counts).toMatchObject({ inFlight: 2, dispatched: 2 });
+      expect(preview.counts).toMatchObject({ inFlight: 2, attempted: 2, succeeded: 2, failed: 0 });
       expect((await h.store.getVersion(WS, version.id))?.status).toBe("live");
       await h.engine.advanceClockTo(T0 + DAY);
       expect(paths(sink.requests)).toEqual(["/hook1/a", "/hook1/b", "/hook2/a", "/hook2/b"]);

@@ -65,9 +65,7 @@ export const resultRoutes: readonly Route[] = [
             RESULT_COLUMNS,
             nodes.map((n) =>
               RESULT_COLUMNS.map((c) =>
-                c === "branches"
-                  ? (n.branches?.map((b) => `${b.label}=${b.taken}`).join("; ") ?? "")
-                  : n[c],
+                c === "branches" ? (n.branches?.map((b) => `${b.label}=${b.taken}`).join("; ") ?? "") : n[c],
               ),
             ),
           ),

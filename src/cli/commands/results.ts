@@ -54,6 +54,7 @@ export function registerResultsCommand(program: Command, ctx: CliContext): void 
       writeLine(io.stdout, `journey ${journeyId}, version ${answer.versionId}`);
       writeLine(io.stdout, resultsTable(answer.nodes));
       const branches = branchLines(answer.nodes);
-      if (branches.length > 0) writeLine(io.stdout, ["", "Branches taken:", ...branches.map((l) => `  ${l}`)].join("\n"));
+      if (branches.length > 0)
+        writeLine(io.stdout, ["", "Branches taken:", ...branches.map((l) => `  ${l}`)].join("\n"));
     });
 }

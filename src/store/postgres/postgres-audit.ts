@@ -1,6 +1,5 @@
 import type {
   AuditEntry,
-  LifecycleCounts,
   NewAuditEntry,
   NewNotification,
   Notification,

@@ -35,9 +35,7 @@ function flushStatement(shard: number, deltas: BatchDeltas): { sql: string; valu
     nodePart(deltas.nodes),
     branchPart(deltas.nodes),
     outcomePart(deltas.outcomes),
-  ].filter(
-    (part): part is FlushPart => part !== null,
-  );
+  ].filter((part): part is FlushPart => part !== null);
   if (parts.length === 0) return null;
   const ctes = parts.map((part, i) => {
     const sql = part.sql(values.length + 1);

@@ -182,7 +182,17 @@ function scope(deltas: BatchDeltas, table: ScopeDelta["table"], id: string): Sco
   const key = `${table}\u0000${id}`;
   let delta = deltas.scopes.get(key);
   if (!delta) {
-    delta = { table, id, active: 0, pending: 0, claimed: 0, done: 0, cancelled: 0, attempted: 0, succeeded: 0 };
+    delta = {
+      table,
+      id,
+      active: 0,
+      pending: 0,
+      claimed: 0,
+      done: 0,
+      cancelled: 0,
+      attempted: 0,
+      succeeded: 0,
+    };
     deltas.scopes.set(key, delta);
   }
   return delta;

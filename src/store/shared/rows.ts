@@ -412,7 +412,10 @@ export interface DbBranchStats {
 }
 
 /** `node_stats` rows with their `branch_stats` rows, as `NodeStats`. */
-export function toNodeStatsList(rows: readonly DbNodeStats[], branchRows: readonly DbBranchStats[]): NodeStats[] {
+export function toNodeStatsList(
+  rows: readonly DbNodeStats[],
+  branchRows: readonly DbBranchStats[],
+): NodeStats[] {
   const byNode = new Map<string, { [label: string]: number }>();
   for (const b of branchRows) {
     let branches = byNode.get(b.node_id);

@@ -2,7 +2,6 @@ import type { Millis } from "../../core/index.js";
 import type {
   AuditEntry,
   AuditQuery,
-  LifecycleCounts,
   NewNotification,
   Notification,
   NotificationQuery,

@@ -21,7 +21,16 @@ export function makeSqliteFlushDeltas(db: SqliteDb): (deltas: BatchDeltas) => vo
   return (deltas) => {
     for (const d of deltas.scopes.values()) {
       if (isEmptyScopeDelta(d)) continue;
-      statements[d.table].run(d.active, d.pending, d.claimed, d.done, d.cancelled, d.attempted, d.succeeded, d.id);
+      statements[d.table].run(
+        d.active,
+        d.pending,
+        d.claimed,
+        d.done,
+        d.cancelled,
+        d.attempted,
+        d.succeeded,
+        d.id,
+      );
     }
     flushNodes(deltas.nodes);
     for (const o of deltas.outcomes.values()) {

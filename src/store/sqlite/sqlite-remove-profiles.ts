@@ -27,7 +27,10 @@ export function makeSqliteRemoveProfiles(
     `SELECT ${ENDABLE_COLUMNS} FROM enrollments WHERE workspace_id = ? AND profile_id = ? AND status = 'active'`,
   );
   /* Attempted: claimed at least once, except a send dropped before its first attempt. */
-  const itemsOf = db.prepare<[string], { pending: number; claimed: number; attempted: number; succeeded: number }>(
+  const itemsOf = db.prepare<
+    [string],
+    { pending: number; claimed: number; attempted: number; succeeded: number }
+  >(
     `SELECT COALESCE(SUM(status = 'pending'), 0) AS pending, COALESCE(SUM(status = 'claimed'), 0) AS claimed,
             COALESCE(SUM(claimed_at IS NOT NULL AND NOT (status = 'done'
                          AND COALESCE(json_extract(result, '$.skipped'), 0) = 1
