@@ -24,6 +24,15 @@ declare module "vitest" {
   }
 }
 
+/**
+ * True when the run is on CI (`CI` set to anything but `false` or `0`, as CI services do). There a skipped
+ * PostgreSQL suite fails the run: a green build must mean that both stores were tested.
+ */
+export function runsOnCi(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = env.CI?.trim().toLowerCase();
+  return value !== undefined && value !== "" && value !== "false" && value !== "0";
+}
+
 function redact(url: string): string {
   try {
     const parsed = new URL(url);
@@ -58,7 +67,8 @@ function banner(lines: string[]): void {
  * Vitest global setup: decides which PostgreSQL server the run uses and provides it as `waymarkPostgres`.
  * - `WAYMARK_TEST_DATABASE_URL` set: that server; the run fails at once if it does not answer.
  * - unset: a throwaway server (initdb + pg_ctl from PATH), stopped and deleted at the end.
- * - neither: the PostgreSQL suites are skipped, with a banner on stderr now and their names at the end.
+ * - neither: the PostgreSQL suites are skipped, with a banner on stderr now and their names at the end;
+ *   with `CI=true` the run fails instead, before any test runs.
  */
 export default async function setup(project: TestProject): Promise<() => void> {
   const given = process.env[TEST_DATABASE_URL_VARIABLE];
@@ -81,6 +91,12 @@ export default async function setup(project: TestProject): Promise<() => void> {
     };
   } catch (error) {
     if (!(error instanceof ThrowawayUnavailable)) throw error;
+    if (runsOnCi()) {
+      throw new Error(
+        `CI=true and the PostgreSQL suites would be skipped: ${TEST_DATABASE_URL_VARIABLE} is unset and no throwaway server could be started (${error.message}). Set ${TEST_DATABASE_URL_VARIABLE}=postgres://user@host:port/db, or put initdb and pg_ctl on PATH.`,
+        { cause: error },
+      );
+    }
     const dir = mkdtempSync(join(tmpdir(), "waymark-pg-skips-"));
     const skipLog = join(dir, "skipped.txt");
     banner([

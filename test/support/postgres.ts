@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { appendFileSync } from "node:fs";
 import { relative } from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, inject } from "vitest";
-import type { ProvidedPostgres } from "./postgres-global-setup.js";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { runsOnCi, type ProvidedPostgres } from "./postgres-global-setup.js";
 
 /** A database created for tests, on the run's server. */
 export interface TestDatabase {
@@ -52,10 +52,20 @@ export function postgresTestSource(): ProvidedPostgres["source"] {
  * `describe` for suites that need PostgreSQL. Without a server it declares the suite with `describe.skip`,
  * so vitest lists its tests as skipped, and records the name for the end-of-run summary.
  * `fn` is still called to collect the tests: it must only declare tests and hooks.
+ * With `CI=true` a suite without a server fails instead of being skipped (the global setup already fails
+ * the run; this holds when a file runs without it).
  */
 export function describePostgres(name: string, fn: () => void): void {
   if (postgresTestUrl()) {
     describe(name, fn);
+    return;
+  }
+  if (runsOnCi()) {
+    describe(name, () => {
+      it("has a PostgreSQL server (CI=true: a skipped PostgreSQL suite fails the run)", () => {
+        throw new Error("no PostgreSQL server for this run, and CI=true forbids skipping this suite");
+      });
+    });
     return;
   }
   const { skipLog } = provided();
