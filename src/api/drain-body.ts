@@ -1,10 +1,10 @@
 import type { IncomingMessage } from "node:http";
 
 /** How much of a refused body the server reads and discards before it answers: 64 MiB. */
-export const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
+const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
 
 /** How long the server waits for the rest of a refused body: 30 s. */
-export const DRAIN_TIMEOUT_MS = 30_000;
+const DRAIN_TIMEOUT_MS = 30_000;
 
 /** Bounds of `drainBody`. */
 export interface DrainBounds {

@@ -136,7 +136,7 @@ function operation(route: Route, components: Components): OpenApiOperation {
     summary: route.summary,
     tags: [route.tag],
     parameters: [
-      { $ref: "#/components/parameters/Workspace" },
+      ...(route.inWorkspace === false ? [] : [{ $ref: "#/components/parameters/Workspace" }]),
       ...(route.method === "GET" ? [] : [{ $ref: "#/components/parameters/Actor" }]),
       ...parameters(route.params, "path", components),
       ...parameters(route.query, "query", components),
@@ -152,7 +152,10 @@ function operation(route: Route, components: Components): OpenApiOperation {
     responses: {
       [String(route.status ?? 200)]: { description: route.summary, content: success },
       "400": errorResponse("ValidationError", "Invalid input: every issue names its field path"),
-      "404": errorResponse("Error", "Not found"),
+      "404": errorResponse(
+        "Error",
+        "Not found: the named resource (not_found), or the workspace (workspace_not_found)",
+      ),
       "409": errorResponse("ConflictError", "The current state forbids the operation"),
       default: errorResponse(
         "Error",

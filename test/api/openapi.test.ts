@@ -109,6 +109,8 @@ describe("the OpenAPI document", () => {
     expect(body).toContain("dryRun");
     expect(JSON.stringify(stop.parameters)).toContain("#/components/parameters/Actor");
     expect(JSON.stringify(doc.paths["/v1/audit"]!["get"]!.parameters)).not.toContain("Actor");
+    expect(JSON.stringify(doc.paths["/v1/audit"]!["get"]!.parameters)).toContain("parameters/Workspace");
+    expect(JSON.stringify(doc.paths["/v1/workspaces"]!["post"]!.parameters)).not.toContain("Workspace");
     expect(stop.responses["200"]!.content["application/json"]!.schema.properties!["counts"]).toBeDefined();
     expect(JSON.stringify(doc.paths["/v1/remove-from-flow"]!["post"]!.requestBody)).toContain("Condition");
   });
