@@ -63,7 +63,9 @@ function hoist(schema: JsonSchema, components: Components): JsonSchema {
   for (const [name, def] of Object.entries(($defs ?? {}) as { [name: string]: unknown })) {
     if (name.startsWith("__"))
       throw new Error(`a recursive schema has no name (${name}): give it .meta({ id })`);
-    const hoisted = repoint(def);
+    /* zod may leave the registry `id` in a definition; its name is its key under `components/schemas`. */
+    const { id: _id, ...body } = def as JsonSchema;
+    const hoisted = repoint(body);
     const known = components[name];
     if (known !== undefined && JSON.stringify(known) !== JSON.stringify(hoisted)) {
       throw new Error(`two different schemas are both named ${name}`);

@@ -38,6 +38,7 @@ const VALID_BODIES: { readonly [route: string]: Record<string, unknown> } = {
   "PUT /v1/profiles/:profileId": { email: "q@example.com" },
   "POST /v1/profiles/batch": { profiles: [{ id: "p1" }] },
   "POST /v1/events": { eventId: "e1", profileId: "p1", name: "signed_up" },
+  "POST /v1/events/explain": { eventId: "e1", profileId: "p1", name: "signed_up" },
   "POST /v1/clock/advance": { by: "1m" },
   "POST /v1/journeys/:journeyId/pause": { reason: "check" },
   "POST /v1/journeys/:journeyId/resume": { reason: "check" },
