@@ -106,9 +106,9 @@ describe("serve --clock manual", () => {
       expect(sink.requests).toHaveLength(10);
       expect(new Set(sink.requests.map((r) => r.headers["idempotency-key"])).size).toBe(10);
       const results = (await api(serve.url, "GET", `/journeys/${journeyId}/results`)) as {
-        nodes: { nodeId: string; dispatched: number; failed: number }[];
+        nodes: { nodeId: string; actionsSucceeded: number; actionsFailed: number }[];
       };
-      expect(results.nodes.find((n) => n.nodeId === "call")).toMatchObject({ dispatched: 10, failed: 0 });
+      expect(results.nodes.find((n) => n.nodeId === "call")).toMatchObject({ actionsSucceeded: 10, actionsFailed: 0 });
       expect(sink.requests).toHaveLength(10);
     },
     SPAWN_TIMEOUT_MS,
