@@ -210,7 +210,9 @@ describePostgres("the stop benchmark's bulk-loaded population [postgres]", () =>
         inFlight: PROFILES,
         pendingActions: PROFILES,
         dispatching: 0,
-        dispatched: 0,
+        attempted: 0,
+        succeeded: 0,
+        failed: 0,
       });
 
       /* The same claim takes the same items (ids aside), which the sink accepts, and the same steps follow. */
@@ -252,7 +254,9 @@ describePostgres("the stop benchmark's bulk-loaded population [postgres]", () =>
         inFlight: PROFILES,
         pendingActions: PROFILES - CLAIMED,
         dispatching: 0,
-        dispatched: CLAIMED,
+        attempted: CLAIMED,
+        succeeded: CLAIMED,
+        failed: 0,
       });
     } finally {
       await viaStore.store.close();
