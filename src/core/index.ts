@@ -7,9 +7,11 @@ export { systemClock, createManualClock, type Clock, type ManualClock } from "./
 export {
   ConditionOps,
   ConditionSchema,
+  isValueRef,
   type Condition,
   type ConditionOp,
   type FieldCondition,
+  type ValueRef,
 } from "./definition/condition-schema.js";
 export {
   JourneyDefinitionSchema,
@@ -63,7 +65,7 @@ export {
   type ScheduleInput,
   type SettingsInput,
 } from "./builder/journey-builder.js";
-export { field, all, any, not, type FieldRef } from "./builder/conditions.js";
+export { field, ref, all, any, not, type FieldRef } from "./builder/conditions.js";
 export {
   VersionLifecycleAction,
   VersionCopy,

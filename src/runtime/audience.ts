@@ -68,7 +68,9 @@ async function executeClaimedRun(
   if (trigger.type !== "audience") throw new Error(`version ${version.id} has no audience entry`);
   const plan = (profiles: readonly Profile[]): EnrollRequest[] =>
     profiles
-      .filter((profile) => evaluateCondition(trigger.filter, { profile, event: null, results: {} }))
+      .filter((profile) =>
+        evaluateCondition(trigger.filter, { profile, event: null, entry: null, results: {} }),
+      )
       .map((profile) => ({
         workspaceId: version.workspaceId,
         journeyId: version.journeyId,

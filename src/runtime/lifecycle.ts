@@ -311,7 +311,7 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
 }
 
 function evaluateFilter(filter: Condition, profile: Profile): boolean {
-  return evaluateCondition(filter, { profile, event: null, results: {} });
+  return evaluateCondition(filter, { profile, event: null, entry: null, results: {} });
 }
 
 const ZERO: LifecycleCounts = {

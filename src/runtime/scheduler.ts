@@ -4,7 +4,7 @@ import type { DueItem, Store } from "../store/index.js";
 import type { JourneyCache } from "./journey-cache.js";
 
 /** Thrown inside a batch when a version is not compiled yet; the batch rolls back and is retried. */
-class VersionsMissing extends Error {
+export class VersionsMissing extends Error {
   constructor(readonly refs: { workspaceId: string; versionId: string }[]) {
     super(`versions not loaded: ${refs.map((r) => r.versionId).join(", ")}`);
   }

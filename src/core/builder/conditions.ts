@@ -1,16 +1,22 @@
-import type { Condition, ConditionOp, FieldCondition } from "../definition/condition-schema.js";
+import {
+  isValueRef,
+  type Condition,
+  type ConditionOp,
+  type FieldCondition,
+  type ValueRef,
+} from "../definition/condition-schema.js";
 
-/** Comparisons on one field path, each producing a {@link FieldCondition}. */
+/** Comparisons on one field path, each producing a {@link FieldCondition}; values may be a {@link ref}. */
 export interface FieldRef {
   eq(value: unknown): FieldCondition;
   neq(value: unknown): FieldCondition;
-  gt(value: number | string): FieldCondition;
-  gte(value: number | string): FieldCondition;
-  lt(value: number | string): FieldCondition;
-  lte(value: number | string): FieldCondition;
-  in(values: readonly unknown[]): FieldCondition;
+  gt(value: number | string | ValueRef): FieldCondition;
+  gte(value: number | string | ValueRef): FieldCondition;
+  lt(value: number | string | ValueRef): FieldCondition;
+  lte(value: number | string | ValueRef): FieldCondition;
+  in(values: readonly unknown[] | ValueRef): FieldCondition;
   contains(value: unknown): FieldCondition;
-  startsWith(value: string): FieldCondition;
+  startsWith(value: string | ValueRef): FieldCondition;
   exists(): FieldCondition;
   notExists(): FieldCondition;
 }
@@ -28,12 +34,20 @@ export function field(path: string): FieldRef {
     gte: (v) => op("gte", v),
     lt: (v) => op("lt", v),
     lte: (v) => op("lte", v),
-    in: (v) => op("in", [...v]),
+    in: (v) => op("in", isValueRef(v) ? v : [...v]),
     contains: (v) => op("contains", v),
     startsWith: (v) => op("starts_with", v),
     exists: () => op("exists"),
     notExists: () => op("not_exists"),
   };
+}
+
+/**
+ * A value read from another field when the condition is evaluated.
+ * @example field("event.payload.cart_id").eq(ref("entry.payload.cart_id"))
+ */
+export function ref(path: string): ValueRef {
+  return { ref: path };
 }
 
 /** Every condition holds. */

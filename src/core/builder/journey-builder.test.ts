@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { ValidationError } from "../errors.js";
 import { compileDefinition } from "../definition/compile.js";
 import { validateDefinition } from "../definition/validate.js";
-import { all, field, not } from "./conditions.js";
+import { all, field, not, ref } from "./conditions.js";
 import { defineJourney, email, onAudience, onEvent, updateProfile, webhook } from "./journey-builder.js";
 
 describe("journey builder", () => {
@@ -53,5 +53,20 @@ describe("journey builder", () => {
     // @ts-expect-error "start" is already an id of this journey
     b.exit("start");
     expect(b).toBeDefined();
+  });
+});
+
+describe("ref", () => {
+  test("builds the abandoned-cart wait: a filter that compares with the entry event", () => {
+    expect(field("event.payload.cart_id").eq(ref("entry.payload.cart_id"))).toEqual({
+      field: "event.payload.cart_id",
+      op: "eq",
+      value: { ref: "entry.payload.cart_id" },
+    });
+    expect(field("event.payload.plan").in(ref("profile.attributes.plans"))).toEqual({
+      field: "event.payload.plan",
+      op: "in",
+      value: { ref: "profile.attributes.plans" },
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { Condition, FieldCondition } from "../definition/condition-schema.js";
+import { isValueRef, type Condition, type FieldCondition } from "../definition/condition-schema.js";
 import { compileFieldPath, type ConditionFacts } from "./field-path.js";
 
 /** A condition compiled into a predicate: field paths resolved once. */
@@ -21,58 +21,40 @@ function ordered(a: unknown, b: unknown): a is number | string {
   return (typeof a === "number" && typeof b === "number") || (typeof a === "string" && typeof b === "string");
 }
 
+type Comparison = Exclude<FieldCondition["op"], "exists" | "not_exists">;
+
+/* One table for literal values and references alike: a reference compares as the literal it reads. */
+const COMPARE: { readonly [op in Comparison]: (x: unknown, v: unknown) => boolean } = {
+  eq: (x, v) => jsonEqual(x, v),
+  neq: (x, v) => !jsonEqual(x, v),
+  gt: (x, v) => ordered(x, v) && x > (v as typeof x),
+  gte: (x, v) => ordered(x, v) && x >= (v as typeof x),
+  lt: (x, v) => ordered(x, v) && x < (v as typeof x),
+  lte: (x, v) => ordered(x, v) && x <= (v as typeof x),
+  in: (x, v) => x !== undefined && Array.isArray(v) && v.some((item) => jsonEqual(x, item)),
+  contains: (x, v) => {
+    if (typeof x === "string") return typeof v === "string" && x.includes(v);
+    return Array.isArray(x) && x.some((item) => jsonEqual(item, v));
+  },
+  starts_with: (x, v) => typeof x === "string" && typeof v === "string" && x.startsWith(v),
+};
+
 function compileField(cond: FieldCondition): CompiledCondition {
   const read = compileFieldPath(cond.field);
   if (!read) throw new Error(`unknown field path ${cond.field}`);
+  if (cond.op === "exists") return (f) => read(f) != null;
+  if (cond.op === "not_exists") return (f) => read(f) == null;
+  const compare = COMPARE[cond.op];
   const v = cond.value;
-  switch (cond.op) {
-    case "eq":
-      return (f) => jsonEqual(read(f), v);
-    case "neq":
-      return (f) => !jsonEqual(read(f), v);
-    case "gt":
-      return (f) => {
-        const x = read(f);
-        return ordered(x, v) && x > (v as typeof x);
-      };
-    case "gte":
-      return (f) => {
-        const x = read(f);
-        return ordered(x, v) && x >= (v as typeof x);
-      };
-    case "lt":
-      return (f) => {
-        const x = read(f);
-        return ordered(x, v) && x < (v as typeof x);
-      };
-    case "lte":
-      return (f) => {
-        const x = read(f);
-        return ordered(x, v) && x <= (v as typeof x);
-      };
-    case "in": {
-      const list = Array.isArray(v) ? (v as unknown[]) : [];
-      return (f) => {
-        const x = read(f);
-        return x !== undefined && list.some((item) => jsonEqual(x, item));
-      };
-    }
-    case "contains":
-      return (f) => {
-        const x = read(f);
-        if (typeof x === "string") return typeof v === "string" && x.includes(v);
-        return Array.isArray(x) && x.some((item) => jsonEqual(item, v));
-      };
-    case "starts_with":
-      return (f) => {
-        const x = read(f);
-        return typeof x === "string" && typeof v === "string" && x.startsWith(v);
-      };
-    case "exists":
-      return (f) => read(f) != null;
-    case "not_exists":
-      return (f) => read(f) == null;
-  }
+  if (!isValueRef(v)) return (f) => compare(read(f), v);
+  const readValue = compileFieldPath(v.ref);
+  if (!readValue) throw new Error(`unknown field path ${v.ref}`);
+  /* A missing value equals nothing, on either side: two missing values are not equal. */
+  const whenMissing = cond.op === "neq";
+  return (f) => {
+    const other = readValue(f);
+    return other === undefined ? whenMissing : compare(read(f), other);
+  };
 }
 
 /**
@@ -101,7 +83,9 @@ const compiled = new WeakMap<Condition, CompiledCondition>();
  * Evaluate a condition against facts. Comparisons: `eq`/`neq`/`in` compare JSON values deeply;
  * `gt`..`lte` compare two numbers or two strings (ISO dates compare as strings) and are false otherwise;
  * `contains` is a substring test on strings and a membership test on arrays; `exists` is true when the
- * value is neither missing nor null. A missing value equals nothing.
+ * value is neither missing nor null. A missing value equals nothing. A `value` of `{ "ref": path }` is read
+ * from the facts at each evaluation and compares as that literal would; when it reads nothing, only `neq`
+ * holds.
  * Accepts a condition as written (compiled once and cached per object) or an already compiled one,
  * such as a compiled journey's `trigger.filter`.
  */

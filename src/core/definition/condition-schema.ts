@@ -19,7 +19,26 @@ export const ConditionOps = [
 /** A comparison operator of a field condition. */
 export type ConditionOp = (typeof ConditionOps)[number];
 
-/** A field condition: compares the value at `field` with `value` (not needed for `exists`/`not_exists`). */
+/**
+ * A value read when the condition is evaluated, instead of a literal: any field path, such as the entry
+ * event's payload or a profile attribute. An object whose only key is `ref` is always a reference.
+ * @example { "field": "event.payload.cart_id", "op": "eq", "value": { "ref": "entry.payload.cart_id" } }
+ */
+export interface ValueRef {
+  readonly ref: string;
+}
+
+/** True when a condition's `value` is a {@link ValueRef}: an object whose only key is `ref`. */
+export function isValueRef(value: unknown): value is ValueRef {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === "ref";
+}
+
+/**
+ * A field condition: compares the value at `field` with `value` (not needed for `exists`/`not_exists`),
+ * a literal or a {@link ValueRef}.
+ */
 export interface FieldCondition {
   readonly field: string;
   readonly op: ConditionOp;
@@ -37,14 +56,29 @@ export type Condition =
   | { readonly not: Condition }
   | FieldCondition;
 
+const FIELD_PATHS =
+  "profile.id|email|timezone|subscribed, profile.attributes.<a.b> (or profile.<a.b>), event.name|occurredAt, event.payload.<a.b>, entry.name|occurredAt, entry.payload.<a.b>, results.<nodeId>.ok|status|error|body.<a.b>";
+
+const ValueRefSchema = z
+  .strictObject({
+    ref: z
+      .string()
+      .min(1)
+      .meta({ description: `A field path: ${FIELD_PATHS}` }),
+  })
+  .meta({
+    id: "ValueRef",
+    description: "A value read when the condition is evaluated, instead of a literal.",
+    examples: [{ ref: "entry.payload.cart_id" }, { ref: "profile.attributes.plan" }],
+  });
+
 const FieldConditionSchema = z
   .strictObject({
-    field: z.string().min(1).meta({
-      description:
-        "profile.id|email|timezone|subscribed, profile.attributes.<a.b> (or profile.<a.b>), event.name, event.payload.<a.b>, results.<nodeId>.ok|status|error|body.<a.b>",
-    }),
+    field: z.string().min(1).meta({ description: FIELD_PATHS }),
     op: z.enum(ConditionOps),
-    value: JsonValueSchema.optional(),
+    value: z.union([ValueRefSchema, JsonValueSchema]).optional().meta({
+      description: 'A JSON literal, or a reference to another field: {"ref": "entry.payload.cart_id"}.',
+    }),
   })
   .meta({ id: "FieldCondition" });
 

@@ -2,7 +2,7 @@ import type { Issue } from "../errors.js";
 import { compileFieldPath } from "../condition/field-path.js";
 import { jsonStrings } from "../template/json-template.js";
 import { templateError } from "../template/template.js";
-import type { Condition } from "./condition-schema.js";
+import { isValueRef, type Condition } from "./condition-schema.js";
 import { DefinitionIssueCode as C } from "./issue-codes.js";
 import type { JourneyNode } from "./journey-schema.js";
 import { webhookUrlError } from "./webhook-url.js";
@@ -29,6 +29,23 @@ function checkCondition(cond: Condition, path: string, nodeId: string, out: Issu
         message: `operator "${cond.op}" needs a value`,
         nodeId,
       });
+    } else if (isValueRef(cond.value)) {
+      const ref: unknown = cond.value.ref;
+      if (typeof ref !== "string") {
+        out.push({
+          path: `${path}.value.ref`,
+          code: C.invalidValue,
+          message: "a ref is a field path, as a string",
+          nodeId,
+        });
+      } else if (compileFieldPath(ref) === null) {
+        out.push({
+          path: `${path}.value.ref`,
+          code: C.invalidField,
+          message: `ref "${ref}" names no field`,
+          nodeId,
+        });
+      }
     } else if (cond.op === "in" && !Array.isArray(cond.value)) {
       out.push({
         path: `${path}.value`,

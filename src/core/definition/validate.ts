@@ -1,4 +1,5 @@
 import type { Issue } from "../errors.js";
+import { checkEntryRefs } from "./entry-refs.js";
 import { buildGraph, checkGraph } from "./graph-checks.js";
 import { DefinitionIssueCode as C, NEW_DEFINITION_RULES } from "./issue-codes.js";
 import {
@@ -63,6 +64,7 @@ export function analyseDefinition(json: unknown, options: AnalyseOptions = {}): 
   }
   const graph = buildGraph(raw.nodes);
   for (const n of nodes) issues.push(...checkNode(n.node, `nodes[${n.index}]`));
+  issues.push(...checkEntryRefs(nodes));
   issues.push(...checkGraph(graph));
   issues.push(...checkReferences(graph, nodes, raw.settings));
   if (settings !== undefined) issues.push(...checkGuardrailWindows(settings));

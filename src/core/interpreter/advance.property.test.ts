@@ -36,7 +36,7 @@ function buildJourney(specs: readonly NodeSpec[]): { nodes: Record<string, unkno
   const id = (i: number) => `n${i}`;
   const forward = (i: number, r: number) => id(i + 1 + (r % (last - i)));
   const waits: number[] = [];
-  const nodes: Record<string, unknown>[] = [{ id: "n0", kind: "entry", trigger: { type: "api" }, next: "n1" }];
+  const nodes: Record<string, unknown>[] = [{ id: "n0", kind: "entry", trigger: { type: "event", event: "entered" }, next: "n1" }];
   specs.forEach((s, k) => {
     const i = k + 1;
     const [t0 = 0, t1 = 0, t2 = 0, t3 = 0] = s.targets;
@@ -54,7 +54,8 @@ function buildJourney(specs: readonly NodeSpec[]): { nodes: Record<string, unkno
             kind: "wait",
             mode: "event",
             event: "clicked",
-            ...(s.flag ? { filter: { field: "event.payload.x", op: "eq", value: 1 } } : {}),
+            /* A literal, or a ref to the entry event's payload (which holds x: 1): the same filter. */
+            ...(s.flag ? { filter: { field: "event.payload.x", op: "eq", value: t2 % 2 === 0 ? 1 : { ref: "entry.payload.x" } } } : {}),
             timeout: "2d",
             next,
             onTimeout: self,
@@ -160,7 +161,7 @@ describe("advance over random valid journeys", () => {
             nodeId: journey.entryNodeId,
             seq: 0,
             enteredAt: T0,
-            context: { event: null, results: {} },
+            context: { event: { eventId: "in", name: "entered", payload: { x: 1 }, occurredAt: T0 }, results: {} },
             status: "active",
             dueAt: T0,
             awaiting: null,
@@ -211,7 +212,11 @@ describe("advance over random valid journeys", () => {
                 expect(r.enrollment.status === "active" && r.enrollment.awaiting).toEqual({ type: "action", outboxId: effect.outboxId });
               }
               if (effect.type === "update_profile") profile = { ...profile, attributes: { ...profile.attributes, ...effect.set } };
-              if (effect.type === "remove_from_flow") expect(effect.journeys === "all" || !effect.journeys.includes("j1")).toBe(true);
+              if (effect.type === "remove_from_flow") {
+                expect(effect.journeys === "all" || !effect.journeys.includes("j1")).toBe(true);
+                /* The entry that the store completes with the count is this node's. */
+                expect(journey.nodes[r.log[effect.logIndex]!.nodeId]!.kind).toBe("remove_from_flow");
+              }
             }
             logCount += r.log.length;
             lastOutcome = r.log[r.log.length - 1]!.outcome;

@@ -193,6 +193,56 @@ describe("wait for an event", () => {
   });
 });
 
+describe("wait for an event tied to the entry event", () => {
+  const j = compileDefinition({
+    nodes: [
+      { id: "start", kind: "entry", trigger: { type: "event", event: "cart_abandoned" }, next: "w" },
+      {
+        id: "w",
+        kind: "wait",
+        mode: "event",
+        event: "order_completed",
+        filter: {
+          all: [
+            { field: "event.payload.cart_id", op: "eq", value: { ref: "entry.payload.cart_id" } },
+            { field: "event.payload.currency", op: "eq", value: { ref: "profile.attributes.currency" } },
+          ],
+        },
+        timeout: "1d",
+        next: "end",
+        onTimeout: "end",
+      },
+      exit,
+    ],
+  });
+  const entryEvent: EventFacts = { eventId: "a1", name: "cart_abandoned", payload: { cart_id: "c-1" }, occurredAt: T0 };
+  const order = (cart_id: string, currency = "EUR"): StepInput => ({
+    type: "event",
+    event: { eventId: `o-${cart_id}-${currency}`, name: "order_completed", payload: { cart_id, currency }, occurredAt: T0 },
+  });
+  const buyer = profile({ attributes: { currency: "EUR" } });
+  const parked = active(advance(j, enrollment({ context: { event: entryEvent, results: {} } }), due, { now: T0, profile: buyer }));
+
+  test("an order for another cart, or in another currency than the profile's, keeps it parked", () => {
+    for (const input of [order("c-2"), order("c-1", "USD")]) {
+      const r = advance(j, parked, input, { now: T0 + HOUR, profile: buyer });
+      expect(r.enrollment).toBe(parked);
+      expect(r.log).toEqual([]);
+    }
+  });
+
+  test("the order for the same cart goes on via next", () => {
+    const r = advance(j, parked, order("c-1"), { now: T0 + HOUR, profile: buyer });
+    expect(r.log[0]).toMatchObject({ nodeId: "w", outcome: "completed", detail: { eventId: "o-c-1-EUR" } });
+    expect(r.enrollment).toMatchObject({ status: "ended", exitReason: "completed" });
+  });
+
+  test("without an entry event, the ref reads nothing and no order matches", () => {
+    const noEntry = active(advance(j, enrollment(), due, { now: T0, profile: buyer }));
+    expect(advance(j, noEntry, order("c-1"), { now: T0 + HOUR, profile: buyer }).enrollment).toBe(noEntry);
+  });
+});
+
 describe("condition", () => {
   const j = journey([
     {

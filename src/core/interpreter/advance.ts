@@ -154,7 +154,12 @@ function resume(step: Step, node: CompiledNode, input: StepInput): Next | null {
         return node.onTimeout;
       }
       if (input.type !== "event" || input.event.name !== node.event) return null;
-      if (node.filter && !node.filter({ profile: step.profile, event: input.event, results: step.results })) return null;
+      if (
+        node.filter &&
+        !node.filter({ profile: step.profile, event: input.event, entry: step.enrollment.context.event, results: step.results })
+      ) {
+        return null;
+      }
       step.record(node.id, "completed", true, { event: input.event.name, eventId: input.event.eventId });
       return node.next;
     case "action": {
@@ -304,7 +309,7 @@ function arrive(step: Step, node: CompiledNode): Next {
       return step.park(node.id, dueAt, { type: "event", name: node.event });
     }
     case "condition": {
-      const facts = { profile: step.profile, event: enrollment.context.event, results: step.results };
+      const facts = { profile: step.profile, event: enrollment.context.event, entry: enrollment.context.event, results: step.results };
       for (const branch of node.branches) {
         if (branch.when(facts)) {
           step.record(node.id, "completed", false, { branch: branch.label });
