@@ -85,6 +85,13 @@ describe("refs in conditions", () => {
     ]);
   });
 
+  test("a ref to `results.<id>` names an action that comes before, as a field does", () => {
+    const filter = { field: "event.payload.total", op: "gt", value: { ref: "results.nosuch.body.total" } };
+    expect(validateDefinition(abandonedCart(ON_EVENT, filter))).toMatchObject([
+      { path: "nodes[1].filter.value.ref", nodeId: "wait_order" },
+    ]);
+  });
+
   test("an `in` with a ref needs no array literal", () => {
     const filter = { field: "event.payload.sku", op: "in", value: { ref: "entry.payload.skus" } };
     expect(validateDefinition(abandonedCart(ON_EVENT, filter))).toEqual([]);

@@ -1,6 +1,6 @@
 import type { Issue } from "../errors.js";
 import { compileFieldPath } from "../condition/field-path.js";
-import type { Condition } from "./condition-schema.js";
+import { isValueRef, type Condition } from "./condition-schema.js";
 import { reachableFrom, type DefinitionGraph } from "./graph-checks.js";
 import { DefinitionIssueCode as C } from "./issue-codes.js";
 import type { JourneyNode } from "./journey-schema.js";
@@ -30,7 +30,11 @@ function fieldConditions(cond: Condition, path: string, out: [field: string, pat
   if ("all" in cond) cond.all.forEach((c, i) => fieldConditions(c, `${path}.all[${i}]`, out));
   else if ("any" in cond) cond.any.forEach((c, i) => fieldConditions(c, `${path}.any[${i}]`, out));
   else if ("not" in cond) fieldConditions(cond.not, `${path}.not`, out);
-  else out.push([cond.field, `${path}.field`]);
+  else {
+    out.push([cond.field, `${path}.field`]);
+    if (isValueRef(cond.value) && typeof cond.value.ref === "string")
+      out.push([cond.value.ref, `${path}.value.ref`]);
+  }
 }
 
 /* The node a reference names must exist and be an action node. */
