@@ -3,5 +3,6 @@
  */
 export * from "./store.js";
 export type * from "./lifecycle.js";
+export type * from "./page.js";
 export { createSqliteStore, type SqliteStoreOptions } from "./sqlite/index.js";
 export { createPostgresStore, type PostgresStoreOptions } from "./postgres/index.js";

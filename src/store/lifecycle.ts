@@ -1,4 +1,5 @@
 import type { ActionResult, Millis, Run, Version, VersionStatus } from "../core/index.js";
+import type { PageKey } from "./page.js";
 
 /**
  * The lifecycle half of the Store port: close, stop, pause, resume, abort a run, remove from flow,
@@ -222,7 +223,12 @@ export type NewAuditEntry = Omit<AuditEntry, "id" | "seq">;
 
 export interface AuditQuery {
   readonly journeyId?: string;
+  /** Only these actions, e.g. `["version:stopped", "run:aborted"]`. @default every action */
+  readonly actions?: readonly string[];
+  /** @default 100 */
   readonly limit?: number;
+  /** The page after the entry with this `seq` (entries with a lower one). @default the newest */
+  readonly beforeSeq?: number;
 }
 
 /** A message to people about a journey. */
@@ -234,16 +240,24 @@ export interface Notification {
   readonly type: string;
   readonly journeyId: string | null;
   readonly versionId: string | null;
+  /** The run it concerns (a run's abort or completion), else null. */
+  readonly runId: string | null;
   readonly title: string;
   readonly detail: { readonly [key: string]: unknown };
   readonly deliveredAt: Millis | null;
 }
 
-export type NewNotification = Omit<Notification, "id" | "deliveredAt">;
+export type NewNotification = Omit<Notification, "id" | "deliveredAt" | "runId"> & {
+  /** @default null */
+  readonly runId?: string | null;
+};
 
 export interface NotificationQuery {
   readonly journeyId?: string;
+  /** @default 100 */
   readonly limit?: number;
+  /** The page after this notification (`at`, then `id`, newest first). @default the newest */
+  readonly after?: PageKey;
 }
 
 /** Which outbox items `listOutbox` returns. */
@@ -252,6 +266,8 @@ export interface OutboxQuery {
   readonly runId?: string;
   /** @default 1000 */
   readonly limit?: number;
+  /** The page after this item (`createdAt`, then `id`, oldest first). @default the oldest */
+  readonly after?: PageKey;
 }
 
 /** One outbox item as stored, for Results and audits. */

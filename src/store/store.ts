@@ -20,6 +20,7 @@ import type {
 } from "../core/index.js";
 import type { GuardrailStore } from "./guardrails.js";
 import type { Actor, LifecycleStore } from "./lifecycle.js";
+import type { PageQuery } from "./page.js";
 
 /**
  * The Store port: everything Waymark keeps. One interface, two adapters (SQLite now, PostgreSQL next).
@@ -67,8 +68,8 @@ export interface Store extends LifecycleStore, GuardrailStore {
   /** Create a journey with version 1 as a draft. */
   createJourney(input: NewJourney, now: Millis): Promise<{ journey: Journey; version: Version }>;
   getJourney(workspaceId: string, journeyId: string): Promise<Journey | null>;
-  /** Journeys of a workspace with a summary of their versions, newest first. */
-  listJourneys(workspaceId: string): Promise<JourneySummary[]>;
+  /** Journeys of a workspace with a summary of their versions, newest first (`createdAt`, then `id`). */
+  listJourneys(workspaceId: string, query?: PageQuery): Promise<JourneySummary[]>;
   /** All versions of a journey, oldest first. */
   listVersions(workspaceId: string, journeyId: string): Promise<Version[]>;
   getVersion(workspaceId: string, versionId: string): Promise<Version | null>;
@@ -217,12 +218,14 @@ export interface Store extends LifecycleStore, GuardrailStore {
 
   // ---- runs -------------------------------------------------------------------------------
   /**
-   * Create a run: `running`, counts at 0, held by no executor. It only records the run; an engine loop
-   * executes it after taking it with `claimRun`. Wakes the other processes (`watch`).
+   * Create a run: `running`, counts at 0, held by no executor, with a `run:started` audit entry (its
+   * trigger in `detail`) in the same transaction. It only records the run; an engine loop executes it
+   * after taking it with `claimRun`. Wakes the other processes (`watch`).
    */
   createRun(input: NewRun, now: Millis): Promise<Run>;
   getRun(workspaceId: string, runId: string): Promise<Run | null>;
-  listRuns(workspaceId: string, versionId: string): Promise<Run[]>;
+  /** Runs of a journey (or of one of its versions), newest first (`startedAt`, then `id`). */
+  listRuns(workspaceId: string, query: RunQuery): Promise<Run[]>;
   /**
    * Take the oldest run that needs executing: status `running` and no executor, or an executor whose lease
    * ended (`leaseUntil <= now`, a worker that crashed or stalled). It becomes `workerId`'s until
@@ -245,7 +248,8 @@ export interface Store extends LifecycleStore, GuardrailStore {
    *    rest of matched), move the cursor past the last profile read, renew the lease to `now + leaseMs`.
    * 6. Complete the run (`completed`, ended at `now`, no executor) when the page came back short
    *    (fewer than `limit` profiles: the scan reached the end) or the version took nobody in
-   *    (`version_not_live`: closed, paused or stopped during the run).
+   *    (`version_not_live`: closed, paused or stopped during the run), with a `run:completed` audit
+   *    entry (actor `system`, the run's counts in `detail`).
    */
   writeRunPage(
     page: RunPage,
@@ -286,8 +290,14 @@ export interface Store extends LifecycleStore, GuardrailStore {
 
   // ---- dev mailbox ------------------------------------------------------------------------
   saveDevEmail(email: DevEmail): Promise<void>;
-  /** Newest first. */
-  listDevEmails(workspaceId: string, limit: number): Promise<DevEmail[]>;
+  /** Newest first (`receivedAt`, then `id`). */
+  listDevEmails(workspaceId: string, query: PageQuery): Promise<DevEmail[]>;
+}
+
+/** Which runs `listRuns` returns: a journey's, or one version's. */
+export interface RunQuery extends PageQuery {
+  readonly journeyId?: string;
+  readonly versionId?: string;
 }
 
 /** Schema migrations applied to a database, against the ones this build ships. */
@@ -427,6 +437,8 @@ export interface NewRun {
   readonly journeyId: string;
   readonly versionId: string;
   readonly trigger: Run["trigger"];
+  /** Who started it, for its `run:started` audit entry. @default "system" */
+  readonly actor?: string;
 }
 
 /** A run taken by `claimRun`. */

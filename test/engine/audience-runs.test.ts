@@ -72,7 +72,7 @@ async function enrollmentsOf(run: Run): Promise<Record<string, number>> {
 }
 
 async function onlyRun(versionId: string): Promise<Run> {
-  const runs = await h.store.listRuns(WS, versionId);
+  const runs = await h.store.listRuns(WS, { versionId: versionId });
   expect(runs).toHaveLength(1);
   return runs[0]!;
 }
@@ -227,12 +227,12 @@ describeBackends("audience runs executed by claimers", (backend) => {
     const again = await h.engine.startRun(WS, version.journeyId);
     /* Real time passes, as for an API process between requests: nothing picks the runs up. */
     await new Promise((resolve) => setTimeout(resolve, 300));
-    for (const run of await h.store.listRuns(WS, version.id)) {
+    for (const run of await h.store.listRuns(WS, { versionId: version.id })) {
       expect(run).toMatchObject({ status: "running", scanned: 0, enrolled: 0 });
     }
     expect(await enrollmentsOf(again)).toEqual({});
     await h.engine.drain();
-    expect((await h.store.listRuns(WS, version.id)).map((r) => [r.status, r.enrolled])).toEqual([
+    expect((await h.store.listRuns(WS, { versionId: version.id })).map((r) => [r.status, r.enrolled])).toEqual([
       ["completed", 0],
       ["completed", MATCHING.length],
     ]);

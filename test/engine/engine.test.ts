@@ -85,7 +85,7 @@ describeBackends("engine", (backend) => {
     expect(byNode.hook).toMatchObject({ entered: 1, completed: 1, waiting: 0 });
     expect(byNode.wait2).toMatchObject({ entered: 2, completed: 2, waiting: 0 });
 
-    const mails = await h.store.listDevEmails(WS, 10);
+    const mails = await h.store.listDevEmails(WS, { limit: 10 });
     expect(mails.map((m) => m.subject).sort()).toEqual(["Hello Ann", "Hello Bob"]);
     expect(mails[0]!.text).toBe("Welcome, ads");
 
@@ -232,7 +232,7 @@ describeBackends("engine", (backend) => {
       settings: { reentry: { mode: "once" } },
     });
     await h.engine.drain();
-    const [run] = await h.store.listRuns(WS, version.id);
+    const [run] = await h.store.listRuns(WS, { versionId: version.id });
     expect(run).toMatchObject({ status: "completed", scanned: 25, matched: 5, enrolled: 5, skipped: 0 });
     const again = await h.engine.startRun(WS, version.journeyId);
     await h.engine.drain();

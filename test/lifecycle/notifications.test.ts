@@ -44,7 +44,7 @@ describeBackends("notifications", (backend) => {
       .find((b) => b.notification.type === "version:stopped");
     expect(stopped?.notification).toMatchObject({ type: "version:stopped" });
 
-    const mails = await h.store.listDevEmails(WS, 10);
+    const mails = await h.store.listDevEmails(WS, { limit: 10 });
     expect(mails.map((m) => m.to)).toEqual(["owner@example.test", "owner@example.test"]);
     expect(mails.map((m) => m.subject).some((s) => s.startsWith("[Waymark] sale:"))).toBe(true);
 

@@ -49,9 +49,12 @@ export function describeIsolationContract(ctx: ContractContext): void {
       await store.saveDevEmail(email(WS, "m1", T0));
       await store.saveDevEmail(email(WS, "m2", T0 + 1));
       await store.saveDevEmail(email(WS_B, "m3", T0 + 2));
-      expect(await store.listDevEmails(WS, 10)).toEqual([email(WS, "m2", T0 + 1), email(WS, "m1", T0)]);
-      expect((await store.listDevEmails(WS, 1)).map((m) => m.id)).toEqual(["m2"]);
-      expect((await store.listDevEmails(WS_B, 10)).map((m) => m.id)).toEqual(["m3"]);
+      expect(await store.listDevEmails(WS, { limit: 10 })).toEqual([
+        email(WS, "m2", T0 + 1),
+        email(WS, "m1", T0),
+      ]);
+      expect((await store.listDevEmails(WS, { limit: 1 })).map((m) => m.id)).toEqual(["m2"]);
+      expect((await store.listDevEmails(WS_B, { limit: 10 })).map((m) => m.id)).toEqual(["m3"]);
     });
 
     it("never shows a workspace's rows to another", async () => {
@@ -73,7 +76,7 @@ export function describeIsolationContract(ctx: ContractContext): void {
       expect(await store.timeline(WS_B, id)).toEqual([]);
       expect(await store.nodeStats(WS_B, j.version.id)).toEqual([]);
       expect(await store.getRun(WS_B, run.id)).toBeNull();
-      expect(await store.listRuns(WS_B, j.version.id)).toEqual([]);
+      expect(await store.listRuns(WS_B, { versionId: j.version.id })).toEqual([]);
       await expect(store.updateDraft(WS_B, j.version.id, {}, T0)).rejects.toThrow();
       await expect(store.publishVersion(WS_B, j.version.id, T0)).rejects.toThrow();
       expect(

@@ -43,8 +43,11 @@ export function describeRunsContract(ctx: ContractContext): void {
       } as const;
       const first = await store.createRun(input, T0);
       const second = await store.createRun(input, T0 + 1);
-      expect((await store.listRuns(WS, j.version.id)).map((r) => r.id)).toEqual([second.id, first.id]);
-      expect(await store.listRuns(WS, "other")).toEqual([]);
+      expect((await store.listRuns(WS, { versionId: j.version.id })).map((r) => r.id)).toEqual([
+        second.id,
+        first.id,
+      ]);
+      expect(await store.listRuns(WS, { versionId: "other" })).toEqual([]);
     });
 
     it("carries the run id onto enrollments and their outbox items", async () => {

@@ -18,7 +18,9 @@ import { describeSweepListContract } from "./contract-lifecycle-sweep.js";
 import { describeNotificationContract } from "./contract-notifications.js";
 import { describeMatchEventsContract } from "./contract-match-events.js";
 import { describeOutboxContract } from "./contract-outbox.js";
+import { describePageContract } from "./contract-pages.js";
 import { describeProfileEventContract } from "./contract-profiles-events.js";
+import { describeRunJournalContract } from "./contract-run-journal.js";
 import { describeRunsContract } from "./contract-runs.js";
 
 /**
@@ -62,6 +64,8 @@ export function describeStoreContract(
     describeNotificationContract(ctx);
     describeGuardrailContract(ctx);
     describeManualClockContract(ctx);
+    describePageContract(ctx);
+    describeRunJournalContract(ctx);
     describeCounterProperty(makeStore, inspect);
   });
 }

@@ -76,8 +76,8 @@ function announcementCtes(a: Announcement, values: unknown[]): { auditId: string
     JSON.stringify({ ...a.detail, actor: a.actor, reason: a.reason, counts: a.counts, auditId }),
   );
   const notified = `notified AS (
-       INSERT INTO notifications (workspace_id, id, at, type, journey_id, version_id, title, detail)
-       SELECT ${ws}, ${p(timeOrderedId(a.now))}, ${at}, ${action}, ${journey}, ${version},
+       INSERT INTO notifications (workspace_id, id, at, type, journey_id, version_id, run_id, title, detail)
+       SELECT ${ws}, ${p(timeOrderedId(a.now))}, ${at}, ${action}, ${journey}, ${version}, ${run},
               'Journey "' || COALESCE((SELECT name FROM journeys WHERE id = ${journey}), ${journey}) || '": '
                 || ${title},
               ${detail}

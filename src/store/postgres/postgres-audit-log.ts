@@ -1,6 +1,7 @@
 import type { AuditEntry, AuditQuery, NewAuditEntry } from "../lifecycle.js";
 import { toAuditEntry, writeAudit, type DbAudit } from "./postgres-audit.js";
 import type { PgContext } from "./postgres-context.js";
+import { makePgFilters } from "./postgres-page.js";
 
 const DEFAULT_LIMIT = 100;
 
@@ -15,17 +16,15 @@ export function makePgAuditLog(ctx: PgContext): PgAuditLog {
   return {
     recordAudit: (entry) => ctx.tx("durable", (tx) => writeAudit(tx, entry)),
     async listAudit(workspaceId, q) {
-      const limit = q.limit ?? DEFAULT_LIMIT;
-      const rows =
-        q.journeyId === undefined
-          ? await ctx.read<DbAudit>(
-              "SELECT * FROM audit WHERE workspace_id = $1 ORDER BY seq DESC LIMIT $2",
-              [workspaceId, limit],
-            )
-          : await ctx.read<DbAudit>(
-              "SELECT * FROM audit WHERE workspace_id = $1 AND journey_id = $2 ORDER BY seq DESC LIMIT $3",
-              [workspaceId, q.journeyId, limit],
-            );
+      const f = makePgFilters();
+      f.add("workspace_id = ?", workspaceId);
+      if (q.journeyId !== undefined) f.add("journey_id = ?", q.journeyId);
+      if (q.actions !== undefined) f.add("action = ANY(?)", [...q.actions]);
+      if (q.beforeSeq !== undefined) f.add("seq < ?", q.beforeSeq);
+      const rows = await ctx.read<DbAudit>(
+        `SELECT * FROM audit WHERE ${f.where()} ORDER BY seq DESC LIMIT ${f.bind(q.limit ?? DEFAULT_LIMIT)}`,
+        f.values,
+      );
       return rows.map(toAuditEntry);
     },
   };

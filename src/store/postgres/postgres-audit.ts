@@ -32,6 +32,7 @@ export interface DbNotification {
   readonly type: string;
   readonly journey_id: string | null;
   readonly version_id: string | null;
+  readonly run_id: string | null;
   readonly title: string;
   readonly detail: string;
   readonly delivered_at: number | null;
@@ -39,7 +40,7 @@ export interface DbNotification {
 
 /** The columns of a `notifications` row that `toNotification` reads (the lease stays in the store). */
 export const NOTIFICATION_COLUMNS =
-  "workspace_id, id, at, type, journey_id, version_id, title, detail, delivered_at";
+  "workspace_id, id, at, type, journey_id, version_id, run_id, title, detail, delivered_at";
 
 /** Map an `audit` row; counts and detail JSON are parsed. */
 export function toAuditEntry(row: DbAudit): AuditEntry {
@@ -68,6 +69,7 @@ export function toNotification(row: DbNotification): Notification {
     type: row.type,
     journeyId: row.journey_id,
     versionId: row.version_id,
+    runId: row.run_id,
     title: row.title,
     detail: JSON.parse(row.detail) as Notification["detail"],
     deliveredAt: row.delivered_at,
@@ -108,10 +110,20 @@ export async function writeAudit(tx: Tx, e: NewAuditEntry): Promise<AuditEntry> 
 export async function writeNotification(tx: Tx, n: NewNotification): Promise<Notification> {
   const id = timeOrderedId(n.at);
   const [row] = await tx.query<DbNotification>(
-    `INSERT INTO notifications (workspace_id, id, at, type, journey_id, version_id, title, detail)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    `INSERT INTO notifications (workspace_id, id, at, type, journey_id, version_id, run_id, title, detail)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      RETURNING ${NOTIFICATION_COLUMNS}`,
-    [n.workspaceId, id, n.at, n.type, n.journeyId, n.versionId, n.title, JSON.stringify(n.detail)],
+    [
+      n.workspaceId,
+      id,
+      n.at,
+      n.type,
+      n.journeyId,
+      n.versionId,
+      n.runId ?? null,
+      n.title,
+      JSON.stringify(n.detail),
+    ],
   );
   if (!row) throw new Error(`notification ${id} was not written`);
   return toNotification(row);

@@ -152,7 +152,7 @@ describePostgres("postgres catalog: concurrent writers", () => {
       store.saveDevEmail(email("m2", "other", T0 + 1)),
       store.saveDevEmail(email("m1", "again", T0 + 2)),
     ]);
-    expect((await store.listDevEmails(WS, 10)).map((m) => [m.id, m.subject])).toEqual([
+    expect((await store.listDevEmails(WS, { limit: 10 })).map((m) => [m.id, m.subject])).toEqual([
       ["m1", "again"],
       ["m2", "other"],
     ]);

@@ -1,5 +1,7 @@
 import type { DevEmail } from "../store.js";
+import type { PageQuery } from "../page.js";
 import type { PgContext } from "./postgres-context.js";
+import { makePgFilters } from "./postgres-page.js";
 
 interface DbDevEmail {
   readonly workspace_id: string;
@@ -15,7 +17,7 @@ interface DbDevEmail {
 /** The dev mailbox. */
 export interface PgDevEmails {
   saveDevEmail(email: DevEmail): Promise<void>;
-  listDevEmails(workspaceId: string, limit: number): Promise<DevEmail[]>;
+  listDevEmails(workspaceId: string, query: PageQuery): Promise<DevEmail[]>;
 }
 
 interface Waiting {
@@ -50,10 +52,14 @@ export function makePgDevEmails(ctx: PgContext): PgDevEmails {
         waiting.push({ email, resolve, reject });
         if (waiting.length === 1) setImmediate(flush);
       }),
-    async listDevEmails(workspaceId, limit) {
+    async listDevEmails(workspaceId, q) {
+      const f = makePgFilters();
+      f.add("workspace_id = ?", workspaceId);
+      if (q.after !== undefined) f.add("(received_at, id) < (?, ?)", q.after.at, q.after.id);
       const rows = await ctx.read<DbDevEmail>(
-        "SELECT * FROM dev_emails WHERE workspace_id = $1 ORDER BY received_at DESC, id DESC LIMIT $2",
-        [workspaceId, limit],
+        `SELECT * FROM dev_emails WHERE ${f.where()}
+          ORDER BY received_at DESC, id DESC LIMIT ${f.bind(q.limit ?? null)}`,
+        f.values,
       );
       return rows.map((r) => ({
         workspaceId: r.workspace_id,

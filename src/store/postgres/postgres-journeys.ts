@@ -2,7 +2,9 @@ import { NotFoundError, type Journey, type Millis, type Version } from "../../co
 import { timeOrderedId } from "../shared/ids.js";
 import { toJourney, type DbJourney } from "../shared/rows.js";
 import type { JourneySummary, NewJourney } from "../store.js";
+import type { PageQuery } from "../page.js";
 import type { PgContext } from "./postgres-context.js";
+import { makePgFilters } from "./postgres-page.js";
 import { pgVersion, type PgVersionRow } from "./postgres-rows.js";
 
 interface DbJourneySummary extends DbJourney {
@@ -18,7 +20,7 @@ interface DbJourneySummary extends DbJourney {
 export interface PgJourneys {
   createJourney(input: NewJourney, now: Millis): Promise<{ journey: Journey; version: Version }>;
   getJourney(workspaceId: string, journeyId: string): Promise<Journey | null>;
-  listJourneys(workspaceId: string): Promise<JourneySummary[]>;
+  listJourneys(workspaceId: string, query?: PageQuery): Promise<JourneySummary[]>;
 }
 
 /** The journey operations. Ids are time-ordered, so `id` breaks ties of `created_at` in creation order. */
@@ -47,7 +49,10 @@ export function makePgJourneys(ctx: PgContext): PgJourneys {
       ]);
       return row ? toJourney(row) : null;
     },
-    async listJourneys(workspaceId) {
+    async listJourneys(workspaceId, q = {}) {
+      const f = makePgFilters();
+      f.add("j.workspace_id = ?", workspaceId);
+      if (q.after !== undefined) f.add("(j.created_at, j.id) < (?, ?)", q.after.at, q.after.id);
       const rows = await ctx.read<DbJourneySummary>(
         `SELECT j.*,
                 a.id AS active_id, a.number AS active_number, a.status AS active_status,
@@ -56,9 +61,9 @@ export function makePgJourneys(ctx: PgContext): PgJourneys {
            JOIN LATERAL (SELECT id, number, status FROM versions m
                           WHERE m.journey_id = j.id ORDER BY number DESC LIMIT 1) l ON TRUE
            LEFT JOIN versions a ON a.journey_id = j.id AND a.status IN ('live', 'paused')
-          WHERE j.workspace_id = $1
-          ORDER BY j.created_at DESC, j.id DESC`,
-        [workspaceId],
+          WHERE ${f.where()}
+          ORDER BY j.created_at DESC, j.id DESC LIMIT ${f.bind(q.limit ?? null)}`,
+        f.values,
       );
       return rows.map((row) => ({
         ...toJourney(row),

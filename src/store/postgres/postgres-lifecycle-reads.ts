@@ -2,6 +2,7 @@ import { NotFoundError, type Millis } from "../../core/index.js";
 import type { DuePause, LifecycleCounts, OutboxQuery, OutboxRecord } from "../lifecycle.js";
 import { toLifecycleCounts, toOutboxRecord, type DbOutboxRecord } from "../shared/rows.js";
 import type { PgContext } from "./postgres-context.js";
+import { makePgFilters } from "./postgres-page.js";
 import { poolQuery, readVersionScope } from "./postgres-scope-rows.js";
 
 /** The lifecycle's reads: due pauses, a version's counts, outbox items for Results. */
@@ -41,21 +42,15 @@ export function makePgLifecycleReads(ctx: PgContext): PgLifecycleReads {
       return toLifecycleCounts(row);
     },
     async listOutbox(workspaceId, q) {
-      const filters = ["workspace_id = $1"];
-      const values: unknown[] = [workspaceId];
-      if (q.versionId !== undefined) {
-        values.push(q.versionId);
-        filters.push(`version_id = $${values.length}`);
-      }
-      if (q.runId !== undefined) {
-        values.push(q.runId);
-        filters.push(`run_id = $${values.length}`);
-      }
-      values.push(q.limit ?? 1000);
+      const f = makePgFilters();
+      f.add("workspace_id = ?", workspaceId);
+      if (q.versionId !== undefined) f.add("version_id = ?", q.versionId);
+      if (q.runId !== undefined) f.add("run_id = ?", q.runId);
+      if (q.after !== undefined) f.add("(created_at, id) > (?, ?)", q.after.at, q.after.id);
       const rows = await ctx.read<DbOutboxRecord>(
-        `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE ${filters.join(" AND ")}
-          ORDER BY created_at, id LIMIT $${values.length}`,
-        values,
+        `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE ${f.where()}
+          ORDER BY created_at, id LIMIT ${f.bind(q.limit ?? 1000)}`,
+        f.values,
       );
       return rows.map(toOutboxRecord);
     },

@@ -7,6 +7,7 @@ import {
   type DbNotification,
 } from "./postgres-audit.js";
 import type { PgContext } from "./postgres-context.js";
+import { makePgFilters } from "./postgres-page.js";
 
 const DEFAULT_LIMIT = 100;
 
@@ -27,19 +28,15 @@ export interface PgNotifications {
 export function makePgNotifications(ctx: PgContext): PgNotifications {
   return {
     async listNotifications(workspaceId, q) {
-      const limit = q.limit ?? DEFAULT_LIMIT;
-      const rows =
-        q.journeyId === undefined
-          ? await ctx.read<DbNotification>(
-              `SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE workspace_id = $1
-                ORDER BY at DESC, id DESC LIMIT $2`,
-              [workspaceId, limit],
-            )
-          : await ctx.read<DbNotification>(
-              `SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE workspace_id = $1 AND journey_id = $2
-                ORDER BY at DESC, id DESC LIMIT $3`,
-              [workspaceId, q.journeyId, limit],
-            );
+      const f = makePgFilters();
+      f.add("workspace_id = ?", workspaceId);
+      if (q.journeyId !== undefined) f.add("journey_id = ?", q.journeyId);
+      if (q.after !== undefined) f.add("(at, id) < (?, ?)", q.after.at, q.after.id);
+      const rows = await ctx.read<DbNotification>(
+        `SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE ${f.where()}
+          ORDER BY at DESC, id DESC LIMIT ${f.bind(q.limit ?? DEFAULT_LIMIT)}`,
+        f.values,
+      );
       return rows.map(toNotification);
     },
     addNotification: (n) => ctx.tx("durable", (tx) => writeNotification(tx, n)),

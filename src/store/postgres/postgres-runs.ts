@@ -1,14 +1,17 @@
 import type { Millis, Run } from "../../core/index.js";
 import { timeOrderedId } from "../shared/ids.js";
-import type { NewRun } from "../store.js";
+import type { NewRun, RunQuery } from "../store.js";
 import type { PgContext } from "./postgres-context.js";
+import { makePgFilters } from "./postgres-page.js";
+import { writeAudit } from "./postgres-audit.js";
+import { runStartedEntry } from "../shared/run-audit.js";
 import { pgRun, type PgRunRow } from "./postgres-rows.js";
 
 /** Audience runs and their schedules. */
 export interface PgRuns {
   createRun(input: NewRun, now: Millis): Promise<Run>;
   getRun(workspaceId: string, runId: string): Promise<Run | null>;
-  listRuns(workspaceId: string, versionId: string): Promise<Run[]>;
+  listRuns(workspaceId: string, query: RunQuery): Promise<Run[]>;
   dueSchedules(now: Millis): Promise<{ versionId: string; workspaceId: string; nextAt: Millis }[]>;
   setScheduleNext(workspaceId: string, versionId: string, nextAt: Millis | null): Promise<void>;
   takeScheduleFiring(
@@ -34,9 +37,11 @@ export function makePgRuns(ctx: PgContext): PgRuns {
           [input.workspaceId, timeOrderedId(now), input.journeyId, input.versionId, input.trigger, now],
         );
         if (!row) throw new Error("run insert returned no row");
+        const run = pgRun(row);
+        await writeAudit(tx, runStartedEntry(run, input.actor, now));
         /* The run waits for a worker's claim: tell the workers' run loops at commit. */
         tx.runCreated();
-        return pgRun(row);
+        return run;
       }),
     async getRun(workspaceId, runId) {
       const [row] = await ctx.read<PgRunRow>("SELECT * FROM runs WHERE workspace_id = $1 AND id = $2", [
@@ -45,10 +50,15 @@ export function makePgRuns(ctx: PgContext): PgRuns {
       ]);
       return row ? pgRun(row) : null;
     },
-    async listRuns(workspaceId, versionId) {
+    async listRuns(workspaceId, q) {
+      const f = makePgFilters();
+      f.add("workspace_id = ?", workspaceId);
+      if (q.journeyId !== undefined) f.add("journey_id = ?", q.journeyId);
+      if (q.versionId !== undefined) f.add("version_id = ?", q.versionId);
+      if (q.after !== undefined) f.add("(started_at, id) < (?, ?)", q.after.at, q.after.id);
       const rows = await ctx.read<PgRunRow>(
-        "SELECT * FROM runs WHERE workspace_id = $1 AND version_id = $2 ORDER BY started_at DESC, id DESC",
-        [workspaceId, versionId],
+        `SELECT * FROM runs WHERE ${f.where()} ORDER BY started_at DESC, id DESC LIMIT ${f.bind(q.limit ?? null)}`,
+        f.values,
       );
       return rows.map(pgRun);
     },

@@ -71,6 +71,7 @@ describePostgres("PostgreSQL lifecycle transitions: counts, quoting, the lock's 
     await store.abortRun({ actor, reason, workspaceId: WS, runId: run.id, now: T0 + 1 });
     await store.changeVersionStatus(versionCommand(j, "pause", T0 + 2, { actor, reason }));
     expect((await auditRows(pool)).map((r) => [r.action, r.actor, r.reason])).toEqual([
+      ["run:started", "system", "started by its start request"],
       ["run:aborted", actor, reason],
       ["version:paused", actor, reason],
     ]);

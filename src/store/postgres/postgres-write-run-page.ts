@@ -9,6 +9,8 @@ import { enrollMany } from "./postgres-enroll-one.js";
 import { inlineValues } from "./postgres-inline.js";
 import { confirmStatusesSql } from "./postgres-lock-last.js";
 import { pgRun, type PgRunRow } from "./postgres-rows.js";
+import { timeOrderedId } from "../shared/ids.js";
+import { runCompletedReason } from "../shared/run-audit.js";
 
 /**
  * `Store.writeRunPage`: the whole page in one transaction, lock-last (postgres-lock-last.ts). The run row
@@ -49,7 +51,8 @@ export function makePgWriteRunPage(
       const { outcomes, read } = await enrollMany(tx, requests, page.now, deltas);
       const enrolled = outcomes.filter((o) => o.status === "enrolled").length;
       const cursor = profiles.at(-1)?.id ?? row.scan_after;
-      const completed = profiles.length < page.limit || outcomes.some((o) => o.status === "version_not_live");
+      const tookNobody = outcomes.some((o) => o.status === "version_not_live");
+      const completed = profiles.length < page.limit || tookNobody;
       /* The run's update comes last, after the shared locks: when the run is no longer running, this
          worker's and at the cursor read, it raises and the page rolls back (then answers `refused`). */
       const update = inlineValues(
@@ -61,7 +64,15 @@ export function makePgWriteRunPage(
                   status = CASE WHEN $8 THEN 'completed' ELSE status END,
                   ended_at = CASE WHEN $8 THEN $9::bigint ELSE ended_at END
             WHERE id = $1 AND status = 'running' AND executor = $10 AND scan_after IS NOT DISTINCT FROM $11
-            RETURNING *)
+            RETURNING *),
+         done AS (
+           INSERT INTO audit (workspace_id, id, seq, at, actor, reason, action, journey_id, version_id, run_id,
+                              counts, detail)
+           SELECT u.workspace_id, $12, nextval('lifecycle_seq'), $9::bigint, 'system', $13, 'run:completed',
+                  u.journey_id, u.version_id, u.id, NULL,
+                  json_build_object('trigger', u.trigger, 'scanned', u.scanned, 'matched', u.matched,
+                                    'enrolled', u.enrolled, 'skipped', u.skipped)::text
+             FROM u WHERE u.status = 'completed')
          SELECT waymark_scope_ended(NOT EXISTS (SELECT 1 FROM u)) AS ended,
                 (SELECT row_to_json(u) FROM u) AS run`,
         [
@@ -76,6 +87,8 @@ export function makePgWriteRunPage(
           page.now,
           page.workerId,
           row.scan_after,
+          timeOrderedId(page.now),
+          runCompletedReason(tookNobody),
         ],
       );
       return commitWith(

@@ -46,6 +46,7 @@ export function makeSqliteAnnounce(db: SqliteDb, audit: SqliteAudit): SqliteAnno
         type: a.action,
         journeyId: v.journey_id,
         versionId: v.id,
+        runId: a.runId ?? null,
         title: `Journey "${journeyName.get(v.journey_id) ?? v.journey_id}": ${subject} ${verb ?? a.action}`,
         detail: { ...a.detail, actor: a.actor, reason: a.reason, counts: a.counts, auditId: recorded.id },
       });

@@ -6,7 +6,7 @@ import type {
   Notification,
   NotificationQuery,
 } from "../lifecycle.js";
-import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
+import { immediateTransaction, makeStatementCache, type SqliteDb } from "./sqlite-db.js";
 import { timeOrderedId } from "../shared/ids.js";
 import { decodeLifecycleCounts } from "../shared/rows.js";
 import { makeSqliteNextSeq } from "./sqlite-seq.js";
@@ -33,6 +33,7 @@ interface DbNotification {
   readonly type: string;
   readonly journey_id: string | null;
   readonly version_id: string | null;
+  readonly run_id: string | null;
   readonly title: string;
   readonly detail: string;
   readonly delivered_at: number | null;
@@ -82,6 +83,7 @@ function toNotification(row: DbNotification): Notification {
     type: row.type,
     journeyId: row.journey_id,
     versionId: row.version_id,
+    runId: row.run_id,
     title: row.title,
     detail: JSON.parse(row.detail) as Notification["detail"],
     deliveredAt: row.delivered_at,
@@ -96,19 +98,13 @@ export function makeSqliteAudit(db: SqliteDb): SqliteAudit {
                         detail)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const listAudit = db.prepare<[string, string | null, string | null, number], DbAudit>(
-    `SELECT * FROM audit WHERE workspace_id = ? AND (? IS NULL OR journey_id = ?)
-      ORDER BY seq DESC LIMIT ?`,
-  );
+  const auditPage = makeStatementCache<DbAudit>(db);
   const insertNotification = db.prepare(
-    `INSERT INTO notifications (workspace_id, id, at, type, journey_id, version_id, title, detail)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO notifications (workspace_id, id, at, type, journey_id, version_id, run_id, title, detail)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const getNotification = db.prepare<[string], DbNotification>("SELECT * FROM notifications WHERE id = ?");
-  const listNotifications = db.prepare<[string, string | null, string | null, number], DbNotification>(
-    `SELECT * FROM notifications WHERE workspace_id = ? AND (? IS NULL OR journey_id = ?)
-      ORDER BY at DESC, id DESC LIMIT ?`,
-  );
+  const notificationPage = makeStatementCache<DbNotification>(db);
   const claimable = db.prepare<[number, number], DbNotification>(
     `SELECT * FROM notifications WHERE delivered_at IS NULL AND (lease_until IS NULL OR lease_until <= ?)
       ORDER BY at, id LIMIT ?`,
@@ -147,6 +143,7 @@ export function makeSqliteAudit(db: SqliteDb): SqliteAudit {
         n.type,
         n.journeyId,
         n.versionId,
+        n.runId ?? null,
         n.title,
         JSON.stringify(n.detail),
       );
@@ -155,13 +152,39 @@ export function makeSqliteAudit(db: SqliteDb): SqliteAudit {
       return toNotification(row);
     },
     listAudit(workspaceId, q) {
-      const journeyId = q.journeyId ?? null;
-      return listAudit.all(workspaceId, journeyId, journeyId, q.limit ?? DEFAULT_LIMIT).map(toAuditEntry);
+      const filters = ["workspace_id = ?"];
+      const values: unknown[] = [workspaceId];
+      if (q.journeyId !== undefined) {
+        filters.push("journey_id = ?");
+        values.push(q.journeyId);
+      }
+      if (q.actions !== undefined) {
+        filters.push(`action IN (${q.actions.map(() => "?").join(", ") || "NULL"})`);
+        values.push(...q.actions);
+      }
+      if (q.beforeSeq !== undefined) {
+        filters.push("seq < ?");
+        values.push(q.beforeSeq);
+      }
+      return auditPage(`SELECT * FROM audit WHERE ${filters.join(" AND ")} ORDER BY seq DESC LIMIT ?`)
+        .all(...values, q.limit ?? DEFAULT_LIMIT)
+        .map(toAuditEntry);
     },
     listNotifications(workspaceId, q) {
-      const journeyId = q.journeyId ?? null;
-      return listNotifications
-        .all(workspaceId, journeyId, journeyId, q.limit ?? DEFAULT_LIMIT)
+      const filters = ["workspace_id = ?"];
+      const values: unknown[] = [workspaceId];
+      if (q.journeyId !== undefined) {
+        filters.push("journey_id = ?");
+        values.push(q.journeyId);
+      }
+      if (q.after !== undefined) {
+        filters.push("(at, id) < (?, ?)");
+        values.push(q.after.at, q.after.id);
+      }
+      return notificationPage(
+        `SELECT * FROM notifications WHERE ${filters.join(" AND ")} ORDER BY at DESC, id DESC LIMIT ?`,
+      )
+        .all(...values, q.limit ?? DEFAULT_LIMIT)
         .map(toNotification);
     },
     claimNotifications: immediateTransaction(db, (now: Millis, limit: number, leaseMs: number) => {

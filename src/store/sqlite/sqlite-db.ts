@@ -67,3 +67,23 @@ export function immediateTransaction<A extends unknown[], R>(
   const transaction = db.transaction(fn);
   return (...args) => transaction.immediate(...args);
 }
+
+/** A statement whose parameters are bound positionally, reading rows of type `R`. */
+export type SqliteStatement<R> = Database.Statement<unknown[], R>;
+
+/**
+ * Prepare statements built at run time (one per filter shape of a list), each once: the same SQL text
+ * gets the same statement. A list builds one statement per shape rather than `? IS NULL OR` filters, so
+ * that each shape reads its index in order.
+ */
+export function makeStatementCache<R>(db: SqliteDb): (sql: string) => SqliteStatement<R> {
+  const statements = new Map<string, SqliteStatement<R>>();
+  return (sql) => {
+    let statement = statements.get(sql);
+    if (statement === undefined) {
+      statement = db.prepare<unknown[], R>(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+}

@@ -1,3 +1,4 @@
+import type { PageQuery } from "../page.js";
 import type { DevEmail } from "../store.js";
 import type { SqliteDb } from "./sqlite-db.js";
 
@@ -15,7 +16,7 @@ interface DbDevEmail {
 /** The dev mailbox. */
 export interface SqliteDevEmails {
   saveDevEmail(email: DevEmail): void;
-  listDevEmails(workspaceId: string, limit: number): DevEmail[];
+  listDevEmails(workspaceId: string, query: PageQuery): DevEmail[];
 }
 
 /** Prepare the dev mailbox statements. */
@@ -29,14 +30,21 @@ export function makeSqliteDevEmails(db: SqliteDb): SqliteDevEmails {
        html = excluded.html, text = excluded.text, received_at = excluded.received_at`,
   );
   const list = db.prepare<[string, number], DbDevEmail>(
-    "SELECT * FROM dev_emails WHERE workspace_id = ? ORDER BY received_at DESC, rowid DESC LIMIT ?",
+    "SELECT * FROM dev_emails WHERE workspace_id = ? ORDER BY received_at DESC, id DESC LIMIT ?",
+  );
+  const listAfter = db.prepare<[string, number, string, number], DbDevEmail>(
+    `SELECT * FROM dev_emails WHERE workspace_id = ? AND (received_at, id) < (?, ?)
+      ORDER BY received_at DESC, id DESC LIMIT ?`,
   );
   return {
     saveDevEmail(e) {
       save.run(e.workspaceId, e.id, e.to, e.from, e.subject, e.html, e.text, e.receivedAt);
     },
-    listDevEmails: (workspaceId, limit) =>
-      list.all(workspaceId, limit).map((r) => ({
+    listDevEmails: (workspaceId, q) =>
+      (q.after === undefined
+        ? list.all(workspaceId, q.limit ?? -1)
+        : listAfter.all(workspaceId, q.after.at, q.after.id, q.limit ?? -1)
+      ).map((r) => ({
         workspaceId: r.workspace_id,
         id: r.id,
         to: r.to_address,

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { NotFoundError, type Journey, type Millis, type Version } from "../../core/index.js";
+import type { PageQuery } from "../page.js";
 import type { JourneySummary, NewJourney } from "../store.js";
-import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
+import { immediateTransaction, makeStatementCache, type SqliteDb } from "./sqlite-db.js";
+import { timeOrderedId } from "../shared/ids.js";
 import { toJourney, toVersion, type DbJourney, type DbVersion } from "../shared/rows.js";
 
 interface DbJourneySummary extends DbJourney {
@@ -17,7 +19,7 @@ interface DbJourneySummary extends DbJourney {
 export interface SqliteJourneys {
   createJourney(input: NewJourney, now: Millis): { journey: Journey; version: Version };
   getJourney(workspaceId: string, journeyId: string): Journey | null;
-  listJourneys(workspaceId: string): JourneySummary[];
+  listJourneys(workspaceId: string, query?: PageQuery): JourneySummary[];
 }
 
 /** Prepare the journey statements. */
@@ -33,7 +35,8 @@ export function makeSqliteJourneys(db: SqliteDb): SqliteJourneys {
     "SELECT * FROM journeys WHERE workspace_id = ? AND id = ?",
   );
   const getVersion = db.prepare<[string], DbVersion>("SELECT * FROM versions WHERE id = ?");
-  const listJourneys = db.prepare<[string], DbJourneySummary>(
+  const listJourneys = makeStatementCache<DbJourneySummary>(db);
+  const journeysSql = (page: string) =>
     `SELECT j.*,
             a.id AS active_id, a.number AS active_number, a.status AS active_status,
             l.id AS latest_id, l.number AS latest_number, l.status AS latest_status
@@ -41,13 +44,13 @@ export function makeSqliteJourneys(db: SqliteDb): SqliteJourneys {
        JOIN versions l ON l.journey_id = j.id
                       AND l.number = (SELECT MAX(number) FROM versions m WHERE m.journey_id = j.id)
        LEFT JOIN versions a ON a.journey_id = j.id AND a.status IN ('live', 'paused')
-      WHERE j.workspace_id = ?
-      ORDER BY j.created_at DESC, j.rowid DESC`,
-  );
+      WHERE j.workspace_id = ?${page}
+      ORDER BY j.created_at DESC, j.id DESC LIMIT ?`;
 
   return {
     createJourney: immediateTransaction(db, (input: NewJourney, now: Millis) => {
-      const journeyId = randomUUID();
+      /* Time-ordered, like every id the lists page by: `id` breaks ties of `created_at` in creation order. */
+      const journeyId = timeOrderedId(now);
       const versionId = randomUUID();
       insertJourney.run(input.workspaceId, journeyId, input.name, input.owner, now, now);
       insertVersion.run(input.workspaceId, versionId, journeyId, JSON.stringify(input.definition), now);
@@ -60,8 +63,17 @@ export function makeSqliteJourneys(db: SqliteDb): SqliteJourneys {
       const row = getJourney.get(workspaceId, journeyId);
       return row ? toJourney(row) : null;
     },
-    listJourneys(workspaceId) {
-      return listJourneys.all(workspaceId).map((row) => ({
+    listJourneys(workspaceId, q = {}) {
+      const rows =
+        q.after === undefined
+          ? listJourneys(journeysSql("")).all(workspaceId, q.limit ?? -1)
+          : listJourneys(journeysSql(" AND (j.created_at, j.id) < (?, ?)")).all(
+              workspaceId,
+              q.after.at,
+              q.after.id,
+              q.limit ?? -1,
+            );
+      return rows.map((row) => ({
         ...toJourney(row),
         activeVersion:
           row.active_id !== null && row.active_number !== null && row.active_status !== null

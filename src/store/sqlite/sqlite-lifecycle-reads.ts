@@ -1,12 +1,15 @@
 import { NotFoundError, type Millis } from "../../core/index.js";
 import type { DuePause, LifecycleCounts, OutboxQuery, OutboxRecord } from "../lifecycle.js";
-import type { SqliteDb } from "./sqlite-db.js";
+import { makeStatementCache, type SqliteDb } from "./sqlite-db.js";
 import {
   toLifecycleCounts,
   toOutboxRecord,
   type DbOutboxRecord,
   type DbScopeCounters,
 } from "../shared/rows.js";
+
+const OUTBOX_COLUMNS = `id, version_id, run_id, enrollment_id, node_id, status, attempts, claim_seq, created_at,
+                        claimed_at, completed_at, result`;
 
 /** The lifecycle's reads: due pauses, a version's counts, outbox items for Results. */
 export interface SqliteLifecycleReads {
@@ -29,16 +32,7 @@ export function makeSqliteLifecycleReads(db: SqliteDb): SqliteLifecycleReads {
             succeeded_outbox
        FROM versions WHERE workspace_id = ? AND id = ?`,
   );
-  const outbox = db.prepare<
-    [string, string | null, string | null, string | null, string | null, number],
-    DbOutboxRecord
-  >(
-    `SELECT id, version_id, run_id, enrollment_id, node_id, status, attempts, claim_seq, created_at, claimed_at,
-            completed_at, result
-       FROM outbox WHERE workspace_id = ? AND (? IS NULL OR version_id = ?) AND (? IS NULL OR run_id = ?)
-      ORDER BY created_at, id LIMIT ?`,
-  );
-
+  const outbox = makeStatementCache<DbOutboxRecord>(db);
   return {
     duePauses: (now) =>
       duePauses.all(now).map((r) => ({
@@ -53,9 +47,25 @@ export function makeSqliteLifecycleReads(db: SqliteDb): SqliteLifecycleReads {
       return toLifecycleCounts(row);
     },
     listOutbox(workspaceId, q) {
-      const versionId = q.versionId ?? null;
-      const runId = q.runId ?? null;
-      return outbox.all(workspaceId, versionId, versionId, runId, runId, q.limit ?? 1000).map(toOutboxRecord);
+      const filters = ["workspace_id = ?"];
+      const values: unknown[] = [workspaceId];
+      if (q.versionId !== undefined) {
+        filters.push("version_id = ?");
+        values.push(q.versionId);
+      }
+      if (q.runId !== undefined) {
+        filters.push("run_id = ?");
+        values.push(q.runId);
+      }
+      if (q.after !== undefined) {
+        filters.push("(created_at, id) > (?, ?)");
+        values.push(q.after.at, q.after.id);
+      }
+      return outbox(
+        `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE ${filters.join(" AND ")} ORDER BY created_at, id LIMIT ?`,
+      )
+        .all(...values, q.limit ?? 1000)
+        .map(toOutboxRecord);
     },
   };
 }

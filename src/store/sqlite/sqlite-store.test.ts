@@ -124,6 +124,7 @@ describe("SQLite adapter", () => {
       { number: 6, name: "000006_guardrails.sql" },
       { number: 7, name: "000007_manual_clock.sql" },
       { number: 8, name: "000008_action_results.sql" },
+      { number: 9, name: "000009_list_pages.sql" },
     ]);
   });
 

@@ -6,6 +6,8 @@ import { makeSqliteFlushDeltas } from "./sqlite-counters.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 import type { SqliteEnrollOne } from "./sqlite-enroll.js";
 import type { SqliteProfiles } from "./sqlite-profiles.js";
+import type { SqliteAudit } from "./sqlite-audit.js";
+import { runCompletedEntry } from "../shared/run-audit.js";
 
 /**
  * `Store.writeRunPage`: the whole page (ownership check, scan, plan, enrollments, counts, cursor, lease,
@@ -16,6 +18,7 @@ export function makeSqliteWriteRunPage(
   db: SqliteDb,
   profiles: SqliteProfiles,
   enrollOne: SqliteEnrollOne,
+  audit: SqliteAudit,
 ): (page: RunPage, plan: (profiles: readonly Profile[]) => readonly EnrollRequest[]) => RunPageOutcome {
   const get = db.prepare<[string, string], DbRun & DbRunExecution>(
     "SELECT * FROM runs WHERE workspace_id = ? AND id = ?",
@@ -55,11 +58,14 @@ export function makeSqliteWriteRunPage(
         (page.leaseNow ?? page.now) + page.leaseMs,
         row.id,
       );
-      const completed = scanned.length < page.limit || outcomes.some((o) => o.status === "version_not_live");
+      const tookNobody = outcomes.some((o) => o.status === "version_not_live");
+      const completed = scanned.length < page.limit || tookNobody;
       if (completed) complete.run(page.now, row.id);
       const after = get.get(page.workspaceId, page.runId);
       if (!after) throw new Error(`run ${page.runId} vanished inside its page`);
-      return { status: "written", run: toRun(after), cursor, completed } as const;
+      const run = toRun(after);
+      if (completed) audit.record(runCompletedEntry(run, tookNobody, page.now));
+      return { status: "written", run, cursor, completed } as const;
     },
   );
 }
