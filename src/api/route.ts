@@ -30,12 +30,17 @@ export interface RouteContext<P, Q, B> {
   readonly services: ApiServices;
 }
 
+/** The header of a CSV page that says where the next page starts (absent on the last page). */
+const NEXT_CURSOR_HEADER = "waymark-next-cursor";
+
 /** A CSV answer (`?format=csv`), sent as `text/csv` instead of JSON. */
 export class CsvAnswer {
   constructor(
     /** Suggested download name. */
     readonly filename: string,
     readonly text: string,
+    /** Where the next page starts (header `Waymark-Next-Cursor`); null or absent on the last page. */
+    readonly nextCursor: string | null = null,
   ) {}
 }
 
@@ -185,6 +190,7 @@ export function registerRoute(app: FastifyInstance, route: Route, options: Regis
       if (route.inWorkspace !== false) await requireWorkspace(workspaceId, options);
       const result = await route.handler({ params, query, body, workspaceId, actor, services });
       if (result instanceof CsvAnswer) {
+        if (result.nextCursor !== null) reply.header(NEXT_CURSOR_HEADER, result.nextCursor);
         return reply
           .type("text/csv; charset=utf-8")
           .header("content-disposition", `attachment; filename="${result.filename}"`)

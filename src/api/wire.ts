@@ -208,6 +208,7 @@ export function wireNotification(n: Notification): z.input<typeof WireNotificati
     type: n.type,
     journeyId: n.journeyId,
     versionId: n.versionId,
+    runId: n.runId,
     title: n.title,
     detail: { ...n.detail },
     deliveredAt: isoOrNull(n.deliveredAt),

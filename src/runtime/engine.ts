@@ -84,12 +84,13 @@ export interface Engine {
    * and the loops are woken. An engine loop that claims it executes it (here after `start()`, in a
    * worker process, or in `drain`).
    */
-  startRun(workspaceId: string, journeyId: string, trigger?: Run["trigger"]): Promise<Run>;
+  startRun(workspaceId: string, journeyId: string, trigger?: Run["trigger"], actor?: string): Promise<Run>;
   /**
    * Tell the engine a version was published: an audience entry `now` creates its run (executed like
-   * `startRun`'s), a scheduled one gets its next fire time.
+   * `startRun`'s), a scheduled one gets its next fire time. Resolves with the run it created, else null.
+   * `actor` (who published) is recorded as the run's starter. @default "system"
    */
-  versionPublished(version: Version): Promise<void>;
+  versionPublished(version: Version, actor?: string): Promise<Run | null>;
 }
 
 /** Options of `createEngine`. */
@@ -207,9 +208,15 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   /** Create the run only: a loop that claims it executes it (so an API-only process never executes one). */
-  async function beginRun(version: Version, trigger: Run["trigger"]): Promise<Run> {
+  async function beginRun(version: Version, trigger: Run["trigger"], actor?: string): Promise<Run> {
     const run = await store.createRun(
-      { workspaceId: version.workspaceId, journeyId: version.journeyId, versionId: version.id, trigger },
+      {
+        workspaceId: version.workspaceId,
+        journeyId: version.journeyId,
+        versionId: version.id,
+        trigger,
+        ...(actor === undefined ? {} : { actor }),
+      },
       clock.now(),
     );
     runWaker.wake();
@@ -493,7 +500,7 @@ export function createEngine(options: EngineOptions): Engine {
       poke();
       return outcomes;
     },
-    async startRun(workspaceId, journeyId, trigger = "now") {
+    async startRun(workspaceId, journeyId, trigger = "now", actor) {
       const version = await liveVersion(workspaceId, journeyId);
       const journey = cache.put(version);
       if (journey.entry.trigger.type !== "audience") {
@@ -503,15 +510,16 @@ export function createEngine(options: EngineOptions): Engine {
           ["enroll profiles through the API", "send the entry event"],
         );
       }
-      const run = await beginRun(version, trigger);
+      const run = await beginRun(version, trigger, actor);
       poke();
       return run;
     },
-    async versionPublished(version) {
+    async versionPublished(version, actor) {
       const journey = cache.put(version);
       const trigger = journey.entry.trigger;
+      let run: Run | null = null;
       if (trigger.type === "audience") {
-        if (trigger.schedule.type === "now") await beginRun(version, "now");
+        if (trigger.schedule.type === "now") run = await beginRun(version, "now", actor);
         else
           await store.setScheduleNext(
             version.workspaceId,
@@ -520,6 +528,7 @@ export function createEngine(options: EngineOptions): Engine {
           );
       }
       poke();
+      return run;
     },
   };
 }

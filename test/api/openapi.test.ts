@@ -41,6 +41,7 @@ const EVERY_ROUTE = [
   "post /v1/journeys/{journeyId}/publish",
   "post /v1/journeys/{journeyId}/enroll",
   "post /v1/journeys/{journeyId}/runs",
+  "get /v1/journeys/{journeyId}/runs",
   "get /v1/runs/{runId}",
   "get /v1/journeys/{journeyId}/results",
   "put /v1/profiles/{profileId}",

@@ -10,6 +10,7 @@ import {
   WireVersionSchema,
 } from "../schemas/journey.js";
 import { prefixPath } from "../issues.js";
+import { keyCursor, NextCursorSchema, pageOf, pageQuerySchema } from "../schemas/page.js";
 import { defineRoute, type Route } from "../route.js";
 import { wireJourney, wireJourneySummary, wireVersion } from "../wire.js";
 import { requireJourney } from "./lookups.js";
@@ -49,12 +50,18 @@ export const journeyRoutes: readonly Route[] = [
   defineRoute({
     method: "GET",
     url: "/v1/journeys",
-    summary: "List journeys, newest first",
+    summary: "List journeys, newest first, a page at a time",
     tag: "journeys",
-    response: z.object({ journeys: z.array(WireJourneySummarySchema) }),
-    handler: async ({ workspaceId, services: { store } }) => ({
-      journeys: (await store.listJourneys(workspaceId)).map(wireJourneySummary),
-    }),
+    query: pageQuerySchema(100, 500),
+    response: z.object({ journeys: z.array(WireJourneySummarySchema), nextCursor: NextCursorSchema }),
+    handler: async ({ query, workspaceId, services: { store } }) => {
+      const rows = await store.listJourneys(workspaceId, {
+        limit: query.limit + 1,
+        ...(query.cursor === undefined ? {} : { after: query.cursor }),
+      });
+      const page = pageOf(rows, query.limit, (j) => keyCursor({ at: j.createdAt, id: j.id }));
+      return { journeys: page.items.map(wireJourneySummary), nextCursor: page.nextCursor };
+    },
   }),
   defineRoute({
     method: "GET",

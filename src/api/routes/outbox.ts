@@ -5,6 +5,7 @@ import { OutboxQuerySchema, WireOutboxItemSchema } from "../schemas/lifecycle.js
 import { CsvAnswer, defineRoute, type Route } from "../route.js";
 import { brakesOf, outboxLabel } from "../outbox-label.js";
 import { iso } from "../wire.js";
+import { keyCursor, NextCursorSchema, PageKeyCursorSchema, pageOf } from "../schemas/page.js";
 import { resolveResultsVersion } from "./lookups.js";
 
 const OUTBOX_COLUMNS = [
@@ -20,8 +21,9 @@ const OUTBOX_COLUMNS = [
   "completedAt",
 ] as const;
 
-/* Brakes are rare; this many of a journey's newest audit entries always include them in practice. */
+/* A version is stopped at most once; its runs are aborted one by one, rarely by the hundred. */
 const AUDIT_SCAN = 500;
+const BRAKE_ACTIONS = ["version:stopped", "run:aborted"];
 
 /** A version's outbox items, each labelled "dispatched before stop", "cancelled by stop" and so on. */
 export const outboxRoutes: readonly Route[] = [
@@ -32,8 +34,12 @@ export const outboxRoutes: readonly Route[] = [
       "A version's actions, by id or number (default: the live or paused version, else the latest one that had enrollments), oldest first, labelled e.g. `dispatched before stop` or `cancelled by stop`; JSON or CSV",
     tag: "results",
     params: JourneyParamsSchema,
-    query: OutboxQuerySchema,
-    response: z.object({ versionId: z.string(), items: z.array(WireOutboxItemSchema) }),
+    query: OutboxQuerySchema.extend({ cursor: PageKeyCursorSchema }),
+    response: z.object({
+      versionId: z.string(),
+      items: z.array(WireOutboxItemSchema),
+      nextCursor: NextCursorSchema,
+    }),
     csv: true,
     handler: async ({ params, query, workspaceId, services: { store } }) => {
       const { journey, version } = await resolveResultsVersion(
@@ -42,10 +48,16 @@ export const outboxRoutes: readonly Route[] = [
         params.journeyId,
         query.versionId,
       );
-      const [records, audit] = await Promise.all([
-        store.listOutbox(workspaceId, { versionId: version.id, limit: query.limit }),
-        store.listAudit(workspaceId, { journeyId: journey.id, limit: AUDIT_SCAN }),
+      const [rows, audit] = await Promise.all([
+        store.listOutbox(workspaceId, {
+          versionId: version.id,
+          limit: query.limit + 1,
+          ...(query.cursor === undefined ? {} : { after: query.cursor }),
+        }),
+        store.listAudit(workspaceId, { journeyId: journey.id, actions: BRAKE_ACTIONS, limit: AUDIT_SCAN }),
       ]);
+      const page = pageOf(rows, query.limit, (r) => keyCursor({ at: r.createdAt, id: r.id }));
+      const records = page.items;
       const { stop, aborts } = brakesOf(audit, version.id);
       const items = records.map((r) => ({
         id: r.id,
@@ -67,9 +79,10 @@ export const outboxRoutes: readonly Route[] = [
             OUTBOX_COLUMNS,
             items.map((i) => OUTBOX_COLUMNS.map((c) => i[c])),
           ),
+          page.nextCursor,
         );
       }
-      return { versionId: version.id, items };
+      return { versionId: version.id, items, nextCursor: page.nextCursor };
     },
   }),
 ];

@@ -7,7 +7,8 @@ import {
   WireVersionSchema,
 } from "../schemas/journey.js";
 import { defineRoute, type Route } from "../route.js";
-import { wireVersion } from "../wire.js";
+import { WireRunSchema } from "../schemas/run.js";
+import { wireRun, wireVersion } from "../wire.js";
 import { assertValidDefinition, underDefinition } from "./journeys.js";
 import { requireJourney, requireVersion } from "./lookups.js";
 
@@ -51,7 +52,12 @@ export const versionRoutes: readonly Route[] = [
     tag: "versions",
     params: JourneyParamsSchema,
     body: PublishBodySchema,
-    response: z.object({ version: WireVersionSchema, closed: WireVersionSchema.nullable() }),
+    response: z.object({
+      version: WireVersionSchema,
+      closed: WireVersionSchema.nullable(),
+      /** The audience run the publish started at once (a `now` schedule), else null. */
+      run: WireRunSchema.nullable(),
+    }),
     handler: async ({ params, body, workspaceId, actor, services: { store, engine } }) => {
       const journey = await requireJourney(store, workspaceId, params.journeyId);
       let target;
@@ -77,9 +83,13 @@ export const versionRoutes: readonly Route[] = [
           reason: "published",
         });
       });
-      await engine.versionPublished(version);
+      const run = await engine.versionPublished(version, actor);
       engine.notify();
-      return { version: wireVersion(version), closed: closed === null ? null : wireVersion(closed) };
+      return {
+        version: wireVersion(version),
+        closed: closed === null ? null : wireVersion(closed),
+        run: run === null ? null : wireRun(run),
+      };
     },
   }),
 ];

@@ -149,6 +149,8 @@ export const WireNotificationSchema = z.object({
   type: z.string(),
   journeyId: z.string().nullable(),
   versionId: z.string().nullable(),
+  /** The run it concerns (a run's abort or completion), else null. */
+  runId: z.string().nullable(),
   title: z.string(),
   detail: JsonObjectSchema,
   deliveredAt: IsoDateTimeSchema.nullable(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pageQuerySchema } from "./page.js";
 import { IsoDateTimeSchema } from "./common.js";
 
 /** Which clock the engine runs on. */
@@ -57,6 +58,4 @@ export const WireDevEmailSchema = z.object({
 });
 
 /** Query of `GET /v1/dev/mailbox`. */
-export const MailboxQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-});
+export const MailboxQuerySchema = pageQuerySchema(50, 500);
