@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createClient, WaymarkApiError } from "./index.js";
+import { createClient, readPages, WaymarkApiError } from "./index.js";
 
 interface Seen {
   method: string;
@@ -67,7 +67,7 @@ describe("createClient", () => {
     await client.sendEvents({ eventId: "e2", profileId: "p1", name: "x" });
     await client.advanceClock({ by: "1d" });
     expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
-      "GET /v1/journeys",
+      "GET /v1/journeys?limit=500",
       "POST /v1/journeys/j1/publish",
       "POST /v1/journeys/j1/publish",
       "POST /v1/journeys/j1/runs",
@@ -169,5 +169,39 @@ describe("createClient", () => {
     await new Promise<void>((resolve) => probe.close(() => resolve()));
     const client = createClient({ baseUrl: `http://127.0.0.1:${port}` });
     await expect(client.health()).rejects.toMatchObject({ status: 0, code: "unreachable" });
+  });
+
+  it("issue 16 defect 8: reads a list to its end by its cursors, and a CSV page's cursor from its header", async () => {
+    const client = createClient({ baseUrl });
+    const pages: Record<string, { runs: string[]; nextCursor: string | null }> = {
+      "": { runs: ["r3", "r2"], nextCursor: "c1" },
+      c1: { runs: ["r1"], nextCursor: null },
+    };
+    const replies = (url: string) => pages[new URL(url, baseUrl).searchParams.get("cursor") ?? ""];
+    const paged = createClient({
+      baseUrl,
+      fetch: (input) =>
+        Promise.resolve(
+          new Response(JSON.stringify(replies(input instanceof Request ? input.url : input.toString()))),
+        ),
+    });
+    const all = await readPages((cursor) => paged.runs("j1", { cursor, limit: 2 }));
+    expect(all).toEqual({ items: ["r3", "r2", "r1"], nextCursor: null });
+    expect(await readPages((cursor) => paged.runs("j1", { cursor }), 2)).toEqual({
+      items: ["r3", "r2"],
+      nextCursor: "c1",
+    });
+
+    reply = { status: 200, body: JSON.stringify({ runs: [], nextCursor: null }) };
+    expect(await client.runs("j/1", { versionId: "v1", limit: 5, cursor: "abc" })).toEqual({
+      items: [],
+      nextCursor: null,
+    });
+    reply = { status: 200, body: "id\nx\n", type: "text/csv" };
+    expect(await client.outboxCsvPage("j1", { limit: 1 })).toEqual({ csv: "id\nx\n", nextCursor: null });
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+      "GET /v1/journeys/j%2F1/runs?versionId=v1&limit=5&cursor=abc",
+      "GET /v1/journeys/j1/outbox?limit=1&format=csv",
+    ]);
   });
 });

@@ -1,11 +1,16 @@
 import { apiErrorFromResponse, ClientErrorCode, WaymarkApiError } from "./api-error.js";
+import { readPages } from "./pages.js";
 import type {
   AbortRunResponse,
   AdvanceClockInput,
   AuditEntry,
   JournalOptions,
   OutboxOptions,
+  OutboxCsvPage,
   OutboxResponse,
+  Page,
+  PageOptions,
+  RunListOptions,
   LifecycleInput,
   LifecycleResponse,
   Notification,
@@ -37,6 +42,9 @@ import type {
   Version,
   Workspace,
 } from "./types.js";
+
+/** The header of a CSV page that says where the next page starts. */
+const NEXT_CURSOR_HEADER = "waymark-next-cursor";
 
 /** The API's default address, where `waymark serve` listens. */
 export const DEFAULT_BASE_URL = "http://127.0.0.1:8787";
@@ -84,7 +92,10 @@ export interface WaymarkClient {
   listWorkspaces(): Promise<Workspace[]>;
   /** Create a workspace (`name` defaults to the id). Rejects with `conflict` if it exists. */
   createWorkspace(id: string, name?: string): Promise<Workspace>;
+  /** Every journey, newest first (it reads every page). */
   listJourneys(): Promise<JourneySummary[]>;
+  /** One page of journeys, newest first. @default limit 100 (max 500) */
+  journeysPage(options?: PageOptions): Promise<Page<JourneySummary>>;
   getJourney(journeyId: string): Promise<{ journey: Journey; versions: Version[] }>;
   /** Create a journey with version 1 as a draft. Rejects with every definition issue. */
   createJourney(input: CreateJourneyInput): Promise<{ journey: Journey; version: Version }>;
@@ -98,6 +109,8 @@ export interface WaymarkClient {
   /** Start an audience run of the live version now. */
   startRun(journeyId: string): Promise<Run>;
   getRun(runId: string): Promise<Run>;
+  /** One page of a journey's runs (every trigger), newest first, with state and counts. */
+  runs(journeyId: string, options?: RunListOptions): Promise<Page<Run>>;
   results(journeyId: string, options: ResultsOptions & { readonly format: "csv" }): Promise<string>;
   results(
     journeyId: string,
@@ -122,6 +135,8 @@ export interface WaymarkClient {
   explainEvent(event: EventInput): Promise<EventEntryExplanation[]>;
   /** Emails captured by the dev mailbox, newest first. @default limit 50 (max 500) */
   devMailbox(limit?: number): Promise<DevEmail[]>;
+  /** One page of the dev mailbox, newest first. @default limit 50 (max 500) */
+  devMailboxPage(options?: PageOptions): Promise<Page<DevEmail>>;
   clock(): Promise<ClockResponse>;
   /** Move a manual clock, processing everything due on the way. Rejects with `conflict` on a system clock. */
   advanceClock(input: AdvanceClockInput): Promise<AdvanceClockResponse>;
@@ -152,10 +167,16 @@ export interface WaymarkClient {
   /** A version's actions, oldest first, labelled e.g. `dispatched before stop`, `cancelled by stop`. */
   outbox(journeyId: string, options: OutboxOptions & { readonly format: "csv" }): Promise<string>;
   outbox(journeyId: string, options?: OutboxOptions & { readonly format?: "json" }): Promise<OutboxResponse>;
-  /** Audit entries, newest first. */
+  /** One page of the outbox as CSV, with where the next page starts. */
+  outboxCsvPage(journeyId: string, options?: OutboxOptions): Promise<OutboxCsvPage>;
+  /** Audit entries, newest first: the first page (see `auditPage` for the cursor). */
   audit(options?: JournalOptions): Promise<AuditEntry[]>;
-  /** Notifications, newest first. */
+  /** One page of audit entries, newest first. */
+  auditPage(options?: JournalOptions): Promise<Page<AuditEntry>>;
+  /** Notifications, newest first: the first page (see `notificationsPage` for the cursor). */
   notifications(options?: JournalOptions): Promise<Notification[]>;
+  /** One page of notifications, newest first. */
+  notificationsPage(options?: JournalOptions): Promise<Page<Notification>>;
 }
 
 type Query = Record<string, string | number | undefined>;
@@ -169,6 +190,15 @@ export function createClient(options: ClientOptions = {}): WaymarkClient {
   if (options.actor !== undefined) headers["waymark-actor"] = options.actor;
 
   async function call(method: string, path: string, body?: unknown, query?: Query): Promise<string> {
+    return (await exchange(method, path, body, query)).text;
+  }
+
+  async function exchange(
+    method: string,
+    path: string,
+    body?: unknown,
+    query?: Query,
+  ): Promise<{ text: string; headers: Headers }> {
     let url = `${baseUrl}/v1${path}`;
     const search = new URLSearchParams();
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) search.set(k, String(v));
@@ -191,7 +221,7 @@ export function createClient(options: ClientOptions = {}): WaymarkClient {
     }
     const text = await response.text();
     if (!response.ok) throw apiErrorFromResponse(response.status, text);
-    return text;
+    return { text, headers: response.headers };
   }
 
   async function json<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
@@ -229,10 +259,23 @@ export function createClient(options: ClientOptions = {}): WaymarkClient {
   }
 
   async function outbox(journeyId: string, opts: OutboxOptions & { format?: "json" | "csv" } = {}) {
-    const query = { versionId: opts.versionId, limit: opts.limit, format: opts.format };
+    const query = { versionId: opts.versionId, limit: opts.limit, cursor: opts.cursor, format: opts.format };
     if (opts.format === "csv") return call("GET", `/journeys/${seg(journeyId)}/outbox`, undefined, query);
     return json<OutboxResponse>("GET", `/journeys/${seg(journeyId)}/outbox`, undefined, query);
   }
+
+  async function page<T>(path: string, key: string, query: Query): Promise<Page<T>> {
+    const answer = await json<{ [key: string]: unknown; nextCursor?: string | null }>(
+      "GET",
+      path,
+      undefined,
+      query,
+    );
+    /* An older server answers no cursor: its page is the whole list. */
+    return { items: answer[key] as T[], nextCursor: answer.nextCursor ?? null };
+  }
+
+  const journeysPage = (opts: PageOptions = {}) => page<JourneySummary>("/journeys", "journeys", { ...opts });
 
   return {
     baseUrl,
@@ -248,7 +291,8 @@ export function createClient(options: ClientOptions = {}): WaymarkClient {
           name === undefined ? { id } : { id, name },
         )
       ).workspace,
-    listJourneys: async () => (await json<{ journeys: JourneySummary[] }>("GET", "/journeys")).journeys,
+    listJourneys: async () => (await readPages((cursor) => journeysPage({ cursor, limit: 500 }))).items,
+    journeysPage,
     getJourney: (id) => json("GET", `/journeys/${seg(id)}`),
     createJourney: (input) => json("POST", "/journeys", input),
     validateDefinition: (definition) => json("POST", "/journeys/validate", { definition }),
@@ -261,6 +305,7 @@ export function createClient(options: ClientOptions = {}): WaymarkClient {
         .results,
     startRun: async (id) => (await json<{ run: Run }>("POST", `/journeys/${seg(id)}/runs`, {})).run,
     getRun: async (id) => (await json<{ run: Run }>("GET", `/runs/${seg(id)}`)).run,
+    runs: (id, opts = {}) => page<Run>(`/journeys/${seg(id)}/runs`, "runs", { ...opts }),
     results: results as WaymarkClient["results"],
     upsertProfile: (id, patch) => json("PUT", `/profiles/${seg(id)}`, patch),
     upsertProfiles: (profiles) => json("POST", "/profiles/batch", { profiles }),
@@ -272,6 +317,7 @@ export function createClient(options: ClientOptions = {}): WaymarkClient {
       (await json<{ journeys: EventEntryExplanation[] }>("POST", "/events/explain", event)).journeys,
     devMailbox: async (limit) =>
       (await json<{ emails: DevEmail[] }>("GET", "/dev/mailbox", undefined, { limit })).emails,
+    devMailboxPage: (opts = {}) => page<DevEmail>("/dev/mailbox", "emails", { ...opts }),
     clock: () => json("GET", "/clock"),
     advanceClock: (input) => json("POST", "/clock/advance", input),
     changeVersion: (id, action, input) => json("POST", `/journeys/${seg(id)}/${seg(action)}`, input),
@@ -293,11 +339,20 @@ export function createClient(options: ClientOptions = {}): WaymarkClient {
     deleteVersion: async (id, reason) =>
       (await json<{ version: Version }>("DELETE", `/versions/${seg(id)}`, { reason })).version,
     outbox: outbox as WaymarkClient["outbox"],
+    outboxCsvPage: async (id, opts = {}) => {
+      const answer = await exchange("GET", `/journeys/${seg(id)}/outbox`, undefined, {
+        ...opts,
+        format: "csv",
+      });
+      return { csv: answer.text, nextCursor: answer.headers.get(NEXT_CURSOR_HEADER) };
+    },
     audit: async (opts = {}) =>
       (await json<{ entries: AuditEntry[] }>("GET", "/audit", undefined, { ...opts })).entries,
     notifications: async (opts = {}) =>
       (await json<{ notifications: Notification[] }>("GET", "/notifications", undefined, { ...opts }))
         .notifications,
+    auditPage: (opts = {}) => page<AuditEntry>("/audit", "entries", { ...opts }),
+    notificationsPage: (opts = {}) => page<Notification>("/notifications", "notifications", { ...opts }),
   };
 }
 

@@ -8,3 +8,4 @@
 export * from "./types.js";
 export * from "./api-error.js";
 export * from "./client.js";
+export * from "./pages.js";

@@ -93,6 +93,8 @@ export interface ValidateResponse {
 export interface PublishResponse {
   readonly version: Version;
   readonly closed: Version | null;
+  /** The audience run the publish started at once (a `now` schedule), else null. */
+  readonly run: Run | null;
 }
 
 /** The outcome of enrolling one profile. */
@@ -431,6 +433,8 @@ export interface Notification {
   readonly type: string;
   readonly journeyId: string | null;
   readonly versionId: string | null;
+  /** The run it concerns (a run's abort or completion), else null. */
+  readonly runId: string | null;
   readonly title: string;
   readonly detail: JsonObject;
   readonly deliveredAt: IsoDateTime | null;
@@ -466,19 +470,52 @@ export interface OutboxItem {
 export interface OutboxResponse {
   readonly versionId: string;
   readonly items: readonly OutboxItem[];
+  /** Where the next page starts (pass it as `cursor`); null on the last page. */
+  readonly nextCursor: string | null;
+}
+
+/**
+ * Which page of a list: every list answers `nextCursor`, to pass as `cursor` for the next page, and null
+ * on the last page. Pages are keyset-paged: items added meanwhile never shift them.
+ */
+export interface PageOptions {
+  /** Items per page; each list has its default and maximum. */
+  readonly limit?: number;
+  /** The `nextCursor` of the previous page. @default the first page */
+  readonly cursor?: string;
 }
 
 /** Options of the outbox call. */
-export interface OutboxOptions {
+export interface OutboxOptions extends PageOptions {
   /** @default the active version, else the latest */
   readonly versionId?: string;
   /** 1..10,000. @default 1000 */
   readonly limit?: number;
 }
 
+/** A page of the outbox as CSV: the text, and where the next page starts. */
+export interface OutboxCsvPage {
+  readonly csv: string;
+  readonly nextCursor: string | null;
+}
+
 /** Filters of the audit and notification lists. */
-export interface JournalOptions {
+export interface JournalOptions extends PageOptions {
   readonly journeyId?: string;
   /** 1..500. @default 50 */
   readonly limit?: number;
+}
+
+/** Options of the run list of a journey. */
+export interface RunListOptions extends PageOptions {
+  /** Only this version's runs. @default every version */
+  readonly versionId?: string;
+  /** 1..500. @default 50 */
+  readonly limit?: number;
+}
+
+/** A page of a list: its items and where the next page starts (null on the last page). */
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly nextCursor: string | null;
 }
