@@ -47,7 +47,7 @@ describe("waymark journeys", () => {
     expect(bad.stderr).toMatch(/^error: /);
     expect(bad.stderr).toMatch(/node wait_1d, definition\.nodes\[1\]\.duration: /);
     const list = await server.cli("journeys", "list", "--json");
-    expect(JSON.parse(list.stdout)).toEqual({ journeys: [] });
+    expect(JSON.parse(list.stdout)).toEqual({ journeys: [], nextCursor: null });
   });
 
   it("creates, publishes, lists and shows a journey", async () => {

@@ -5,7 +5,11 @@ import { printJson, type CliContext } from "../context.js";
 import { journeysTable, versionLabel, versionsTable } from "../format.js";
 import { writeLine } from "../io.js";
 import { readJsonFile } from "../read-input.js";
+import { listOptions, readListed, writeMoreHint, type ListCliOptions } from "../pages.js";
 import { registerJourneyLifecycleCommands } from "./lifecycle.js";
+
+/* The API's largest page of journeys. */
+const JOURNEYS_PAGE = 500;
 
 /**
  * `waymark journeys list|show|create|edit|validate|publish`, and the lifecycle:
@@ -19,17 +23,23 @@ export function registerJourneysCommands(program: Command, ctx: CliContext): voi
       "create, validate, publish and inspect journeys; close, stop, pause, resume, copy and delete versions",
     );
 
-  journeys
-    .command("list")
-    .description("list the journeys of the workspace")
+  listOptions(
+    journeys.command("list").description("list the journeys of the workspace, newest first"),
+    "journeys",
+    null,
+  )
     .option("--json", "print JSON")
-    .action(async (opts: { json?: boolean }, cmd: Command) => {
-      const list = await ctx.client(cmd).listJourneys();
-      if (opts.json) return printJson(io, { journeys: list });
+    .action(async (opts: ListCliOptions & { json?: boolean }, cmd: Command) => {
+      const client = ctx.client(cmd);
+      const { items: list, nextCursor } = await readListed(opts, null, JOURNEYS_PAGE, (cursor, limit) =>
+        client.journeysPage({ limit, ...(cursor === undefined ? {} : { cursor }) }),
+      );
+      if (opts.json) return printJson(io, { journeys: list, nextCursor });
       writeLine(
         io.stdout,
         list.length === 0 ? `No journeys yet (try: ${ctx.hint(cmd, "demo")}).` : journeysTable(list),
       );
+      writeMoreHint(io, list.length, nextCursor, "journeys");
     });
 
   journeys
@@ -157,6 +167,10 @@ export function registerJourneysCommands(program: Command, ctx: CliContext): voi
       if (opts.json) return printJson(io, answer);
       writeLine(io.stdout, `published version ${versionLabel(answer.version)} of journey ${journeyId}`);
       if (answer.closed) writeLine(io.stdout, `closed version ${versionLabel(answer.closed)}`);
+      if (answer.run) {
+        writeLine(io.stdout, `started audience run ${answer.run.id}`);
+        writeLine(io.stdout, `follow it with: waymark runs show ${answer.run.id}`);
+      }
     });
 
   registerJourneyLifecycleCommands(journeys, ctx);
