@@ -90,7 +90,7 @@ describeBackends("webhook bodies", (backend) => {
   it("issue 16 defect 2: an email's HTML part escapes the values, its subject does not", async () => {
     await h.publish("carts", abandonedCart(`${sink.url}/carts`, { cart: "{{ event.payload.cart }}" }));
     await abandon({ fay: `<b>${QUOTED}</b>` });
-    const [mail] = await h.store.listDevEmails(WS, 10);
+    const [mail] = await h.store.listDevEmails(WS, { limit: 10 });
     expect(mail).toMatchObject({
       subject: `Your cart <b>${QUOTED}</b>`,
       html: "<p>Cart &lt;b&gt;c-&#34;fay&#34;-1&lt;/b&gt;</p>",
