@@ -12,6 +12,7 @@ function note(type: string, detail: Notification["detail"]): Notification {
     type,
     journeyId: "j1",
     versionId: "v1",
+    runId: null,
     title: `Journey "Spring sale": version 3 ${type.split(":")[1]}`,
     detail,
     deliveredAt: null,

@@ -56,7 +56,7 @@ describeBackends("notifications", (backend) => {
     const version = await h.publish("sale", threeHooks(sink.url), { owner: "owner@example.test" });
     await h.lifecycle.changeVersion(WS, version.journeyId, "stop", { actor: "ana", reason: "wrong coupon" });
     await h.engine.drain();
-    const mails = await h.store.listDevEmails(WS, 10);
+    const mails = await h.store.listDevEmails(WS, { limit: 10 });
     const stopped = mails.find((m) => m.subject === "[Waymark] sale: version 1 stopped");
     expect(stopped?.text).toMatch(
       /^ana stopped version 1 of journey "sale" on \d{4}-\d\d-\d\d at \d\d:\d\d UTC\.\nReason: wrong coupon\n/,
