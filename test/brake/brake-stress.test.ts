@@ -6,6 +6,7 @@ import { advance, compileDefinition } from "../../src/core/index.js";
 import type { JsonObject } from "../../src/core/index.js";
 import type { Store } from "../../src/store/index.js";
 import { describePostgres, useFreshDatabase } from "../support/postgres.js";
+import { seededRandom } from "../support/seed.js";
 import { startHttpSink } from "../support/sinks.js";
 import type { HttpSink } from "../support/sinks.js";
 import {
@@ -91,6 +92,7 @@ async function runBrakeTrials(
   let violations = 0;
   let mixed = 0;
   let receivedAfterAck = 0;
+  const random = seededRandom();
   for (let trial = 0; trial < trials; trial++) {
     const { store, target, release } = await openTrial(trial);
     try {
@@ -99,7 +101,7 @@ async function runBrakeTrials(
       await Promise.all(
         peers.map((peer, i) => peer.start({ type: "open", ...target, workerId: `w${i}`, concurrency: 8 })),
       );
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 25));
+      await new Promise((resolve) => setTimeout(resolve, random() * 25));
       const outcome = await store.changeVersionStatus({
         workspaceId: WS,
         versionId,

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileDefinition } from "../../src/core/index.js";
 import { describePostgres, useFreshDatabase } from "../support/postgres.js";
+import { seededRandom } from "../support/seed.js";
 import {
   assertBuilt,
   BRAKE_PROCESS,
@@ -56,6 +57,7 @@ async function runCloseTrials(
   const offsets = await Promise.all(peers.map((peer) => peer.clockOffset()));
   let refusedAfter = 0;
   let enrolledBefore = 0;
+  const random = seededRandom();
   for (let trial = 0; trial < trials; trial++) {
     const { store, target, release } = await openTrial(trial);
     try {
@@ -79,7 +81,7 @@ async function runCloseTrials(
           peer.start({ type: "enroll", ...target, request, prefix: `t${trial}-w${i}-` }),
         ),
       );
-      await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 20));
+      await new Promise((resolve) => setTimeout(resolve, 2 + random() * 20));
       await store.changeVersionStatus({
         workspaceId: WS,
         versionId: version.id,

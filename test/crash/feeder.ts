@@ -1,3 +1,4 @@
+import type { Random } from "../support/seed.js";
 import { CLICK_EVENT, SIGNUP_EVENT } from "./crash-journey.js";
 
 /** Call the HTTP API at `baseUrl` (`http://host:port`); throws with the answer's text on a non-2xx. */
@@ -19,6 +20,8 @@ export interface FeederOptions {
   readonly periodMs: number;
   /** How many rounds after a profile's signup its click comes (about the time it reaches its wait). */
   readonly clickLagRounds: number;
+  /** Where the choice of the older profile to sign up again comes from (the test file's seeded draws). */
+  readonly random: Random;
 }
 
 /** Feeds profiles and events through the API, in rounds, until stopped. */
@@ -61,7 +64,7 @@ export function startFeeder(baseUrl: string, options: FeederOptions): Feeder {
     lagged.forEach((id, i) => {
       if (i % 2 === 0) events.push({ eventId: `click-${id}`, profileId: id, name: CLICK_EVENT });
     });
-    const older = rounds[Math.floor(Math.random() * rounds.length)]?.[0];
+    const older = rounds[Math.floor(options.random() * rounds.length)]?.[0];
     if (older !== undefined) {
       events.push({ eventId: `again-${index}-${older}`, profileId: older, name: SIGNUP_EVENT });
       events.push({ eventId: `signup-${older}`, profileId: older, name: SIGNUP_EVENT });

@@ -1,3 +1,4 @@
+import type { Random } from "../support/seed.js";
 import { killHard, startBin, stopGently, type BinProcess } from "./bin-process.js";
 
 /**
@@ -43,11 +44,13 @@ interface Slot {
 
 /**
  * Start `size` workers: `waymark worker --worker-id <prefix>-<n>` with `env` (the database URL, the
- * lease, the channels), each awaited until it prints that it runs.
+ * lease, the channels), each awaited until it prints that it runs. The victims of
+ * {@link WorkerFleet.killOneAndReplace} are chosen with `random` (the test file's seeded draws).
  */
 export async function startWorkerFleet(
   size: number,
   env: Readonly<Record<string, string>>,
+  random: Random,
   prefix = "crash",
 ): Promise<WorkerFleet> {
   let started = 0;
@@ -103,7 +106,7 @@ export async function startWorkerFleet(
         await Promise.race(startingOnes());
         running = slots.filter((slot) => slot.worker !== null);
       }
-      const slot = running[Math.floor(Math.random() * running.length)]!;
+      const slot = running[Math.floor(random() * running.length)]!;
       const victim = slot.worker!;
       killed.add(victim.proc);
       slot.worker = null;

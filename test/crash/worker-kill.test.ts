@@ -20,6 +20,7 @@ import {
 import { crashJourney, EMAIL_NODES, WEBHOOK_NODES } from "./crash-journey.js";
 import { api, startFeeder } from "./feeder.js";
 import { startWorkerFleet, type WorkerFleet } from "./worker-fleet.js";
+import { seededRandom } from "../support/seed.js";
 
 /*
  * Crash test of the scale-out engine: two `waymark worker` processes on one PostgreSQL database, and an
@@ -43,7 +44,8 @@ const QUIESCENCE_MS = 30_000;
 const FEED = { profilesPerRound: 2, periodMs: 200, clickLagRounds: 8 } as const;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const uniform = ([low, high]: readonly [number, number]): number => low + Math.random() * (high - low);
+const random = seededRandom();
+const uniform = ([low, high]: readonly [number, number]): number => low + random() * (high - low);
 const moving = (m: Motion): boolean => m.unmatchedEvents + m.activeEnrollments + m.openOutbox > 0;
 
 describePostgres("worker processes killed with SIGKILL at random instants", () => {
@@ -93,8 +95,8 @@ describePostgres("worker processes killed with SIGKILL at random instants", () =
       ])
     ).rows as [{ id: string }];
 
-    fleet = await startWorkerFleet(WORKERS, env);
-    const feeder = startFeeder(apiUrl, FEED);
+    fleet = await startWorkerFleet(WORKERS, env, random);
+    const feeder = startFeeder(apiUrl, { ...FEED, random });
     const started = Date.now();
     let orphaningKills = 0;
     let orphanedItems = 0;

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seededRandom } from "../support/seed.js";
 import { startHttpSink } from "../support/sinks.js";
 import type { HttpSink } from "../support/sinks.js";
 
@@ -103,8 +104,9 @@ describe("a serve process killed mid-batch and restarted", () => {
       profileIds: Array.from({ length: PROFILES }, (_, i) => `p${i}`),
     });
 
+    const random = seededRandom();
     for (let k = 0; k < KILLS; k++) {
-      await waitMs(50 + Math.floor(Math.random() * 350));
+      await waitMs(50 + Math.floor(random() * 350));
       await kill(server.child);
       server = await startServe();
     }
