@@ -5,6 +5,7 @@ import { VERSION_SPACE } from "../../src/store/postgres/postgres-locks.js";
 import { createPostgresStore } from "../../src/store/index.js";
 import type { Store } from "../../src/store/index.js";
 import { freshSchemaUrl } from "./postgres.js";
+import { backendPid, waitForBlockedOn, type LockQueryable } from "./postgres-lock-wait.js";
 
 /** A migrated store in a fresh schema, with a pool of its own for the test's direct reads and locks. */
 export interface FreshStore {
@@ -36,23 +37,18 @@ export function useFreshStores(): (databaseUrl: string) => Promise<FreshStore> {
 
 /**
  * Take a scope's EXCLUSIVE brake lock (space 1: a version, 2: a run) in a transaction of its own, as a
- * stop, pause or run abort does, and keep it. `waitedFor()` resolves once another transaction waits for
- * an advisory lock; `end(statement, values)` runs the statement (the status write) and commits.
+ * stop, pause or run abort does, and keep it. `waitedFor()` resolves once another backend waits for a
+ * lock this transaction holds, and fails when none does in time (see {@link waitForBlockedOn});
+ * `end(statement, values)` runs the statement (the status write) and commits.
  */
 export async function holdExclusive(pool: PgPool, space: 1 | 2, id: string) {
   const client = await pool.connect();
   await client.query("BEGIN");
   await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [space, id]);
+  const pid = await backendPid(client);
   return {
-    waitedFor: async () => {
-      for (;;) {
-        const { rows } = await pool.query<{ n: number }>(
-          "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
-        );
-        if ((rows[0]?.n ?? 0) > 0) return;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    },
+    /* Asked on the holder's own connection: the pool may have none left while the waiter holds one. */
+    waitedFor: async () => void (await waitForBlockedOn(client, pid)),
     end: async (statement: string, values: unknown[]) => {
       await client.query(statement, values);
       await client.query("COMMIT");
@@ -62,24 +58,30 @@ export async function holdExclusive(pool: PgPool, space: 1 | 2, id: string) {
 }
 
 /**
- * Hold a version's SHARED brake lock in a transaction of its own, as a claim does, until the returned
- * release is called; `inside` is a statement run while holding it.
+ * Hold a version's SHARED brake lock in a transaction of its own, as a claim does, until `release()` is
+ * called; `inside` is a statement run while holding it. `waitedFor()` resolves once another backend waits
+ * for a lock this transaction holds, and fails when none does in time (see {@link waitForBlockedOn}).
  */
 export async function holdShared(pool: PgPool, versionId: string, inside?: string) {
-  let held!: () => void;
-  const holding = new Promise<void>((resolve) => (held = resolve));
+  let held!: (holder: LockQueryable) => void;
+  const holding = new Promise<LockQueryable>((resolve) => (held = resolve));
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
   const done = transaction(pool, { connectionString: "" }, "progress", async (tx) => {
     await tx.query("SELECT pg_advisory_xact_lock_shared($1, hashtext($2))", [VERSION_SPACE, versionId]);
     if (inside !== undefined) await tx.query(inside);
-    held();
+    held({ query: async (text, values) => ({ rows: await tx.query(text, values) }) });
     await gate;
   });
-  await holding;
-  return async () => {
-    release();
-    await done;
+  const holder = await holding;
+  const pid = await backendPid(holder);
+  return {
+    /* Asked on the holder's own connection: the pool may have none left while the waiter holds one. */
+    waitedFor: async () => void (await waitForBlockedOn(holder, pid)),
+    release: async () => {
+      release();
+      await done;
+    },
   };
 }
 

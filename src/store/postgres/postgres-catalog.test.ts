@@ -2,6 +2,7 @@ import pg from "pg";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { ConflictError } from "../../core/index.js";
 import { describePostgres, freshSchemaUrl, useFreshDatabase } from "../../../test/support/postgres.js";
+import { backendPid, waitForBlockedOn } from "../../../test/support/postgres-lock-wait.js";
 import type { Store } from "../store.js";
 import { createPostgresStore } from "./postgres-store.js";
 
@@ -27,21 +28,6 @@ describePostgres("postgres catalog: concurrent writers", () => {
     await store.close();
   });
 
-  /** Resolve once another session of this database waits for a lock (`other` holds the only one). */
-  async function someoneWaits(): Promise<void> {
-    for (let i = 0; i < 400; i++) {
-      /* Inside a transaction the activity view is a snapshot: clear it to see the present. */
-      await other.query("SELECT pg_stat_clear_snapshot()");
-      const rows = await other.query(
-        `SELECT pid FROM pg_stat_activity
-          WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
-      );
-      if (rows.rows.length > 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    throw new Error("no session waited for the lock");
-  }
-
   it("upsertProfiles merges into a profile another transaction inserted after its read", async () => {
     await other.query("BEGIN");
     await other.query(
@@ -49,7 +35,7 @@ describePostgres("postgres catalog: concurrent writers", () => {
       [WS, JSON.stringify({ a: 1 }), T0],
     );
     const upsert = store.upsertProfiles(WS, [{ id: "p1", attributes: { b: 2 } }, { id: "p2" }], T0 + 5);
-    await someoneWaits();
+    await waitForBlockedOn(other, await backendPid(other));
     await other.query("COMMIT");
     expect(await upsert).toEqual({ inserted: 1, updated: 1 });
     expect(await store.getProfile(WS, "p1")).toMatchObject({

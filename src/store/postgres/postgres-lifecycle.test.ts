@@ -37,8 +37,6 @@ function settled(promise: Promise<unknown>): () => boolean {
   return () => done;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describePostgres("PostgreSQL lifecycle: the brake's transactions, sweep, audit", () => {
   const databaseUrl = useFreshDatabase();
 
@@ -80,14 +78,14 @@ describePostgres("PostgreSQL lifecycle: the brake's transactions, sweep, audit",
     const { store, pool } = await fresh(databaseUrl());
     const j = await liveJourney(store);
     await enrollOne(store, j, "p1", T0);
-    const release = await holdShared(pool, j.version.id);
+    const claim = await holdShared(pool, j.version.id);
     const stop = act(store, j, "stop", T0 + 1);
     const stopDone = settled(stop);
     try {
-      await sleep(300);
+      await claim.waitedFor();
       expect(stopDone()).toBe(false);
     } finally {
-      await release();
+      await claim.release();
     }
     expect(await stop).toMatchObject({ from: "live", to: "stopped" });
   });

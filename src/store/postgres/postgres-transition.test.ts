@@ -8,8 +8,6 @@ import { lockVersionLead } from "./postgres-locks.js";
 
 const fresh = useFreshStores();
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** The audit entries after the publication's, oldest first. */
 async function auditRows(pool: PgPool) {
   const { rows } = await pool.query<{ action: string; reason: string; actor: string; counts: string }>(
@@ -26,7 +24,7 @@ describePostgres("PostgreSQL lifecycle transitions: counts, quoting, the lock's 
     const j = await liveJourney(store);
     await enrollOne(store, j, "p1", T0);
     /* A claim in flight when the stop reads the version: it commits one item claimed. */
-    const release = await holdShared(
+    const claim = await holdShared(
       pool,
       j.version.id,
       `INSERT INTO scope_counters (scope_id, shard, claimed_outbox, attempted_outbox) VALUES ('${j.version.id}', 0, 1, 1)
@@ -34,8 +32,8 @@ describePostgres("PostgreSQL lifecycle transitions: counts, quoting, the lock's 
                                                    attempted_outbox = scope_counters.attempted_outbox + 1`,
     );
     const stop = act(store, j, "stop", T0 + 1);
-    await sleep(200);
-    await release();
+    await claim.waitedFor();
+    await claim.release();
     const outcome = await stop;
     expect(outcome.counts).toEqual({
       inFlight: 1,
@@ -85,7 +83,7 @@ describePostgres("PostgreSQL lifecycle transitions: counts, quoting, the lock's 
   it("quotes the id in the exclusive lock: it takes the same key as the parameterized shared lock", async () => {
     const { pool } = await fresh(databaseUrl());
     const id = "v'); SELECT 1; --\\";
-    const release = await holdShared(pool, id);
+    const shared = await holdShared(pool, id);
     let locked = false;
     const exclusive = transaction(
       pool,
@@ -94,9 +92,9 @@ describePostgres("PostgreSQL lifecycle transitions: counts, quoting, the lock's 
       () => Promise.resolve(void (locked = true)),
       lockVersionLead(id),
     );
-    await sleep(200);
+    await shared.waitedFor();
     expect(locked).toBe(false);
-    await release();
+    await shared.release();
     await exclusive;
     expect(locked).toBe(true);
   });
