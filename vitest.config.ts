@@ -7,6 +7,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: "forks",
     globalSetup: ["test/support/postgres-global-setup.ts"],
-    setupFiles: ["test/support/seed-setup.ts"],
+    setupFiles: ["test/support/seed-setup.ts", "test/support/leak-guard.ts"],
   },
 });
