@@ -178,15 +178,16 @@ export interface ProfileInput extends ProfilePatch {
   readonly id: string;
 }
 
-/** The outcome of an action, kept in an enrollment's context for later conditions and templates. */
+/**
+ * The outcome of an action, kept in an enrollment's context for later conditions and templates. Beside
+ * `ok`, `at` and `attempts` it carries what the channel reported, e.g. a webhook's `status` and `body`,
+ * an `error`, or `skipped: true`.
+ */
 export interface ActionResult {
   readonly ok: boolean;
   readonly at: IsoDateTime;
   readonly attempts: number;
-  readonly status?: number;
-  readonly body?: unknown;
-  readonly error?: string;
-  readonly skipped?: boolean;
+  readonly [key: string]: unknown;
 }
 
 /** What an enrollment carries from step to step. */
@@ -290,7 +291,8 @@ export interface EventEntryExplanation {
   /** The version that would take the entry: the live or paused one, else the newest that starts on the event. */
   readonly versionId: string;
   readonly versionNumber: number;
-  readonly versionStatus: VersionStatus;
+  /** The version's lifecycle state, e.g. `live` (see {@link VersionStatus}). */
+  readonly versionStatus: string;
   readonly outcome: EventEntryOutcome;
   /** The outcome in a sentence, for people. */
   readonly reason: string;
@@ -374,8 +376,10 @@ export interface VersionActionInput extends LifecycleInput {
 
 /** The answer to a version action (or to its preview, with `dryRun: true` and `auditId: null`). */
 export interface LifecycleResponse {
-  readonly from: string;
-  readonly to: string;
+  /** The version's state before the action, or the run's for a run abort. */
+  readonly from: VersionStatus | Run["status"];
+  /** The state after it (for a preview: what it would be). */
+  readonly to: VersionStatus | Run["status"];
   readonly version: Version;
   readonly counts: LifecycleCounts;
   readonly dryRun: boolean;
