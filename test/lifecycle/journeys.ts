@@ -35,29 +35,6 @@ export function onSignup(url: string, settings: JsonObject = {}): JsonObject {
   };
 }
 
-/** Audience entry (every profile with `plan: pro`, at once) → hook → wait 1d → hook2 → done. */
-export function proAudience(url: string): JsonObject {
-  return {
-    nodes: [
-      {
-        id: "start",
-        kind: "entry",
-        trigger: {
-          type: "audience",
-          filter: { field: "profile.attributes.plan", op: "eq", value: "pro" },
-          schedule: { type: "now" },
-        },
-        next: "hook1",
-      },
-      hook("hook1", url, "wait1"),
-      { id: "wait1", kind: "wait", mode: "duration", duration: "1d", next: "hook2" },
-      hook("hook2", url, "done"),
-      { id: "done", kind: "exit" },
-    ],
-    settings: { reentry: { mode: "always" } },
-  };
-}
-
 function hook(id: string, url: string, next: string): JsonObject {
   return {
     id,

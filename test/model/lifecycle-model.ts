@@ -12,7 +12,7 @@ import type { EnrollOutcome } from "../../src/store/index.js";
 export const DAY = 86_400_000;
 
 /** The one wait of the model's journey: entry → wait 1d → exit. */
-export const WAIT_MS = DAY;
+const WAIT_MS = DAY;
 
 export type PausedEntries = "discard" | "queue";
 
