@@ -35,12 +35,17 @@ createHook({
   },
 }).enable();
 
-/** Node's active handles, less the process's own stdio streams (created lazily, on first use). */
+/** The process's own stdin, stdout or stderr: Node creates each on first use, and none is a leak. */
+function isStdio(handle: unknown): boolean {
+  const fd = (handle as { _handle?: { fd?: number } } | null)?._handle?.fd;
+  return handle instanceof Socket && fd !== undefined && fd >= 0 && fd <= 2;
+}
+
+/** Node's active handles, less the process's stdio streams. */
 function activeHandles(): unknown[] {
-  const stdio = new Set<unknown>([process.stdout, process.stderr]);
   return (process as unknown as { _getActiveHandles(): unknown[] })
     ._getActiveHandles()
-    .filter((handle) => !stdio.has(handle));
+    .filter((handle) => !isStdio(handle));
 }
 
 const baselineHandles = new Set(activeHandles());
