@@ -1,7 +1,6 @@
 import { createHook } from "node:async_hooks";
 import { ChildProcess } from "node:child_process";
 import { Server, Socket } from "node:net";
-import { Worker } from "node:worker_threads";
 import { afterAll, inject } from "vitest";
 
 /*
@@ -22,16 +21,20 @@ interface TimerLike {
 }
 
 /*
- * Timers are no handles that Node lists, so the guard follows each one from its creation to its end.
- * Only timers created after this file loads count: they belong to the test file and what it drives.
+ * Node lists neither timers nor worker threads among its handles, so the guard follows each one from
+ * its creation to its end. Only those created after this file loads count: they belong to the test
+ * file and what it drives.
  */
 const liveTimers = new Map<number, TimerLike>();
+const liveWorkers = new Set<number>();
 createHook({
   init(asyncId, type, _trigger, resource) {
     if (type === "Timeout") liveTimers.set(asyncId, resource as TimerLike);
+    if (type === "WORKER") liveWorkers.add(asyncId);
   },
   destroy(asyncId) {
     liveTimers.delete(asyncId);
+    liveWorkers.delete(asyncId);
   },
 }).enable();
 
@@ -66,7 +69,6 @@ function describeHandle(handle: unknown, pgPort: number | null): string | null {
   }
   if (handle instanceof ChildProcess)
     return `a child process (pid ${handle.pid}: ${handle.spawnargs.join(" ")})`;
-  if (handle instanceof Worker) return `a worker thread (id ${handle.threadId})`;
   if (handle instanceof Socket) {
     if (handle.remotePort === undefined) return "a pipe or an unconnected socket";
     const where = `${handle.remoteAddress}:${handle.remotePort}`;
@@ -87,7 +89,8 @@ function leaks(pgPort: number | null): string[] {
     .map((handle) => describeHandle(handle, pgPort))
     .filter((line): line is string => line !== null);
   const timers = [...liveTimers.values()].filter((timer) => timer.hasRef()).map(describeTimer);
-  return [...handles, ...timers];
+  const workers = [...liveWorkers].map(() => "a worker thread");
+  return [...handles, ...timers, ...workers];
 }
 
 const sleep = (ms: number): Promise<void> =>

@@ -31,6 +31,12 @@ describe("the leak guard", () => {
     expect(output).toMatch(/- a server listening on 127\.0\.0\.1:\d+/);
   });
 
+  it("fails a file that leaves a worker thread running", () => {
+    const { status, output } = runFixture("leaks-worker");
+    expect(status).not.toBe(0);
+    expect(output).toContain("- a worker thread");
+  });
+
   it("passes a file that closes the server and the timer it opened", () => {
     const { status, output } = runFixture("clean");
     expect(output).not.toContain("leaked");
