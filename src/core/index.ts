@@ -79,4 +79,9 @@ export {
   decideEntry,
   reentryAllows,
   type EntryFacts,
+  VERSION_STATUS_RULES,
+  RUN_STATUS_RULES,
+  versionStatusAllows,
+  runStatusHalts,
+  type VersionStatusRule,
 } from "./lifecycle/index.js";

@@ -1,4 +1,5 @@
-import type { Millis, ReentryRule } from "../types.js";
+import { VersionStatus, type Millis, type ReentryRule } from "../types.js";
+import { versionStatusAllows } from "./status-rules.js";
 
 /**
  * What becomes of one request to enter a version, in the order the rules are applied:
@@ -41,8 +42,9 @@ export interface EntryFacts {
  * enroll API, audience runs, a paused version's replay), and the explanation of an event, alike.
  */
 export function decideEntry(facts: EntryFacts): EntryDecision {
-  if (facts.versionStatus === "paused" && facts.pausedEntries === "queue") return EntryDecision.queued;
-  if (facts.versionStatus !== "live") return EntryDecision.versionNotLive;
+  if (facts.versionStatus === VersionStatus.paused && facts.pausedEntries === "queue")
+    return EntryDecision.queued;
+  if (!versionStatusAllows("admits", facts.versionStatus)) return EntryDecision.versionNotLive;
   if (facts.runAborted?.() === true) return EntryDecision.versionNotLive;
   if (facts.hasActive()) return EntryDecision.alreadyActive;
   if (!reentryAllows(facts.reentry, facts.lastEnteredAt, facts.now)) return EntryDecision.reentryBlocked;

@@ -8,3 +8,10 @@ export {
 } from "./version-lifecycle.js";
 export { RunLifecycleAction, RUN_TRANSITIONS, planRunAction } from "./run-lifecycle.js";
 export { EntryDecision, decideEntry, reentryAllows, type EntryFacts } from "./entry-rules.js";
+export {
+  VERSION_STATUS_RULES,
+  RUN_STATUS_RULES,
+  versionStatusAllows,
+  runStatusHalts,
+  type VersionStatusRule,
+} from "./status-rules.js";

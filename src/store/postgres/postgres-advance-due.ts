@@ -1,4 +1,11 @@
-import type { Millis, Profile, StepInput, StepResult } from "../../core/index.js";
+import {
+  type Millis,
+  type Profile,
+  type StepInput,
+  type StepResult,
+  VERSION_STATUS_RULES,
+  RUN_STATUS_RULES,
+} from "../../core/index.js";
 import { newBatchDeltas } from "../shared/deltas.js";
 import { toActiveEnrollment, toProfile, type DbEnrollment, type DbProfile } from "../shared/rows.js";
 import { profileKey, type DueItem } from "../store.js";
@@ -8,14 +15,12 @@ import type { CommitWith, Tx } from "./postgres-db.js";
 import { endEnrollments } from "./postgres-end-enrollments.js";
 import { commitUnlessScopesEnded } from "./postgres-lock-last.js";
 import { writeStepResults, type StepWrite } from "./postgres-write-step-results.js";
+import { sqlList } from "../shared/sql-list.js";
 
 /** A due enrollment as the claim picked it; `run_aborted` as that statement read it (an abort is final). */
 interface DbDue extends DbEnrollment {
   readonly run_aborted: boolean;
 }
-
-/** Version statuses in which due steps run (a paused version's steps go on; its items are held). */
-const RUNNABLE = ["live", "paused", "closed"];
 
 /**
  * `Store.advanceDue`: claim due enrollments of runnable versions in `dueAt` order with
@@ -77,7 +82,7 @@ async function advance(
   const scopes = {
     versionIds: claimed.map((row) => row.version_id),
     runIds: claimed.flatMap((row) => (row.run_id === null ? [] : [row.run_id])),
-    open: RUNNABLE,
+    open: VERSION_STATUS_RULES.advances,
   };
   if (dispatched > 0) tx.wake();
   return commitUnlessScopesEnded(tx, deltas, scopes, [], () => claimed.length + stopped.length);
@@ -92,13 +97,13 @@ async function advance(
 async function claimDue(tx: Tx, now: Millis, limit: number): Promise<DbDue[]> {
   return tx.query<DbDue>(
     `WITH v AS (SELECT id FROM versions WHERE status = ANY($3::text[]))
-     SELECT d.*, COALESCE(r.status = 'aborted', false) AS run_aborted FROM v, LATERAL (
+     SELECT d.*, COALESCE(r.status IN ${sqlList(RUN_STATUS_RULES.halts)}, false) AS run_aborted FROM v, LATERAL (
        SELECT * FROM enrollments
         WHERE version_id = v.id AND status = 'active' AND due_at IS NOT NULL AND due_at <= $1
         ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED) d
        LEFT JOIN runs r ON r.id = d.run_id
       ORDER BY d.due_at, d.id LIMIT $2`,
-    [now, limit, RUNNABLE],
+    [now, limit, VERSION_STATUS_RULES.advances],
   );
 }
 

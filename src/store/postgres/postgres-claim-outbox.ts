@@ -1,4 +1,4 @@
-import type { Millis } from "../../core/index.js";
+import { type Millis, VERSION_STATUS_RULES, RUN_STATUS_RULES } from "../../core/index.js";
 import { toOutboxItem, type DbClaimable } from "../shared/rows.js";
 import { countFirstAttempt, countOutbox, newBatchDeltas, type BatchDeltas } from "../shared/deltas.js";
 import type { OutboxItem } from "../store.js";
@@ -7,12 +7,10 @@ import type { CommitWith, Tx } from "./postgres-db.js";
 import { ENDABLE_COLUMNS, endEnrollments, type DbEndable } from "./postgres-end-enrollments.js";
 import { inlineValues } from "./postgres-inline.js";
 import { commitUnlessScopesEnded } from "./postgres-lock-last.js";
+import { sqlList } from "../shared/sql-list.js";
 
 const COLUMNS = `o.workspace_id, o.id, o.version_id, o.run_id, o.enrollment_id, o.node_id, o.payload, o.retry,
                  o.status, o.attempts, o.available_at, o.claimed_at`;
-
-/** Version statuses in which a claim stands. */
-const CLAIMABLE = ["live", "closed"];
 
 /** A row the claim found; `run_aborted` as the finding statement read it (an abort is final). */
 interface DbFound extends DbClaimable {
@@ -28,7 +26,7 @@ interface DbFound extends DbClaimable {
  * by other workers) until this short transaction ends. The scopes' shared locks come later, with COMMIT.
  */
 const FIND = `
-  WITH v AS (SELECT id FROM versions WHERE status IN ('live', 'closed')),
+  WITH v AS (SELECT id FROM versions WHERE status IN ${sqlList(VERSION_STATUS_RULES.dispatches)}),
   pending AS (
     SELECT c.* FROM v, LATERAL (
       SELECT ${COLUMNS} FROM outbox o
@@ -44,7 +42,7 @@ const FIND = `
   picked AS MATERIALIZED (
     SELECT * FROM pending UNION ALL SELECT * FROM expired ORDER BY available_at, id LIMIT $2
   )
-  SELECT p.*, COALESCE(r.status = 'aborted', false) AS run_aborted
+  SELECT p.*, COALESCE(r.status IN ${sqlList(RUN_STATUS_RULES.halts)}, false) AS run_aborted
     FROM picked p LEFT JOIN runs r ON r.id = p.run_id
    ORDER BY p.available_at, p.id`;
 
@@ -124,7 +122,7 @@ async function claim(
     {
       versionIds: found.map((row) => row.version_id),
       runIds: open.flatMap((row) => (row.run_id === null ? [] : [row.run_id])),
-      open: CLAIMABLE,
+      open: VERSION_STATUS_RULES.dispatches,
     },
     mark,
     () => items,

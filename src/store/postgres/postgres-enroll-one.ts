@@ -1,9 +1,16 @@
-import { decideEntry, EntryDecision, type Millis } from "../../core/index.js";
+import {
+  decideEntry,
+  EntryDecision,
+  type Millis,
+  RUN_STATUS_RULES,
+  versionStatusAllows,
+} from "../../core/index.js";
 import { countActive, type BatchDeltas } from "../shared/deltas.js";
 import { timeOrderedId } from "../shared/ids.js";
 import type { EnrollOutcome, EnrollRequest } from "../store.js";
 import type { Tx } from "./postgres-db.js";
 import type { ReadStatuses } from "./postgres-lock-last.js";
+import { sqlList } from "../shared/sql-list.js";
 
 /**
  * Enrollment creation with `Store.enroll`'s rules, inside the caller's transaction (shared by `enroll`,
@@ -61,14 +68,16 @@ export const enrollMany: PgEnrollMany = async (tx, requests, now, deltas) => {
 
   const runIds = [
     ...new Set(
-      requests.filter((r) => r.runId !== null && statusOf(r) === "live").map((r) => r.runId as string),
+      requests
+        .filter((r) => r.runId !== null && versionStatusAllows("admits", statusOf(r)))
+        .map((r) => r.runId as string),
     ),
   ];
   /* Run id → its workspace, for the runs read as aborted. */
   const abortedRuns = new Map<string, string>();
   if (runIds.length > 0) {
     for (const run of await tx.query<{ id: string; workspace_id: string }>(
-      "SELECT id, workspace_id FROM runs WHERE id = ANY($1::text[]) AND status = 'aborted'",
+      `SELECT id, workspace_id FROM runs WHERE id = ANY($1::text[]) AND status IN ${sqlList(RUN_STATUS_RULES.halts)}`,
       [runIds],
     )) {
       abortedRuns.set(run.id, run.workspace_id);
@@ -77,7 +86,7 @@ export const enrollMany: PgEnrollMany = async (tx, requests, now, deltas) => {
 
   const history = await readHistory(
     tx,
-    requests.filter((r) => statusOf(r) === "live"),
+    requests.filter((r) => versionStatusAllows("admits", statusOf(r))),
   );
   const outcomes: EnrollOutcome[] = [];
   const queued: EnrollRequest[] = [];

@@ -1,4 +1,10 @@
-import { NotFoundError, type Journey, type Millis, type Version } from "../../core/index.js";
+import {
+  NotFoundError,
+  type Journey,
+  type Millis,
+  type Version,
+  VERSION_STATUS_RULES,
+} from "../../core/index.js";
 import { timeOrderedId } from "../shared/ids.js";
 import { toJourney, type DbJourney } from "../shared/rows.js";
 import type { JourneySummary, NewJourney } from "../store.js";
@@ -6,6 +12,7 @@ import type { PageQuery } from "../page.js";
 import type { PgContext } from "./postgres-context.js";
 import { makePgFilters } from "./postgres-page.js";
 import { pgVersion, type PgVersionRow } from "./postgres-rows.js";
+import { sqlList } from "../shared/sql-list.js";
 
 interface DbJourneySummary extends DbJourney {
   readonly active_id: string | null;
@@ -60,7 +67,7 @@ export function makePgJourneys(ctx: PgContext): PgJourneys {
            FROM journeys j
            JOIN LATERAL (SELECT id, number, status FROM versions m
                           WHERE m.journey_id = j.id ORDER BY number DESC LIMIT 1) l ON TRUE
-           LEFT JOIN versions a ON a.journey_id = j.id AND a.status IN ('live', 'paused')
+           LEFT JOIN versions a ON a.journey_id = j.id AND a.status IN ${sqlList(VERSION_STATUS_RULES.active)}
           WHERE ${f.where()}
           ORDER BY j.created_at DESC, j.id DESC LIMIT ${f.bind(q.limit ?? null)}`,
         f.values,

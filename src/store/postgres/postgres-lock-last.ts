@@ -1,8 +1,10 @@
+import { RUN_STATUS_RULES } from "../../core/index.js";
 import type { BatchDeltas } from "../shared/deltas.js";
 import { flushDeltasSql } from "./postgres-counters.js";
 import { commitWith, type CommitWith, type Rows, type Tx } from "./postgres-db.js";
 import { inlineValues } from "./postgres-inline.js";
 import { RUN_SPACE, VERSION_SPACE } from "./postgres-locks.js";
+import { sqlList } from "../shared/sql-list.js";
 
 /**
  * Lock-last: how the engine's busiest transactions (outbox claims, due steps, enrollment creation) keep a
@@ -35,7 +37,7 @@ export interface TouchedScopes {
  */
 function endedScopesSql(versions: string, runs: string, open: string): string {
   return `SELECT 1 FROM versions WHERE id = ANY(${versions}::text[]) AND status <> ALL(${open}::text[])
-          UNION ALL SELECT 1 FROM runs WHERE id = ANY(${runs}::text[]) AND status = 'aborted'`;
+          UNION ALL SELECT 1 FROM runs WHERE id = ANY(${runs}::text[]) AND status IN ${sqlList(RUN_STATUS_RULES.halts)}`;
 }
 
 /**
@@ -107,7 +109,7 @@ export function confirmStatusesSql(read: ReadStatuses): string[] {
       `SELECT waymark_scope_ended(
          EXISTS (SELECT 1 FROM unnest($1::text[], $2::text[]) AS t (id, status)
                    JOIN versions v ON v.id = t.id WHERE v.status <> t.status)
-         OR EXISTS (SELECT 1 FROM runs WHERE id = ANY($3::text[]) AND status = 'aborted'))`,
+         OR EXISTS (SELECT 1 FROM runs WHERE id = ANY($3::text[]) AND status IN ${sqlList(RUN_STATUS_RULES.halts)}))`,
       [versionIds, versionIds.map((id) => read.versions.get(id) ?? null), read.runIds],
     ),
   ];

@@ -1,5 +1,11 @@
-import type { Millis } from "../../core/index.js";
+import { type Millis, VERSION_STATUS_RULES } from "../../core/index.js";
 import type { PgContext } from "./postgres-context.js";
+import { sqlList } from "../shared/sql-list.js";
+
+/** The versions with something that may become due: steps (`advances`) or sends (`dispatches`). */
+const STEPPING_OR_DISPATCHING = [
+  ...new Set([...VERSION_STATUS_RULES.advances, ...VERSION_STATUS_RULES.dispatches]),
+];
 
 /**
  * `Store.nextDueAt`: the earliest journey-clock time anything becomes actionable: a due enrollment of a
@@ -12,7 +18,7 @@ import type { PgContext } from "./postgres-context.js";
 export function makePgNextDueAt(ctx: PgContext): () => Promise<Millis | null> {
   return async () => {
     const [row] = await ctx.read<{ next: number | null }>(
-      `WITH v AS (SELECT id, status FROM versions WHERE status IN ('live', 'paused', 'closed'))
+      `WITH v AS (SELECT id, status FROM versions WHERE status IN ${sqlList(STEPPING_OR_DISPATCHING)})
        SELECT LEAST(
          (SELECT MIN(d.at) FROM v, LATERAL (
             SELECT due_at AS at FROM enrollments
@@ -22,7 +28,7 @@ export function makePgNextDueAt(ctx: PgContext): () => Promise<Millis | null> {
             SELECT available_at AS at FROM outbox
              WHERE version_id = v.id AND status = 'pending'
              ORDER BY available_at LIMIT 1) p
-           WHERE v.status <> 'paused')
+           WHERE v.status IN ${sqlList(VERSION_STATUS_RULES.dispatches)})
        ) AS next`,
     );
     return row?.next ?? null;

@@ -7,6 +7,7 @@ import {
   type JsonObject,
   type Millis,
   type Version,
+  VERSION_STATUS_RULES,
 } from "../../core/index.js";
 import type { Actor } from "../lifecycle.js";
 import { toLifecycleCounts, type DbScopeCounters } from "../shared/rows.js";
@@ -17,6 +18,7 @@ import { scopeCountersSql } from "./postgres-counters.js";
 import type { Tx } from "./postgres-db.js";
 import { lockVersion } from "./postgres-locks.js";
 import { pgVersion, type PgVersionRow } from "./postgres-rows.js";
+import { sqlList } from "../shared/sql-list.js";
 
 /** Who publishes when the caller names nobody. */
 const SYSTEM: Actor = { actor: "system", reason: "published" };
@@ -120,7 +122,7 @@ async function getVersion(tx: Tx, workspaceId: string, versionId: string): Promi
 
 async function activeOf(tx: Tx, journeyId: string): Promise<PgVersionRow | null> {
   const [row] = await tx.query<PgVersionRow>(
-    "SELECT * FROM versions WHERE journey_id = $1 AND status IN ('live', 'paused')",
+    `SELECT * FROM versions WHERE journey_id = $1 AND status IN ${sqlList(VERSION_STATUS_RULES.active)}`,
     [journeyId],
   );
   return row ?? null;

@@ -4,11 +4,13 @@ import {
   type JsonObject,
   type Millis,
   type Version,
+  VERSION_STATUS_RULES,
 } from "../../core/index.js";
 import { timeOrderedId } from "../shared/ids.js";
 import type { PgContext } from "./postgres-context.js";
 import type { Tx } from "./postgres-db.js";
 import { pgVersion, type PgVersionRow } from "./postgres-rows.js";
+import { sqlList } from "../shared/sql-list.js";
 
 /** Version reads and draft edits. */
 export interface PgVersions {
@@ -99,7 +101,7 @@ export function makePgVersions(ctx: PgContext): PgVersions {
       }),
     async listActiveVersions() {
       const rows = await ctx.read<PgVersionRow>(
-        "SELECT * FROM versions WHERE status IN ('live', 'paused') ORDER BY created_at, id",
+        `SELECT * FROM versions WHERE status IN ${sqlList(VERSION_STATUS_RULES.active)} ORDER BY created_at, id`,
       );
       return rows.map(pgVersion);
     },

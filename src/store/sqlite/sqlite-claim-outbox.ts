@@ -1,4 +1,4 @@
-import type { Millis } from "../../core/index.js";
+import { type Millis, VERSION_STATUS_RULES, runStatusHalts } from "../../core/index.js";
 import { toOutboxItem, type DbClaimable } from "../shared/rows.js";
 import type { OutboxItem } from "../store.js";
 import { makeSqliteFlushDeltas } from "./sqlite-counters.js";
@@ -6,6 +6,7 @@ import { countFirstAttempt, countOutbox, newBatchDeltas, type BatchDeltas } from
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 import { ENDABLE_COLUMNS, type DbEndable, type SqliteEndEnrollments } from "./sqlite-end-enrollments.js";
 import { makeSqliteNextSeq } from "./sqlite-seq.js";
+import { sqlList } from "../shared/sql-list.js";
 
 /**
  * `Store.claimOutbox`: one IMMEDIATE write transaction. SQLite has a single writer, so a claim and a
@@ -20,7 +21,10 @@ export function makeSqliteClaimOutbox(
   endEnrollments: SqliteEndEnrollments,
 ): (now: Millis, limit: number, leaseMs: number, workerId: string, leaseNow?: Millis) => OutboxItem[] {
   const dispatchable = db
-    .prepare<[], string>("SELECT id FROM versions WHERE status IN ('live', 'closed')")
+    .prepare<
+      [],
+      string
+    >(`SELECT id FROM versions WHERE status IN ${sqlList(VERSION_STATUS_RULES.dispatches)}`)
     .pluck();
   const columns = `workspace_id, id, version_id, run_id, enrollment_id, node_id, payload, retry,
                    status, attempts, available_at, claimed_at`;
@@ -79,7 +83,7 @@ export function makeSqliteClaimOutbox(
       const isAborted = (row: DbClaimable): boolean => {
         if (row.run_id === null) return false;
         if (!statusOfRun.has(row.run_id)) statusOfRun.set(row.run_id, runStatus.get(row.run_id));
-        return statusOfRun.get(row.run_id) === "aborted";
+        return runStatusHalts(statusOfRun.get(row.run_id));
       };
       const batch = rows.slice(0, limit);
       const deltas = newBatchDeltas();

@@ -1,4 +1,4 @@
-import { decideEntry, EntryDecision, type Millis } from "../../core/index.js";
+import { decideEntry, EntryDecision, type Millis, runStatusHalts } from "../../core/index.js";
 import type { EnrollOutcome, EnrollRequest } from "../store.js";
 import { makeSqliteFlushDeltas } from "./sqlite-counters.js";
 import { countActive, newBatchDeltas, type BatchDeltas } from "../shared/deltas.js";
@@ -55,7 +55,7 @@ export function makeSqliteEnrollOne(db: SqliteDb): SqliteEnrollOne {
     const decision = decideEntry({
       versionStatus: versionStatus.get(r.workspaceId, r.versionId, r.journeyId),
       pausedEntries: r.pausedEntries,
-      runAborted: runId === null ? undefined : () => runStatus.get(r.workspaceId, runId) === "aborted",
+      runAborted: runId === null ? undefined : () => runStatusHalts(runStatus.get(r.workspaceId, runId)),
       hasActive: () => hasActive.get(r.workspaceId, r.journeyId, r.profileId) !== undefined,
       lastEnteredAt: () => lastEnteredAt.get(r.workspaceId, r.journeyId, r.profileId) ?? null,
       reentry: r.reentry,

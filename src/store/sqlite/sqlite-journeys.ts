@@ -1,10 +1,17 @@
 import { randomUUID } from "node:crypto";
-import { NotFoundError, type Journey, type Millis, type Version } from "../../core/index.js";
+import {
+  NotFoundError,
+  type Journey,
+  type Millis,
+  type Version,
+  VERSION_STATUS_RULES,
+} from "../../core/index.js";
 import type { PageQuery } from "../page.js";
 import type { JourneySummary, NewJourney } from "../store.js";
 import { immediateTransaction, makeStatementCache, type SqliteDb } from "./sqlite-db.js";
 import { timeOrderedId } from "../shared/ids.js";
 import { toJourney, toVersion, type DbJourney, type DbVersion } from "../shared/rows.js";
+import { sqlList } from "../shared/sql-list.js";
 
 interface DbJourneySummary extends DbJourney {
   readonly active_id: string | null;
@@ -43,7 +50,7 @@ export function makeSqliteJourneys(db: SqliteDb): SqliteJourneys {
        FROM journeys j
        JOIN versions l ON l.journey_id = j.id
                       AND l.number = (SELECT MAX(number) FROM versions m WHERE m.journey_id = j.id)
-       LEFT JOIN versions a ON a.journey_id = j.id AND a.status IN ('live', 'paused')
+       LEFT JOIN versions a ON a.journey_id = j.id AND a.status IN ${sqlList(VERSION_STATUS_RULES.active)}
       WHERE j.workspace_id = ?${page}
       ORDER BY j.created_at DESC, j.id DESC LIMIT ?`;
 

@@ -1,5 +1,11 @@
-import type { Millis } from "../../core/index.js";
+import { type Millis, VERSION_STATUS_RULES, versionStatusAllows } from "../../core/index.js";
 import type { SqliteDb } from "./sqlite-db.js";
+import { sqlList } from "../shared/sql-list.js";
+
+/** The versions with something that may become due: steps (`advances`) or sends (`dispatches`). */
+const STEPPING_OR_DISPATCHING = [
+  ...new Set([...VERSION_STATUS_RULES.advances, ...VERSION_STATUS_RULES.dispatches]),
+];
 
 /**
  * `Store.nextDueAt`: the earliest journey-clock time anything becomes actionable: a due enrollment of a
@@ -10,7 +16,7 @@ import type { SqliteDb } from "./sqlite-db.js";
  */
 export function makeSqliteNextDueAt(db: SqliteDb): () => Millis | null {
   const versions = db.prepare<[], { id: string; status: string }>(
-    "SELECT id, status FROM versions WHERE status IN ('live', 'paused', 'closed')",
+    `SELECT id, status FROM versions WHERE status IN ${sqlList(STEPPING_OR_DISPATCHING)}`,
   );
   const due = db
     .prepare<
@@ -31,9 +37,8 @@ export function makeSqliteNextDueAt(db: SqliteDb): () => Millis | null {
       if (t !== null && t !== undefined && (next === null || t < next)) next = t;
     };
     for (const v of versions.all()) {
-      consider(due.get(v.id));
-      if (v.status === "paused") continue;
-      consider(pending.get(v.id));
+      if (versionStatusAllows("advances", v.status)) consider(due.get(v.id));
+      if (versionStatusAllows("dispatches", v.status)) consider(pending.get(v.id));
     }
     return next;
   };

@@ -7,12 +7,14 @@ import {
   type JsonObject,
   type Millis,
   type Version,
+  VERSION_STATUS_RULES,
 } from "../../core/index.js";
 import type { Actor } from "../lifecycle.js";
 import type { SqliteAnnounce } from "./sqlite-announce.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 import { globalTimeoutMs } from "../shared/global-timeout.js";
 import { toLifecycleCounts, toVersion, type DbVersion } from "../shared/rows.js";
+import { sqlList } from "../shared/sql-list.js";
 
 /** Who publishes when the caller names nobody. */
 const SYSTEM: Actor = { actor: "system", reason: "published" };
@@ -37,7 +39,7 @@ export function makeSqlitePublishVersion(
     "SELECT * FROM versions WHERE workspace_id = ? AND id = ?",
   );
   const activeOf = db.prepare<[string], DbVersion>(
-    "SELECT * FROM versions WHERE journey_id = ? AND status IN ('live', 'paused')",
+    `SELECT * FROM versions WHERE journey_id = ? AND status IN ${sqlList(VERSION_STATUS_RULES.active)}`,
   );
   /* Closed is not finished: ended_at stays null until the last enrollment ends. */
   const close = db.prepare(

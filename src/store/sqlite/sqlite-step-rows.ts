@@ -1,10 +1,19 @@
-import type { ActiveEnrollment, Millis, Profile, StepInput, StepResult } from "../../core/index.js";
+import {
+  type ActiveEnrollment,
+  type Millis,
+  type Profile,
+  type StepInput,
+  type StepResult,
+  VERSION_STATUS_RULES,
+  runStatusHalts,
+} from "../../core/index.js";
 import type { DueItem } from "../store.js";
 import type { SqliteDb } from "./sqlite-db.js";
 import { toActiveEnrollment, toProfile, type DbEnrollment } from "../shared/rows.js";
 import type { BatchDeltas } from "../shared/deltas.js";
 import type { SqliteEndEnrollments } from "./sqlite-end-enrollments.js";
 import type { SqliteWriteStepResult } from "./sqlite-write-step-result.js";
+import { sqlList } from "../shared/sql-list.js";
 
 /**
  * The columns of a claimed enrollment (`e`) and its profile (`p`), in the order {@link decodeStepRow}
@@ -20,7 +29,7 @@ export const STEP_COLUMNS = `e.workspace_id, e.id, e.journey_id, e.version_id, e
  * The versions whose enrollments step (`advanceDue`'s rule, which a completion's inline step follows
  * too): live, paused and closed. A stopped or finished version's enrollments never step; the sweep ends them.
  */
-export const STEPPABLE_VERSIONS = "SELECT id FROM versions WHERE status IN ('live', 'paused', 'closed')";
+export const STEPPABLE_VERSIONS = `SELECT id FROM versions WHERE status IN ${sqlList(VERSION_STATUS_RULES.advances)}`;
 
 /** Joins each enrollment `e` to its profile `p`; a missing profile leaves the `p` columns null. */
 export const PROFILE_JOIN = "LEFT JOIN profiles p ON p.workspace_id = e.workspace_id AND p.id = e.profile_id";
@@ -96,7 +105,7 @@ export function makeSqliteStepRows(
     for (const row of rows) {
       if (row.run_id !== null) {
         if (!statusOfRun.has(row.run_id)) statusOfRun.set(row.run_id, runStatus.get(row.run_id));
-        if (statusOfRun.get(row.run_id) === "aborted") {
+        if (runStatusHalts(statusOfRun.get(row.run_id))) {
           aborted.push(row);
           continue;
         }

@@ -5,9 +5,11 @@ import {
   type JsonObject,
   type Millis,
   type Version,
+  VERSION_STATUS_RULES,
 } from "../../core/index.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 import { toVersion, type DbVersion } from "../shared/rows.js";
+import { sqlList } from "../shared/sql-list.js";
 
 /** Version reads and draft edits. */
 export interface SqliteVersions {
@@ -42,7 +44,7 @@ export function makeSqliteVersions(db: SqliteDb): SqliteVersions {
      VALUES (?, ?, ?, ?, 'draft', ?, ?)`,
   );
   const active = db.prepare<[], DbVersion>(
-    "SELECT * FROM versions WHERE status IN ('live', 'paused') ORDER BY created_at, id",
+    `SELECT * FROM versions WHERE status IN ${sqlList(VERSION_STATUS_RULES.active)} ORDER BY created_at, id`,
   );
 
   const mustGet = (workspaceId: string, versionId: string): DbVersion => {
