@@ -1,10 +1,10 @@
 import { describe, expect, test } from "vitest";
-import type { Notification } from "../store/index.js";
+import type { Notification, NotificationType } from "../store/index.js";
 import { notificationEmail } from "./notification-text.js";
 
 const AT = Date.parse("2026-12-09T23:02:00Z");
 
-function note(type: string, detail: Notification["detail"]): Notification {
+function note(type: NotificationType, detail: Notification["detail"]): Notification {
   return {
     workspaceId: "default",
     id: "n1",

@@ -3,6 +3,7 @@
  */
 export * from "./store.js";
 export type * from "./lifecycle.js";
+export * from "./journal-names.js";
 export type * from "./page.js";
 export { createSqliteStore, type SqliteStoreOptions } from "./sqlite/index.js";
 export { createPostgresStore, type PostgresStoreOptions } from "./postgres/index.js";

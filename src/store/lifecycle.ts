@@ -1,4 +1,5 @@
 import type { ActionResult, Millis, Run, Version, VersionStatus } from "../core/index.js";
+import type { AuditAction, NotificationType } from "./journal-names.js";
 import type { PageKey } from "./page.js";
 
 /**
@@ -209,7 +210,7 @@ export interface AuditEntry {
   readonly actor: string;
   readonly reason: string;
   /** e.g. `version:stopped`, `run:aborted`, `profiles:removed`, `version:finished`. */
-  readonly action: string;
+  readonly action: AuditAction;
   readonly journeyId: string | null;
   readonly versionId: string | null;
   readonly runId: string | null;
@@ -224,7 +225,7 @@ export type NewAuditEntry = Omit<AuditEntry, "id" | "seq">;
 export interface AuditQuery {
   readonly journeyId?: string;
   /** Only these actions, e.g. `["version:stopped", "run:aborted"]`. @default every action */
-  readonly actions?: readonly string[];
+  readonly actions?: readonly AuditAction[];
   /** @default 100 */
   readonly limit?: number;
   /** The page after the entry with this `seq` (entries with a lower one). @default the newest */
@@ -237,7 +238,7 @@ export interface Notification {
   readonly id: string;
   readonly at: Millis;
   /** e.g. `version:published`, `version:stopped`, `guardrail:error_rate`. */
-  readonly type: string;
+  readonly type: NotificationType;
   readonly journeyId: string | null;
   readonly versionId: string | null;
   /** The run it concerns (a run's abort or completion), else null. */

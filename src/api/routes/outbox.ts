@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AuditAction } from "../../store/index.js";
 import { toCsv } from "../csv.js";
 import { JourneyParamsSchema } from "../schemas/journey.js";
 import { OutboxQuerySchema, WireOutboxItemSchema } from "../schemas/lifecycle.js";
@@ -23,7 +24,7 @@ const OUTBOX_COLUMNS = [
 
 /* A version is stopped at most once; its runs are aborted one by one, rarely by the hundred. */
 const AUDIT_SCAN = 500;
-const BRAKE_ACTIONS = ["version:stopped", "run:aborted"];
+const BRAKE_ACTIONS = [AuditAction.versionStopped, AuditAction.runAborted];
 
 /** A version's outbox items, each labelled "dispatched before stop", "cancelled by stop" and so on. */
 export const outboxRoutes: readonly Route[] = [

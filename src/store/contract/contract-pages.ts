@@ -76,28 +76,43 @@ export function describePageContract(ctx: ContractContext): void {
           await store.recordAudit({
             ...base,
             at: T0 + i,
-            action: `test:${i % 2}`,
+            action: i % 2 === 0 ? "version:created" : "journey:duplicated",
             journeyId: j.journey.id,
             detail: {},
           }),
         );
       }
       const page1 = await store.listAudit(WS, { journeyId: j.journey.id, limit: 2 });
-      await store.recordAudit({ ...base, at: T0 + 9, action: "test:9", journeyId: j.journey.id, detail: {} });
+      await store.recordAudit({
+        ...base,
+        at: T0 + 9,
+        action: "version:created",
+        journeyId: j.journey.id,
+        detail: {},
+      });
       const last = page1.at(-1);
       if (last === undefined) throw new Error("empty page");
       const page2 = await store.listAudit(WS, { journeyId: j.journey.id, limit: 2, beforeSeq: last.seq });
       const newest = recorded.map((e) => e.id).reverse();
       expect([...page1, ...page2].map((e) => e.id)).toEqual(newest);
       expect(
-        (await store.listAudit(WS, { journeyId: j.journey.id, actions: ["test:1"] })).map((e) => e.id),
+        (await store.listAudit(WS, { journeyId: j.journey.id, actions: ["journey:duplicated"] })).map(
+          (e) => e.id,
+        ),
       ).toEqual([recorded[3]?.id, recorded[1]?.id]);
       expect(await store.listAudit(WS, { actions: [] })).toEqual([]);
     });
 
     it("pages notifications, journeys, runs and the dev mailbox newest first; newer rows never enter later pages", async () => {
       const store = ctx.store();
-      const base = { workspaceId: WS, journeyId: null, versionId: null, title: "t", detail: {}, type: "t:t" };
+      const base = {
+        workspaceId: WS,
+        journeyId: null,
+        versionId: null,
+        title: "t",
+        detail: {},
+        type: "guardrail:error_rate" as const,
+      };
       const notes = [];
       for (let i = 0; i < 5; i += 1) notes.push(await store.addNotification({ ...base, at: T0 + (i >> 1) }));
       const readNotes = await readPages(

@@ -1,6 +1,7 @@
 import { NotFoundError, planRunAction, type Run } from "../../core/index.js";
 import type { LifecycleOutcome, RunCommand } from "../lifecycle.js";
 import { toLifecycleCounts, toRun, toVersion } from "../shared/rows.js";
+import { runAborted } from "../shared/transitions.js";
 import { changeAndAnnounce } from "./postgres-announce.js";
 import type { PgContext } from "./postgres-context.js";
 import type { Tx } from "./postgres-db.js";
@@ -48,16 +49,7 @@ async function apply(tx: Tx, c: RunCommand): Promise<RunOutcome> {
       sql: "UPDATE runs SET status = 'aborted', ended_at = $2 WHERE id = $1 RETURNING *",
       values: [row.id, c.now],
     },
-    {
-      version,
-      action: "run:aborted",
-      runId: row.id,
-      actor: c.actor,
-      reason: c.reason,
-      counts: base.counts,
-      detail: { from: row.status, to: base.to, trigger: row.trigger },
-      now: c.now,
-    },
+    runAborted(row, version, c, base.to, base.counts),
   );
   if (!after) throw new NotFoundError("run", c.runId);
   tx.scopeEnded({ runId: row.id });

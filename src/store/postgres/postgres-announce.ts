@@ -1,21 +1,6 @@
-import type { Millis } from "../../core/index.js";
-import type { Actor, LifecycleCounts } from "../lifecycle.js";
+import { announcedNotification, notificationTitle, type Announcement } from "../shared/announcement.js";
 import { timeOrderedId } from "../shared/ids.js";
-import type { DbVersion } from "../shared/rows.js";
 import type { Tx } from "./postgres-db.js";
-
-/** What a lifecycle write leaves behind: one audit entry, and a notification unless `notify` is false. */
-export interface Announcement extends Actor {
-  readonly version: Pick<DbVersion, "workspace_id" | "id" | "journey_id" | "number">;
-  /** `noun:verb`, e.g. `version:stopped`, `run:aborted`: the audit action and the notification type. */
-  readonly action: string;
-  readonly runId?: string | null;
-  readonly counts: LifecycleCounts | null;
-  readonly detail: { readonly [key: string]: unknown };
-  readonly now: Millis;
-  /** @default true */
-  readonly notify?: boolean;
-}
 
 /** The transition's one-row write, `UPDATE ... RETURNING *` with its own `$1`, `$2`... values. */
 export interface RowChange {
@@ -68,19 +53,15 @@ function announcementCtes(a: Announcement, values: unknown[]): { auditId: string
                ${version}, ${run}, ${counts}, ${p(JSON.stringify(a.detail))})
        RETURNING seq
      )`;
-  if (a.notify === false) return { auditId, ctes: recorded };
-  const [noun, verb] = a.action.split(":");
-  const subject = noun === "run" ? `a run of version ${v.number}` : `version ${v.number}`;
-  const title = p(`${subject} ${verb ?? a.action}`);
-  const detail = p(
-    JSON.stringify({ ...a.detail, actor: a.actor, reason: a.reason, counts: a.counts, auditId }),
-  );
+  const notification = announcedNotification(a, auditId);
+  if (notification === null) return { auditId, ctes: recorded };
+  /* notificationTitle's, as a format() template: the statement itself reads the journey's name. */
+  const template = notificationTitle("%s", notification.subject.replaceAll("%", "%%"));
   const notified = `notified AS (
        INSERT INTO notifications (workspace_id, id, at, type, journey_id, version_id, run_id, title, detail)
        SELECT ${ws}, ${p(timeOrderedId(a.now))}, ${at}, ${action}, ${journey}, ${version}, ${run},
-              'Journey "' || COALESCE((SELECT name FROM journeys WHERE id = ${journey}), ${journey}) || '": '
-                || ${title},
-              ${detail}
+              format(${p(template)}, COALESCE((SELECT name FROM journeys WHERE id = ${journey}), ${journey})),
+              ${p(JSON.stringify(notification.detail))}
      )`;
   return { auditId, ctes: `${recorded}, ${notified}` };
 }

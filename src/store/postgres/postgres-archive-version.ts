@@ -1,6 +1,7 @@
 import { NotFoundError, planVersionAction, type Version } from "../../core/index.js";
 import type { ArchiveCommand } from "../lifecycle.js";
 import { toLifecycleCounts, toVersion } from "../shared/rows.js";
+import { versionArchived } from "../shared/transitions.js";
 import { announce } from "./postgres-announce.js";
 import type { PgContext } from "./postgres-context.js";
 import { lockVersion } from "./postgres-locks.js";
@@ -23,16 +24,7 @@ export function makePgArchiveVersion(ctx: PgContext): (command: ArchiveCommand) 
         [row.id, c.now],
       );
       if (!after) throw new NotFoundError("version", c.versionId);
-      await announce(tx, {
-        version: row,
-        action: "version:archived",
-        actor: c.actor,
-        reason: c.reason,
-        counts: toLifecycleCounts(row),
-        detail: { from: row.status, to, number: row.number },
-        now: c.now,
-        notify: false,
-      });
+      await announce(tx, versionArchived(row, c, to, toLifecycleCounts(row)));
       return toVersion({ ...row, ...after });
     });
 }

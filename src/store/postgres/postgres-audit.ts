@@ -1,9 +1,5 @@
-import type {
-  AuditEntry,
-  NewAuditEntry,
-  NewNotification,
-  Notification,
-} from "../lifecycle.js";
+import type { AuditAction, NotificationType } from "../journal-names.js";
+import type { AuditEntry, NewAuditEntry, NewNotification, Notification } from "../lifecycle.js";
 import { timeOrderedId } from "../shared/ids.js";
 import { decodeLifecycleCounts } from "../shared/rows.js";
 import type { Tx } from "./postgres-db.js";
@@ -16,7 +12,7 @@ export interface DbAudit {
   readonly at: number;
   readonly actor: string;
   readonly reason: string;
-  readonly action: string;
+  readonly action: AuditAction;
   readonly journey_id: string | null;
   readonly version_id: string | null;
   readonly run_id: string | null;
@@ -29,7 +25,7 @@ export interface DbNotification {
   readonly workspace_id: string;
   readonly id: string;
   readonly at: number;
-  readonly type: string;
+  readonly type: NotificationType;
   readonly journey_id: string | null;
   readonly version_id: string | null;
   readonly run_id: string | null;

@@ -1,8 +1,10 @@
 import { NotFoundError, planVersionAction } from "../../core/index.js";
-import type { LifecycleOutcome, VersionAction, VersionCommand } from "../lifecycle.js";
+import type { LifecycleOutcome, VersionCommand } from "../lifecycle.js";
 import { newBatchDeltas } from "../shared/deltas.js";
 import { toLifecycleCounts, toVersion } from "../shared/rows.js";
-import { announce, changeAndAnnounce, type Announcement, type RowChange } from "./postgres-announce.js";
+import type { Announcement } from "../shared/announcement.js";
+import { versionChanged } from "../shared/transitions.js";
+import { announce, changeAndAnnounce, type RowChange } from "./postgres-announce.js";
 import type { PgContext } from "./postgres-context.js";
 import { flushDeltas } from "./postgres-counters.js";
 import type { Tx } from "./postgres-db.js";
@@ -10,13 +12,6 @@ import { lockVersionLead } from "./postgres-locks.js";
 import { releaseHeld } from "./postgres-resume.js";
 import type { PgVersionRow } from "./postgres-rows.js";
 import { poolQuery, readVersionScope } from "./postgres-scope-rows.js";
-
-const AUDIT_ACTION: { readonly [A in VersionAction]: string } = {
-  pause: "version:paused",
-  resume: "version:resumed",
-  close: "version:closed",
-  stop: "version:stopped",
-};
 
 /**
  * `Store.changeVersionStatus`. The brake: the version's EXCLUSIVE advisory lock is taken first, with
@@ -54,15 +49,8 @@ async function apply(tx: Tx, c: VersionCommand): Promise<LifecycleOutcome> {
   if (!row) throw new NotFoundError("version", c.versionId);
   const to = planVersionAction(row.status, c.action, row.number);
   const counts = toLifecycleCounts(row);
-  const announcement = (facts: Record<string, unknown>): Announcement => ({
-    version: row,
-    action: AUDIT_ACTION[c.action],
-    actor: c.actor,
-    reason: c.reason,
-    counts,
-    detail: { from: row.status, to, number: row.number, ...facts },
-    now: c.now,
-  });
+  const announcement = (facts: Record<string, unknown>): Announcement =>
+    versionChanged(row, c, to, counts, facts);
   const write = change(row.id, c);
   let written: { id: string; row: PgVersionRow | undefined };
   if (c.action === "resume") {

@@ -1,5 +1,6 @@
 import { planVersionAction, type Millis, type Version } from "../../core/index.js";
 import { toLifecycleCounts, toVersion, type DbVersion } from "../shared/rows.js";
+import { versionFinished } from "../shared/transitions.js";
 import { announce } from "./postgres-announce.js";
 import type { PgContext } from "./postgres-context.js";
 import { scopeCountersSql } from "./postgres-counters.js";
@@ -32,15 +33,7 @@ export function makePgFinishDrained(ctx: PgContext): (now: Millis) => Promise<Ve
           [row.id, now],
         );
         if (!after) throw new Error(`version ${row.id} vanished while finishing`);
-        await announce(tx, {
-          version: row,
-          action: "version:finished",
-          actor: "system",
-          reason: "the last enrollment ended",
-          counts: toLifecycleCounts(row),
-          detail: { from: row.status, to, number: row.number, closedAt: row.closed_at },
-          now,
-        });
+        await announce(tx, versionFinished(row, to, toLifecycleCounts(row), now));
         finished.push(toVersion({ ...row, ...after }));
       }
       return finished;

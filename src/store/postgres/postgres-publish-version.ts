@@ -19,6 +19,7 @@ import type { Tx } from "./postgres-db.js";
 import { lockVersion } from "./postgres-locks.js";
 import { pgVersion, type PgVersionRow } from "./postgres-rows.js";
 import { sqlList } from "../shared/sql-list.js";
+import { versionPublished, versionReplaced } from "../shared/transitions.js";
 
 /** Who publishes when the caller names nobody. */
 const SYSTEM: Actor = { actor: "system", reason: "published" };
@@ -79,15 +80,8 @@ export function makePgPublishVersion(
             WHERE id = $1 RETURNING *`,
           [previous.id, now],
         );
-        await announce(tx, {
-          version: previous,
-          action: "version:closed",
-          actor: actor.actor,
-          reason: actor.reason,
-          counts: counts ? toLifecycleCounts(counts) : null,
-          detail: { from: previous.status, to: "closed", number: previous.number, replacedBy: row.number },
-          now,
-        });
+        const closedCounts = counts ? toLifecycleCounts(counts) : null;
+        await announce(tx, versionReplaced(previous, row.number, closedCounts, actor, now));
       }
       const [published] = await tx.query<PgVersionRow>(
         `UPDATE versions SET status = 'live', published_at = $2, global_timeout_ms = $3,
@@ -96,15 +90,7 @@ export function makePgPublishVersion(
         [versionId, now, globalTimeoutMs(definition), boundText],
       );
       if (!published) throw new NotFoundError("version", versionId);
-      await announce(tx, {
-        version: row,
-        action: "version:published",
-        actor: actor.actor,
-        reason: actor.reason,
-        counts: null,
-        detail: { from: row.status, to: "live", number: row.number, replaces: previous?.number ?? null },
-        now,
-      });
+      await announce(tx, versionPublished(row, previous?.number ?? null, actor, now));
       await tx.query("UPDATE journeys SET updated_at = $2 WHERE id = $1", [row.journey_id, now]);
       tx.wake();
       return { version: pgVersion(published), closed: closed ? pgVersion(closed) : null };

@@ -1,15 +1,13 @@
 import type { LifecycleCounts, RemoveCommand, RemoveOutcome } from "../lifecycle.js";
 import { newBatchDeltas } from "../shared/deltas.js";
 import { toLifecycleCounts } from "../shared/rows.js";
+import { profilesRemoved } from "../shared/transitions.js";
 import { writeAudit } from "./postgres-audit.js";
 import type { PgContext } from "./postgres-context.js";
 import { flushDeltas } from "./postgres-counters.js";
 import type { Tx } from "./postgres-db.js";
 import { ENDABLE_COLUMNS, endEnrollments, type DbEndable } from "./postgres-end-enrollments.js";
 import { poolQuery, type PgQuery } from "./postgres-scope-rows.js";
-
-/** At most this many profile ids are kept in an audit entry's detail. */
-const AUDIT_PROFILE_IDS = 100;
 
 /* A NOTIFY payload must stay under 8000 bytes: the ended profiles are announced in chunks. */
 const NOTIFY_PAYLOAD_BYTES = 7_000;
@@ -42,23 +40,7 @@ async function apply(tx: Tx, c: RemoveCommand): Promise<RemoveOutcome> {
   /* Read after the cancellation: an item claimed meanwhile was dispatched before this removal. */
   const items = await itemCounts(tx, targets, c.now);
   const counts = countsOf(ended, cancelled, items);
-  const audit = await writeAudit(tx, {
-    workspaceId: c.workspaceId,
-    at: c.now,
-    actor: c.actor,
-    reason: c.reason,
-    action: "profiles:removed",
-    journeyId: c.journeyId,
-    versionId: null,
-    runId: null,
-    counts,
-    detail: {
-      profileIds: c.profileIds.slice(0, AUDIT_PROFILE_IDS),
-      profileCount: c.profileIds.length,
-      journeyId: c.journeyId,
-      enrollmentsEnded: ended,
-    },
-  });
+  const audit = await writeAudit(tx, profilesRemoved(c, counts, ended));
   if (ended > 0) {
     for (const profileIds of chunks([...new Set(targets.map((t) => t.profile_id))])) {
       tx.scopeEnded({ workspaceId: c.workspaceId, profileIds });

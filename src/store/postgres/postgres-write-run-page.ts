@@ -2,6 +2,7 @@ import type { Profile } from "../../core/index.js";
 import { newBatchDeltas } from "../shared/deltas.js";
 import { toProfile, type DbProfile, type DbRunExecution } from "../shared/rows.js";
 import type { EnrollRequest, RunPage, RunPageOutcome } from "../store.js";
+import { AuditAction } from "../journal-names.js";
 import type { PgContext } from "./postgres-context.js";
 import { flushDeltasSql } from "./postgres-counters.js";
 import { commitWith, type CommitWith } from "./postgres-db.js";
@@ -68,7 +69,7 @@ export function makePgWriteRunPage(
          done AS (
            INSERT INTO audit (workspace_id, id, seq, at, actor, reason, action, journey_id, version_id, run_id,
                               counts, detail)
-           SELECT u.workspace_id, $12, nextval('lifecycle_seq'), $9::bigint, 'system', $13, 'run:completed',
+           SELECT u.workspace_id, $12, nextval('lifecycle_seq'), $9::bigint, 'system', $13, '${AuditAction.runCompleted}',
                   u.journey_id, u.version_id, u.id, NULL,
                   json_build_object('trigger', u.trigger, 'scanned', u.scanned, 'matched', u.matched,
                                     'enrolled', u.enrolled, 'skipped', u.skipped)::text

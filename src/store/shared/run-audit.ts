@@ -1,4 +1,5 @@
 import type { Millis, Run } from "../../core/index.js";
+import { AuditAction } from "../journal-names.js";
 import type { NewAuditEntry } from "../lifecycle.js";
 
 /** The `run:started` audit entry of a run just created. */
@@ -8,7 +9,7 @@ export function runStartedEntry(run: Run, actor: string | undefined, now: Millis
     at: now,
     actor: actor ?? "system",
     reason: `started by its ${run.trigger === "now" ? "start request" : `${run.trigger} schedule`}`,
-    action: "run:started",
+    action: AuditAction.runStarted,
     journeyId: run.journeyId,
     versionId: run.versionId,
     runId: run.id,
@@ -29,7 +30,7 @@ export function runCompletedEntry(run: Run, versionTookNobody: boolean, now: Mil
     at: now,
     actor: "system",
     reason: runCompletedReason(versionTookNobody),
-    action: "run:completed",
+    action: AuditAction.runCompleted,
     journeyId: run.journeyId,
     versionId: run.versionId,
     runId: run.id,

@@ -3,6 +3,7 @@ import type { LifecycleOutcome, RunCommand } from "../lifecycle.js";
 import type { SqliteAnnounce } from "./sqlite-announce.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 import { toLifecycleCounts, toRun, toVersion, type DbRun, type DbVersion } from "../shared/rows.js";
+import { runAborted } from "../shared/transitions.js";
 
 /**
  * `Store.abortRun`: the brake scoped to one run. One IMMEDIATE transaction writes the run's row (its
@@ -27,16 +28,7 @@ export function makeSqliteAbortRun(
     const base = { from: row.status, to, version: toVersion(version), counts, acknowledgedAt: c.now };
     if (c.dryRun === true) return { ...base, dryRun: true, auditId: null, run: toRun(row) };
     abort.run(c.now, row.id);
-    const { id } = announce({
-      version,
-      action: "run:aborted",
-      runId: row.id,
-      actor: c.actor,
-      reason: c.reason,
-      counts,
-      detail: { from: row.status, to, trigger: row.trigger },
-      now: c.now,
-    });
+    const { id } = announce(runAborted(row, version, c, to, counts));
     const after = getRun.get(c.workspaceId, c.runId);
     if (!after) throw new NotFoundError("run", c.runId);
     return { ...base, dryRun: false, auditId: id, run: toRun(after) };

@@ -3,6 +3,7 @@ import type { ArchiveCommand } from "../lifecycle.js";
 import type { SqliteAnnounce } from "./sqlite-announce.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 import { toLifecycleCounts, toVersion, type DbVersion } from "../shared/rows.js";
+import { versionArchived } from "../shared/transitions.js";
 
 /** `Store.archiveVersion`: a draft or finished version becomes archived (deleted); the audit keeps it. */
 export function makeSqliteArchiveVersion(
@@ -20,16 +21,7 @@ export function makeSqliteArchiveVersion(
     if (!row) throw new NotFoundError("version", c.versionId);
     const to = planVersionAction(row.status, "archive", row.number);
     archive.run(c.now, row.id);
-    announce({
-      version: row,
-      action: "version:archived",
-      actor: c.actor,
-      reason: c.reason,
-      counts: toLifecycleCounts(row),
-      detail: { from: row.status, to, number: row.number },
-      now: c.now,
-      notify: false,
-    });
+    announce(versionArchived(row, c, to, toLifecycleCounts(row)));
     const after = get.get(c.workspaceId, c.versionId);
     if (!after) throw new NotFoundError("version", c.versionId);
     return toVersion(after);

@@ -1,3 +1,4 @@
+import type { AuditAction, NotificationType } from "../journal-names.js";
 import type { Millis } from "../../core/index.js";
 import type {
   AuditEntry,
@@ -18,7 +19,7 @@ interface DbAudit {
   readonly at: number;
   readonly actor: string;
   readonly reason: string;
-  readonly action: string;
+  readonly action: AuditAction;
   readonly journey_id: string | null;
   readonly version_id: string | null;
   readonly run_id: string | null;
@@ -30,7 +31,7 @@ interface DbNotification {
   readonly workspace_id: string;
   readonly id: string;
   readonly at: number;
-  readonly type: string;
+  readonly type: NotificationType;
   readonly journey_id: string | null;
   readonly version_id: string | null;
   readonly run_id: string | null;

@@ -1,5 +1,5 @@
 import { NotFoundError, planVersionAction, type Millis } from "../../core/index.js";
-import type { LifecycleOutcome, VersionAction, VersionCommand } from "../lifecycle.js";
+import type { LifecycleOutcome, VersionCommand } from "../lifecycle.js";
 import type { SqliteAnnounce } from "./sqlite-announce.js";
 import { makeSqliteFlushDeltas } from "./sqlite-counters.js";
 import { newBatchDeltas } from "../shared/deltas.js";
@@ -7,13 +7,7 @@ import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 import type { SqliteEnrollOne } from "./sqlite-enroll.js";
 import { makeSqliteResumeRelease } from "./sqlite-resume.js";
 import { toLifecycleCounts, toVersion, type DbVersion } from "../shared/rows.js";
-
-const AUDIT_ACTION: { readonly [A in VersionAction]: string } = {
-  pause: "version:paused",
-  resume: "version:resumed",
-  close: "version:closed",
-  stop: "version:stopped",
-};
+import { versionChanged } from "../shared/transitions.js";
 
 /**
  * `Store.changeVersionStatus`: one IMMEDIATE transaction that reads the version row, plans the action
@@ -84,15 +78,7 @@ export function makeSqliteChangeVersionStatus(
       };
     }
     const facts = write(row, c, c.now);
-    const { id } = announce({
-      version: row,
-      action: AUDIT_ACTION[c.action],
-      actor: c.actor,
-      reason: c.reason,
-      counts,
-      detail: { from: row.status, to, number: row.number, ...facts },
-      now: c.now,
-    });
+    const { id } = announce(versionChanged(row, c, to, counts, facts));
     const after = get.get(c.workspaceId, c.versionId);
     if (!after) throw new NotFoundError("version", c.versionId);
     return {

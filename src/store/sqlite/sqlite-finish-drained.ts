@@ -2,6 +2,7 @@ import { planVersionAction, type Millis, type Version } from "../../core/index.j
 import type { SqliteAnnounce } from "./sqlite-announce.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 import { toLifecycleCounts, toVersion, type DbVersion } from "../shared/rows.js";
+import { versionFinished } from "../shared/transitions.js";
 
 /**
  * `Store.finishDrained`: closed versions whose active gauge reached 0 become finished, each with an audit
@@ -18,15 +19,7 @@ export function makeSqliteFinishDrained(db: SqliteDb, announce: SqliteAnnounce):
     drained.all().map((row) => {
       const to = planVersionAction(row.status, "finish", row.number);
       finish.run(now, row.id);
-      announce({
-        version: row,
-        action: "version:finished",
-        actor: "system",
-        reason: "the last enrollment ended",
-        counts: toLifecycleCounts(row),
-        detail: { from: row.status, to, number: row.number, closedAt: row.closed_at },
-        now,
-      });
+      announce(versionFinished(row, to, toLifecycleCounts(row), now));
       const after = get.get(row.id);
       if (!after) throw new Error(`version ${row.id} vanished while finishing`);
       return toVersion(after);

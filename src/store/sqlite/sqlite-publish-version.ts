@@ -15,6 +15,7 @@ import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 import { globalTimeoutMs } from "../shared/global-timeout.js";
 import { toLifecycleCounts, toVersion, type DbVersion } from "../shared/rows.js";
 import { sqlList } from "../shared/sql-list.js";
+import { versionPublished, versionReplaced } from "../shared/transitions.js";
 
 /** Who publishes when the caller names nobody. */
 const SYSTEM: Actor = { actor: "system", reason: "published" };
@@ -70,26 +71,10 @@ export function makeSqlitePublishVersion(
       const previous = activeOf.get(row.journey_id);
       if (previous) {
         close.run(now, previous.id);
-        announce({
-          version: previous,
-          action: "version:closed",
-          actor: actor.actor,
-          reason: actor.reason,
-          counts: toLifecycleCounts(previous),
-          detail: { from: previous.status, to: "closed", number: previous.number, replacedBy: row.number },
-          now,
-        });
+        announce(versionReplaced(previous, row.number, toLifecycleCounts(previous), actor, now));
       }
       publish.run(now, globalTimeoutMs(definition), boundText, versionId);
-      announce({
-        version: row,
-        action: "version:published",
-        actor: actor.actor,
-        reason: actor.reason,
-        counts: null,
-        detail: { from: row.status, to: "live", number: row.number, replaces: previous?.number ?? null },
-        now,
-      });
+      announce(versionPublished(row, previous?.number ?? null, actor, now));
       touchJourney.run(now, row.journey_id);
       const published = get.get(workspaceId, versionId);
       if (!published) throw new NotFoundError("version", versionId);

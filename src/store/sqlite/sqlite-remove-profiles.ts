@@ -3,11 +3,9 @@ import type { SqliteAudit } from "./sqlite-audit.js";
 import { makeSqliteFlushDeltas } from "./sqlite-counters.js";
 import { newBatchDeltas } from "../shared/deltas.js";
 import { toLifecycleCounts } from "../shared/rows.js";
+import { profilesRemoved } from "../shared/transitions.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 import { ENDABLE_COLUMNS, type DbEndable, type SqliteEndEnrollments } from "./sqlite-end-enrollments.js";
-
-/** At most this many profile ids are kept in an audit entry's detail. */
-const AUDIT_PROFILE_IDS = 100;
 
 /**
  * `Store.removeFromFlow` (the API and CLI operation): one transaction that ends the named profiles'
@@ -70,23 +68,7 @@ export function makeSqliteRemoveProfiles(
     const deltas = newBatchDeltas();
     const { ended } = endEnrollments(targets, "removed", c.now, deltas);
     flush(deltas);
-    const { id } = audit.record({
-      workspaceId: c.workspaceId,
-      at: c.now,
-      actor: c.actor,
-      reason: c.reason,
-      action: "profiles:removed",
-      journeyId: c.journeyId,
-      versionId: null,
-      runId: null,
-      counts: frozen,
-      detail: {
-        profileIds: c.profileIds.slice(0, AUDIT_PROFILE_IDS),
-        profileCount: c.profileIds.length,
-        journeyId: c.journeyId,
-        enrollmentsEnded: ended,
-      },
-    });
+    const { id } = audit.record(profilesRemoved(c, frozen, ended));
     return { removed: ended, counts: frozen, dryRun: false, auditId: id, acknowledgedAt: c.now };
   });
 }
