@@ -1,6 +1,7 @@
 import { type Millis, VERSION_STATUS_RULES, RUN_STATUS_RULES } from "../../core/index.js";
 import { toOutboxItem, type DbClaimable } from "../shared/rows.js";
-import { countFirstAttempt, countOutbox, newBatchDeltas, type BatchDeltas } from "../shared/deltas.js";
+import { countOutbox, newBatchDeltas, type BatchDeltas } from "../shared/deltas.js";
+import { attemptsOnClaim, countClaim } from "../shared/claim-accounting.js";
 import type { OutboxItem } from "../store.js";
 import type { PgContext } from "./postgres-context.js";
 import type { CommitWith, Tx } from "./postgres-db.js";
@@ -92,14 +93,7 @@ async function claim(
     now,
     deltas,
   );
-  /* A lost lease means the previous worker may have sent it: that attempt counts. */
-  const attemptsOf = (row: DbClaimable) => (row.status === "claimed" ? row.attempts + 1 : row.attempts);
-  for (const row of open) {
-    countOutbox(deltas, row.version_id, row.run_id, row.status, "claimed");
-    if (row.claimed_at === null) {
-      countFirstAttempt(deltas, row.workspace_id, row.version_id, row.run_id, row.node_id);
-    }
-  }
+  for (const row of open) countClaim(deltas, row);
   /* The claim's sequence number is taken under the shared locks, after the statuses were re-read, once for
      the whole claim. */
   const mark =
@@ -112,10 +106,10 @@ async function claim(
                                  claimed_at = $5, claim_seq = s.seq
                FROM unnest($1::text[], $2::int[]) AS t (id, attempts), s
               WHERE o.id = t.id AND o.id = ANY($1::text[])`,
-            [open.map((row) => row.id), open.map(attemptsOf), leaseNow + leaseMs, workerId, now],
+            [open.map((row) => row.id), open.map(attemptsOnClaim), leaseNow + leaseMs, workerId, now],
           ),
         ];
-  const items = open.map((row) => toOutboxItem(row, attemptsOf(row)));
+  const items = open.map((row) => toOutboxItem(row, attemptsOnClaim(row)));
   return commitUnlessScopesEnded(
     tx,
     deltas,

@@ -1,4 +1,5 @@
-import type { ExitReason, LogEntry, Millis } from "../../core/index.js";
+import type { ExitReason, Millis } from "../../core/index.js";
+import { endedLogEntry } from "../shared/ended-entry.js";
 import {
   countActive,
   countLogEntry,
@@ -68,15 +69,8 @@ export const endEnrollments: PgEndEnrollments = async (tx, rows, reason, now, de
   const log: PgLogRow[] = [];
   for (const t of ended) {
     countActive(deltas, t.version_id, t.run_id, -1);
-    /* An enrollment that never took a step (seq 0 before this end) is not in its node's waiting gauge:
-       its end counts as an entry, so that the gauge cannot go negative. */
-    const entry: LogEntry = {
-      nodeId: t.node_id,
-      at: now,
-      outcome: "cancelled",
-      resumed: t.seq > 1,
-      detail: { reason },
-    };
+    /* `t.seq` is as updated: the end took one. */
+    const entry = endedLogEntry(t.node_id, t.seq - 1, reason, now);
     log.push({
       workspaceId: t.workspace_id,
       enrollmentId: t.id,

@@ -2,7 +2,8 @@ import { type Millis, VERSION_STATUS_RULES, runStatusHalts } from "../../core/in
 import { toOutboxItem, type DbClaimable } from "../shared/rows.js";
 import type { OutboxItem } from "../store.js";
 import { makeSqliteFlushDeltas } from "./sqlite-counters.js";
-import { countFirstAttempt, countOutbox, newBatchDeltas, type BatchDeltas } from "../shared/deltas.js";
+import { countOutbox, newBatchDeltas, type BatchDeltas } from "../shared/deltas.js";
+import { attemptsOnClaim, countClaim } from "../shared/claim-accounting.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 import { ENDABLE_COLUMNS, type DbEndable, type SqliteEndEnrollments } from "./sqlite-end-enrollments.js";
 import { makeSqliteNextSeq } from "./sqlite-seq.js";
@@ -92,13 +93,9 @@ export function makeSqliteClaimOutbox(
       const items = batch
         .filter((row) => !isAborted(row))
         .map((row): OutboxItem => {
-          /* A lost lease means the previous worker may have sent it: that attempt counts. */
-          const attempts = row.status === "claimed" ? row.attempts + 1 : row.attempts;
+          const attempts = attemptsOnClaim(row);
           claim.run(attempts, leaseNow + leaseMs, workerId, now, seq, row.id);
-          countOutbox(deltas, row.version_id, row.run_id, row.status, "claimed");
-          if (row.claimed_at === null) {
-            countFirstAttempt(deltas, row.workspace_id, row.version_id, row.run_id, row.node_id);
-          }
+          countClaim(deltas, row);
           return toOutboxItem(row, attempts);
         });
       flush(deltas);

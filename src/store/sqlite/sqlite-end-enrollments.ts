@@ -1,4 +1,5 @@
-import type { ExitReason, LogEntry, Millis } from "../../core/index.js";
+import type { ExitReason, Millis } from "../../core/index.js";
+import { endedLogEntry } from "../shared/ended-entry.js";
 import { countActive, countOutbox, type BatchDeltas } from "../shared/deltas.js";
 import type { SqliteDb } from "./sqlite-db.js";
 import type { SqliteWriteLog } from "./sqlite-log.js";
@@ -58,15 +59,7 @@ export function makeSqliteEndEnrollments(db: SqliteDb, writeLog: SqliteWriteLog)
       if (end.run(now, reason, t.id).changes === 0) continue;
       counts.ended += 1;
       countActive(deltas, t.version_id, t.run_id, -1);
-      /* An enrollment that never took a step (seq 0) is not in its node's waiting gauge: its end counts
-         as an entry, so that the gauge cannot go negative. */
-      const entry: LogEntry = {
-        nodeId: t.node_id,
-        at: now,
-        outcome: "cancelled",
-        resumed: t.seq > 0,
-        detail: { reason },
-      };
+      const entry = endedLogEntry(t.node_id, t.seq, reason, now);
       writeLog(t.workspace_id, t.id, t.version_id, t.seq + 1, entry);
       countLogEntry(deltas.nodes, t.workspace_id, t.version_id, entry);
       for (const item of cancelOutbox.all(now, t.id)) {
