@@ -189,9 +189,9 @@ export interface Store extends LifecycleStore, GuardrailStore {
    *
    * With `step`, an adapter may instead advance such an enrollment in the same transaction, exactly as
    * `advanceDue` would at `now` (only if its version is live, paused or closed; an aborted run's
-   * enrollment is ended, not stepped). It saves waking the enrollment and claiming it again. The
-   * embedded store does; the PostgreSQL store wakes it. A throw from `step` rolls everything back,
-   * results included: call again without `step`. Resolves with how many enrollments it advanced so (as
+   * enrollment is ended, not stepped). It saves waking the enrollment and claiming it again. Both
+   * adapters do so. A throw from `step` rolls everything back, results included: call again without
+   * `step`. Resolves with how many enrollments it advanced so (as
    * `advanceDue` counts them); 0 when it only woke them.
    */
   completeOutbox(

@@ -4,6 +4,7 @@ import { describeAdvanceDueContract } from "./contract-advance-due.js";
 import { describeEnrollContract } from "./contract-enroll.js";
 import { useFreshStore } from "./contract-fixtures.js";
 import { describeGuardrailContract } from "./contract-guardrails.js";
+import { describeInlineCompletionContract } from "./contract-inline-completion.js";
 import { describeIsolationContract } from "./contract-isolation.js";
 import { describeJourneyContract } from "./contract-journeys.js";
 import { describeCloseContract } from "./contract-lifecycle-close.js";
@@ -53,6 +54,7 @@ export function describeStoreContract(
     describeMatchEventsContract(ctx);
     describeAdvanceDueContract(ctx);
     describeOutboxContract(ctx);
+    describeInlineCompletionContract(ctx);
     describeRunsContract(ctx);
     describeIsolationContract(ctx);
     describeStopContract(ctx);

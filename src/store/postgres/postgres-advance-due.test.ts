@@ -1,7 +1,17 @@
 import { expect, it } from "vitest";
 import { describePostgres, useFreshDatabase } from "../../../test/support/postgres.js";
 import { holdExclusive, messagesOf, useFreshStores } from "../../../test/support/postgres-stores.js";
-import { T0, WS, advanceToWait, enrollOne, liveJourney, startRun } from "../contract/contract-fixtures.js";
+import {
+  OK,
+  T0,
+  WS,
+  advanceToAction,
+  advanceToWait,
+  enrollOne,
+  liveJourney,
+  startRun,
+  stepTo,
+} from "../contract/contract-fixtures.js";
 import type { PgPool } from "./postgres-db.js";
 
 const fresh = useFreshStores();
@@ -92,5 +102,36 @@ describePostgres("PostgreSQL due steps: the brake's lock comes after the writes"
     expect(messages.length).toBeGreaterThan(3);
     /* The last message: the shared locks, the re-read (raises when a scope ended), the counters, COMMIT. */
     expect(messages.at(-1)).toEqual(["SELECT count", "SELECT waymark_scope_ended", "WITH f0", "COMMIT"]);
+  });
+
+  it("a completion's inline step that wrote while a stop held the lock rolls back whole; its retry records and only wakes", async () => {
+    const { store, pool } = await fresh(databaseUrl());
+    const j = await liveJourney(store);
+    const id = await enrollOne(store, j, "p1", T0);
+    const [outboxId] = await advanceToAction(store, T0);
+    await store.claimOutbox(T0, 10, 30_000, "w1");
+    const stop = await holdExclusive(pool, 1, j.version.id);
+    let stepped = 0;
+    const completing = store.completeOutbox(
+      "w1",
+      [{ outboxId: outboxId!, kind: "done", result: OK }],
+      T0 + 5,
+      (batch) => {
+        stepped += batch.length;
+        return batch.map((item) => stepTo(item, { nodeId: "exit", ended: "completed", at: T0 + 5 }, []));
+      },
+    );
+    /* The step has been written; the completion waits for the version's shared lock. */
+    await stop.waitedFor();
+    expect(stepped).toBe(1);
+    await stop.end("UPDATE versions SET status = 'stopped' WHERE id = $1", [j.version.id]);
+    expect(await completing).toBe(0);
+    expect(stepped).toBe(1);
+    expect(await store.getEnrollment(WS, id)).toMatchObject({
+      status: "active",
+      nodeId: "action",
+      dueAt: T0 + 5,
+    });
+    expect(await store.versionCounts(WS, j.version.id)).toMatchObject({ dispatching: 0, succeeded: 1 });
   });
 });

@@ -1,26 +1,10 @@
-import {
-  type Millis,
-  type Profile,
-  type StepInput,
-  type StepResult,
-  VERSION_STATUS_RULES,
-  RUN_STATUS_RULES,
-} from "../../core/index.js";
+import { type Millis, type StepResult, VERSION_STATUS_RULES, RUN_STATUS_RULES } from "../../core/index.js";
 import { newBatchDeltas } from "../shared/deltas.js";
-import { toActiveEnrollment, toProfile, type DbEnrollment, type DbProfile } from "../shared/rows.js";
-import { profileKey, type DueItem } from "../store.js";
-import type { PgContext } from "./postgres-context.js";
-import { flushDeltas } from "./postgres-counters.js";
-import type { CommitWith, Tx } from "./postgres-db.js";
-import { endEnrollments } from "./postgres-end-enrollments.js";
-import { commitUnlessScopesEnded } from "./postgres-lock-last.js";
-import { writeStepResults, type StepWrite } from "./postgres-write-step-results.js";
 import { sqlList } from "../shared/sql-list.js";
-
-/** A due enrollment as the claim picked it; `run_aborted` as that statement read it (an abort is final). */
-interface DbDue extends DbEnrollment {
-  readonly run_aborted: boolean;
-}
+import type { DueItem } from "../store.js";
+import type { PgContext } from "./postgres-context.js";
+import type { CommitWith, Tx } from "./postgres-db.js";
+import { stepRows, type DbDue } from "./postgres-step-rows.js";
 
 /**
  * `Store.advanceDue`: claim due enrollments of runnable versions in `dueAt` order with
@@ -50,42 +34,7 @@ async function advance(
 ): Promise<number | CommitWith<number>> {
   const rows = await claimDue(tx, now, limit);
   if (rows.length === 0) return 0;
-  const deltas = newBatchDeltas();
-  const stopped = rows.filter((row) => row.run_aborted);
-  const claimed = rows.filter((row) => !row.run_aborted);
-  await endEnrollments(tx, stopped, "aborted", now, deltas);
-  if (claimed.length === 0) {
-    await flushDeltas(tx, deltas);
-    return stopped.length;
-  }
-
-  const profiles = await readProfiles(tx, claimed);
-  const before = new Map<string, { row: DbEnrollment; item: DueItem }>();
-  const batch: DueItem[] = [];
-  for (const row of claimed) {
-    const profile = profiles.get(profileKey(row.workspace_id, row.profile_id));
-    if (!profile) throw new Error(`profile ${row.profile_id} of enrollment ${row.id} is missing`);
-    const input: StepInput = row.input === null ? { type: "due" } : (JSON.parse(row.input) as StepInput);
-    const item: DueItem = { enrollment: toActiveEnrollment(row), profile, input };
-    before.set(row.id, { row, item });
-    batch.push(item);
-  }
-
-  const results = step(batch);
-  const writes: StepWrite[] = results.map((result) => {
-    const claim = before.get(result.enrollment.id);
-    if (!claim)
-      throw new Error(`step returned enrollment ${result.enrollment.id}, which is not in the batch`);
-    return { previous: claim.item.enrollment, result, previousContextText: claim.row.context };
-  });
-  const { dispatched } = await writeStepResults(tx, writes, now, deltas);
-  const scopes = {
-    versionIds: claimed.map((row) => row.version_id),
-    runIds: claimed.flatMap((row) => (row.run_id === null ? [] : [row.run_id])),
-    open: VERSION_STATUS_RULES.advances,
-  };
-  if (dispatched > 0) tx.wake();
-  return commitUnlessScopesEnded(tx, deltas, scopes, [], () => claimed.length + stopped.length);
+  return stepRows(tx, rows, now, step, newBatchDeltas());
 }
 
 /**
@@ -105,17 +54,4 @@ async function claimDue(tx: Tx, now: Millis, limit: number): Promise<DbDue[]> {
       ORDER BY d.due_at, d.id LIMIT $2`,
     [now, limit, VERSION_STATUS_RULES.advances],
   );
-}
-
-async function readProfiles(tx: Tx, rows: readonly DbEnrollment[]): Promise<Map<string, Profile>> {
-  const keys = new Map<string, { w: string; p: string }>();
-  for (const row of rows)
-    keys.set(profileKey(row.workspace_id, row.profile_id), { w: row.workspace_id, p: row.profile_id });
-  const found = await tx.query<DbProfile>(
-    `SELECT p.* FROM profiles p JOIN unnest($1::text[], $2::text[]) AS k (w, id)
-        ON p.workspace_id = k.w AND p.id = k.id
-      WHERE p.workspace_id = ANY($1::text[]) AND p.id = ANY($2::text[])`,
-    [[...keys.values()].map((k) => k.w), [...keys.values()].map((k) => k.p)],
-  );
-  return new Map(found.map((row) => [profileKey(row.workspace_id, row.id), toProfile(row)]));
 }

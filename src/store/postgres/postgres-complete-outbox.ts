@@ -1,9 +1,23 @@
-import type { Millis } from "../../core/index.js";
-import { countActionResult, countOutbox, countOutcome, newBatchDeltas } from "../shared/deltas.js";
-import type { OutboxCompletion } from "../store.js";
+import {
+  type Millis,
+  type StepInput,
+  type StepResult,
+  RUN_STATUS_RULES,
+  versionStatusAllows,
+} from "../../core/index.js";
+import {
+  countActionResult,
+  countOutbox,
+  countOutcome,
+  newBatchDeltas,
+  type BatchDeltas,
+} from "../shared/deltas.js";
+import { sqlList } from "../shared/sql-list.js";
+import type { DueItem, OutboxCompletion } from "../store.js";
 import type { PgContext } from "./postgres-context.js";
 import { flushDeltas } from "./postgres-counters.js";
-import type { Tx } from "./postgres-db.js";
+import type { CommitWith, Tx } from "./postgres-db.js";
+import { stepRows, type DbDue } from "./postgres-step-rows.js";
 
 interface DbOwned {
   readonly id: string;
@@ -21,13 +35,20 @@ interface DbOwned {
  * of an item whose enrollment has ended (stopped, aborted, removed) cancels the item instead: nobody
  * awaits it. Items are locked in id order; a completion for an item the worker no longer holds (its lease
  * ran out and another worker took it) is ignored, and so is a second completion of the same item. A
- * final result that was sent (not skipped) counts in `action_outcomes`, for the guardrails. The port's
- * optional `step` is not taken: a woken enrollment is advanced by the next `advanceDue`, in its due order.
+ * final result that was sent (not skipped) counts in `action_outcomes`, for the guardrails.
+ * With `step`, the enrollments that final results reach are stepped in this transaction instead of woken
+ * (see {@link stepAwaiting}), which saves a wake-up and a claim per action. Resolves with how many were
+ * stepped (or ended, for an aborted run's), as `advanceDue` counts them; 0 when it only woke them.
  */
 export function makePgCompleteOutbox(
   ctx: PgContext,
-): (workerId: string, completions: readonly OutboxCompletion[], now: Millis) => Promise<number> {
-  return (workerId, completions, now) =>
+): (
+  workerId: string,
+  completions: readonly OutboxCompletion[],
+  now: Millis,
+  step?: (batch: readonly DueItem[]) => StepResult[],
+) => Promise<number> {
+  return (workerId, completions, now, step) =>
     ctx.tx("progress", async (tx) => {
       const byId = new Map<string, OutboxCompletion>();
       for (const c of completions) if (!byId.has(c.outboxId)) byId.set(c.outboxId, c);
@@ -41,7 +62,7 @@ export function makePgCompleteOutbox(
         [[...byId.keys()], workerId],
       );
       const deltas = newBatchDeltas();
-      const done: { id: string; enrollmentId: string; result: string; input: string }[] = [];
+      const done: DoneItem[] = [];
       const retried: { id: string; retryAt: Millis; error: string }[] = [];
       const cancelled: { id: string; error: string }[] = [];
       for (const item of owned) {
@@ -71,12 +92,74 @@ export function makePgCompleteOutbox(
       await closeDone(tx, done, now);
       await putBack(tx, retried);
       await cancel(tx, cancelled, now);
+      if (retried.length > 0) tx.wake();
+      const stepped = step ? await stepAwaiting(tx, done, now, step, deltas) : null;
+      if (stepped !== null) return stepped.result;
       await flushDeltas(tx, deltas);
       const woken = await wakeEnrollments(tx, done, now);
-      if (woken > 0 || retried.length > 0) tx.wake();
+      if (woken > 0) tx.wake();
       /* Woken, not advanced: the next `advanceDue` steps and counts them. */
       return 0;
     });
+}
+
+/** A final result, and the enrollment it goes to if that one still awaits it. */
+interface DoneItem {
+  readonly id: string;
+  readonly enrollmentId: string;
+  readonly result: string;
+  readonly input: string;
+}
+
+/**
+ * The inline step: lock (in id order) the enrollments that still await these items, with their version's
+ * status and whether their run was aborted. Those of versions that let steps advance are stepped with
+ * `stepRows`, as `advanceDue` would step them next, the result as their input (an aborted run's are ended,
+ * not stepped); the others are woken. The counters of `deltas` go with the step's COMMIT, lock-last: a
+ * stop that commits meanwhile rolls the completion back whole, and its retry reads the stopped version
+ * and only wakes. Null when no enrollment is steppable: the caller records and wakes as without `step`.
+ */
+async function stepAwaiting(
+  tx: Tx,
+  done: readonly DoneItem[],
+  now: Millis,
+  step: (batch: readonly DueItem[]) => StepResult[],
+  deltas: BatchDeltas,
+): Promise<{ result: number | CommitWith<number> } | null> {
+  if (done.length === 0) return null;
+  const sorted = byEnrollment(done);
+  const rows = await tx.query<DbDue & { readonly version_status: string }>(
+    `SELECT e.*, v.status AS version_status,
+            COALESCE(r.status IN ${sqlList(RUN_STATUS_RULES.halts)}, false) AS run_aborted
+       FROM unnest($1::text[], $2::text[]) AS t (enrollment_id, outbox_id)
+       JOIN enrollments e ON e.id = t.enrollment_id
+       JOIN versions v ON v.id = e.version_id
+       LEFT JOIN runs r ON r.id = e.run_id
+      WHERE e.id = ANY($1::text[]) AND e.status = 'active' AND e.awaiting_outbox = t.outbox_id
+      ORDER BY e.id FOR UPDATE OF e`,
+    [sorted.map((d) => d.enrollmentId), sorted.map((d) => d.id)],
+  );
+  const steppable = rows.filter((row) => versionStatusAllows("advances", row.version_status));
+  if (steppable.length === 0) return null;
+  const stepping = new Set(steppable.map((row) => row.id));
+  const inputs = new Map<string, StepInput>();
+  for (const d of done) {
+    if (stepping.has(d.enrollmentId)) inputs.set(d.enrollmentId, JSON.parse(d.input) as StepInput);
+  }
+  const woken = await wakeEnrollments(
+    tx,
+    done.filter((d) => !stepping.has(d.enrollmentId)),
+    now,
+  );
+  if (woken > 0) tx.wake();
+  return { result: await stepRows(tx, steppable, now, step, deltas, inputs) };
+}
+
+/** `done` in enrollment id order: the order every multi-row lock of enrollments takes. */
+function byEnrollment(done: readonly DoneItem[]): DoneItem[] {
+  return [...done].sort((a, b) =>
+    a.enrollmentId < b.enrollmentId ? -1 : a.enrollmentId > b.enrollmentId ? 1 : 0,
+  );
 }
 
 async function closeDone(
@@ -124,15 +207,9 @@ async function cancel(
 }
 
 /** Hand each result to its enrollment if it still awaits that item; due now. Locks in id order. */
-async function wakeEnrollments(
-  tx: Tx,
-  done: readonly { id: string; enrollmentId: string; input: string }[],
-  now: Millis,
-): Promise<number> {
+async function wakeEnrollments(tx: Tx, done: readonly DoneItem[], now: Millis): Promise<number> {
   if (done.length === 0) return 0;
-  const sorted = [...done].sort((a, b) =>
-    a.enrollmentId < b.enrollmentId ? -1 : a.enrollmentId > b.enrollmentId ? 1 : 0,
-  );
+  const sorted = byEnrollment(done);
   const woken = await tx.query<{ id: string }>(
     `WITH target AS (
        SELECT e.id, t.input FROM unnest($1::text[], $2::text[], $3::text[]) AS t (enrollment_id, outbox_id, input)
