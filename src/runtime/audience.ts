@@ -1,11 +1,12 @@
 import type { Logger } from "pino";
 import { evaluateCondition } from "../core/index.js";
 import type { Clock, CompiledJourney, Profile, Run, Version } from "../core/index.js";
-import type { EnrollRequest, Store } from "../store/index.js";
+import type { CatalogStore, EngineStore, EnrollRequest } from "../store/index.js";
 
 /** What executing runs needs: the store, the clock, who this worker is, and how it pages. */
 export interface RunExecutorDeps {
-  readonly store: Store;
+  readonly store: Pick<EngineStore, "claimRun" | "writeRunPage" | "releaseRun"> &
+    Pick<CatalogStore, "getVersion">;
   /** The journey clock: enrollments are made at its time. */
   readonly clock: Clock;
   /** The lease clock (real time): a run's claim and each page's renewal. */

@@ -1,14 +1,14 @@
 import type { ActionResult, Clock } from "../core/index.js";
 import { nextRetryAt } from "../channels/index.js";
 import type { ChannelRegistry, ChannelResult } from "../channels/index.js";
-import type { OutboxCompletion, OutboxItem, Store } from "../store/index.js";
+import type { EngineStore, OutboxCompletion, OutboxItem } from "../store/index.js";
 import type { EndedScopes } from "./ended-scopes.js";
 import type { JourneyCache } from "./journey-cache.js";
 import { stepAt } from "./scheduler.js";
 
 /** What the dispatcher needs. */
 export interface DispatcherDeps {
-  readonly store: Store;
+  readonly store: Pick<EngineStore, "claimOutbox" | "completeOutbox" | "renewLeases">;
   readonly channels: ChannelRegistry;
   /** The journey clock: availability, dispatch and result times. */
   readonly clock: Clock;

@@ -1,4 +1,4 @@
-import type { EndedScope, OutboxItem, Store } from "../store/index.js";
+import type { EndedScope, OutboxItem, ResultStore } from "../store/index.js";
 
 /**
  * A scope whose dispatches must stop (the store port's `EndedScope`): the lifecycle tells the engine
@@ -27,7 +27,7 @@ export interface EndedScopes {
 }
 
 /** Ended scopes kept in memory; the newest `keep` are remembered, enough for claims in flight. */
-export function createEndedScopes(store: Store, keep = 1024): EndedScopes {
+export function createEndedScopes(store: Pick<ResultStore, "getEnrollment">, keep = 1024): EndedScopes {
   let epoch = 0;
   const log: { readonly epoch: number; readonly scope: EndedScope }[] = [];
 

@@ -9,8 +9,13 @@ import {
   type Profile,
   type Version,
 } from "../core/index.js";
-import type { Store } from "../store/index.js";
+import type { CatalogStore, ResultStore } from "../store/index.js";
+
 import { entryFilterMatches } from "./matcher.js";
+
+/** The reads an explanation makes. */
+type ExplainStore = Pick<CatalogStore, "listJourneys" | "getProfile" | "listVersions"> &
+  Pick<ResultStore, "listEnrollments">;
 
 /** What an event does to one journey whose entry starts on its name. */
 export const EventEntryOutcome = {
@@ -141,7 +146,7 @@ function reentryReason(journey: CompiledJourney, history: EntryHistory, now: Mil
  * exist is taken as ingestion would create it: empty.
  */
 export async function explainEvent(
-  store: Store,
+  store: ExplainStore,
   workspaceId: string,
   event: EventFacts & { readonly profileId: string },
   now: Millis,
@@ -174,7 +179,7 @@ export async function explainEvent(
 
 /** The journey's live or paused version if its entry starts on `eventName`, else its newest version that does. */
 async function candidateOf(
-  store: Store,
+  store: ExplainStore,
   workspaceId: string,
   journeyId: string,
   journeyName: string,

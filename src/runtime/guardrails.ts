@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { ConflictError, GUARDRAIL_MAX_WINDOW_MS } from "../core/index.js";
 import type { CompiledJourney, Millis } from "../core/index.js";
-import type { Store } from "../store/index.js";
+import type { CatalogStore, GuardrailStore, LifecycleStore } from "../store/index.js";
 import type { ActionOutcome } from "./dispatcher.js";
 import type { EndedScopes } from "./ended-scopes.js";
 
@@ -10,7 +10,9 @@ export const GUARDRAIL_ACTOR = "guardrail";
 
 /** What the guardrails need. */
 export interface GuardrailDeps {
-  readonly store: Store;
+  readonly store: GuardrailStore &
+    Pick<LifecycleStore, "changeVersionStatus"> &
+    Pick<CatalogStore, "getVersion">;
   /** The compiled journey of a version (its `guardrails`), when loaded. */
   readonly journeyOf: (versionId: string) => CompiledJourney | undefined;
   readonly endedScopes: EndedScopes;

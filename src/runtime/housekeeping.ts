@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { ConflictError } from "../core/index.js";
 import type { Clock, Millis } from "../core/index.js";
-import type { Store } from "../store/index.js";
+import type { LifecycleStore } from "../store/index.js";
 import type { EndedScopes } from "./ended-scopes.js";
 
 /** Enrollments ended per sweep transaction. */
@@ -22,7 +22,7 @@ export interface HousekeepingReport {
 
 /** What housekeeping needs. */
 export interface HousekeepingDeps {
-  readonly store: Store;
+  readonly store: Pick<LifecycleStore, "sweep" | "finishDrained" | "duePauses" | "changeVersionStatus">;
   readonly clock: Clock;
   readonly endedScopes: EndedScopes;
   readonly logger?: Logger | undefined;

@@ -1,6 +1,6 @@
 import { compileDefinition } from "../core/index.js";
 import type { CompiledJourney, Version } from "../core/index.js";
-import type { Store } from "../store/index.js";
+import type { CatalogStore } from "../store/index.js";
 
 /**
  * Compiled journeys by version id. A published version is immutable, so an entry never goes stale;
@@ -26,7 +26,9 @@ export interface ActiveJourney {
 }
 
 /** Create an empty cache over a store. */
-export function createJourneyCache(store: Store): JourneyCache {
+export function createJourneyCache(
+  store: Pick<CatalogStore, "getVersion" | "listActiveVersions">,
+): JourneyCache {
   const compiled = new Map<string, CompiledJourney>();
   let activeList: readonly ActiveJourney[] = [];
 

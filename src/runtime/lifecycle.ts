@@ -2,10 +2,11 @@ import type { Logger } from "pino";
 import { ConflictError, NotFoundError, evaluateCondition, planVersionAction } from "../core/index.js";
 import type { Clock, Condition, Issue, Journey, Millis, Profile, Run, Version } from "../core/index.js";
 import type {
+  CatalogStore,
   LifecycleCounts,
   LifecycleOutcome,
+  LifecycleStore,
   RemoveOutcome,
-  Store,
   VersionAction,
 } from "../store/index.js";
 import type { Engine } from "./engine.js";
@@ -107,7 +108,7 @@ export interface Lifecycle {
 
 /** What the lifecycle needs. */
 export interface LifecycleOptions {
-  readonly store: Store;
+  readonly store: CatalogStore & LifecycleStore;
   readonly engine: Pick<Engine, "scopeEnded" | "notify">;
   readonly clock: Clock;
   readonly logger?: Logger;

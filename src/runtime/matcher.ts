@@ -1,7 +1,7 @@
 import { evaluateCondition } from "../core/index.js";
 import type { ActiveEnrollment, CompiledJourney, EventFacts, Millis, Profile } from "../core/index.js";
 import { profileKey } from "../store/index.js";
-import type { EnrollRequest, MatchBatch, MatchPlan, Store } from "../store/index.js";
+import type { EngineStore, EnrollRequest, MatchBatch, MatchPlan } from "../store/index.js";
 import type { ActiveJourney, JourneyCache } from "./journey-cache.js";
 import { VersionsMissing } from "./scheduler.js";
 
@@ -12,7 +12,7 @@ import { VersionsMissing } from "./scheduler.js";
  * store re-checks every rule (live status, one active enrollment, re-entry) inside the same transaction.
  */
 export async function matchEventsOnce(
-  store: Store,
+  store: Pick<EngineStore, "matchEvents">,
   cache: JourneyCache,
   now: Millis,
   limit: number,

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Clock, DispatchPayload } from "../core/index.js";
 import type { ChannelRegistry, ChannelResult } from "../channels/index.js";
-import type { Notification, Store } from "../store/index.js";
+import type { CatalogStore, LifecycleStore, Notification } from "../store/index.js";
 import { notificationEmail } from "./notification-text.js";
 
 /** Where notifications go besides the API's list. */
@@ -14,7 +14,8 @@ export interface NotifyOptions {
 
 /** What the notifier needs. */
 export interface NotifierDeps {
-  readonly store: Store;
+  readonly store: Pick<LifecycleStore, "claimNotifications" | "markNotificationsDelivered"> &
+    Pick<CatalogStore, "getJourney" | "getVersion">;
   readonly channels: ChannelRegistry;
   /** The journey clock: delivery times. */
   readonly clock: Clock;

@@ -1,6 +1,6 @@
 import { advance } from "../core/index.js";
 import type { Millis, StepResult } from "../core/index.js";
-import type { DueItem, Store } from "../store/index.js";
+import type { DueItem, EngineStore } from "../store/index.js";
 import type { JourneyCache } from "./journey-cache.js";
 
 /** Thrown inside a batch when a version is not compiled yet; the batch rolls back and is retried. */
@@ -16,7 +16,7 @@ export class VersionsMissing extends Error {
  * Returns how many enrollments were advanced.
  */
 export async function advanceDueOnce(
-  store: Store,
+  store: Pick<EngineStore, "advanceDue">,
   cache: JourneyCache,
   now: Millis,
   limit: number,

@@ -1,5 +1,8 @@
 import { NotFoundError, type Version } from "../core/index.js";
-import type { Store } from "../store/index.js";
+import type { CatalogStore, ResultStore } from "../store/index.js";
+
+/** The reads that find a version. */
+type VersionReads = Pick<CatalogStore, "getVersion" | "listVersions">;
 
 /**
  * A version of a journey named the way people name it: by its id, or by its number within the journey
@@ -8,7 +11,7 @@ import type { Store } from "../store/index.js";
  * @example await findVersion(store, "default", journeyId, "1") // version 1 of the journey
  */
 export async function findVersion(
-  store: Store,
+  store: VersionReads,
   workspaceId: string,
   journeyId: string,
   ref: string,
@@ -30,7 +33,7 @@ export async function findVersion(
  * made after a stop is not what anyone wants to see results of.
  */
 export async function resultsVersion(
-  store: Store,
+  store: VersionReads & Pick<ResultStore, "nodeStats">,
   workspaceId: string,
   journeyId: string,
 ): Promise<Version | undefined> {

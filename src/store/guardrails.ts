@@ -17,8 +17,9 @@ export interface GuardrailAlertKey {
 }
 
 /**
- * What the error-rate guardrails keep in the store, so that every worker process judges the same
- * figures and one alert is raised per window whichever process sees it first.
+ * The guardrail port: what the error-rate guardrails keep in the store, so that every worker process
+ * judges the same figures and one alert is raised per window whichever process sees it first. Used by
+ * the runtime's guardrails; `completeOutbox` writes the figures.
  */
 export interface GuardrailStore {
   /**

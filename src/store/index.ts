@@ -3,6 +3,7 @@
  */
 export * from "./store.js";
 export type * from "./lifecycle.js";
+export type * from "./guardrails.js";
 export * from "./journal-names.js";
 export type * from "./page.js";
 export { createSqliteStore, type SqliteStoreOptions } from "./sqlite/index.js";

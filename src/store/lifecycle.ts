@@ -3,9 +3,10 @@ import type { AuditAction, NotificationType } from "./journal-names.js";
 import type { PageKey } from "./page.js";
 
 /**
- * The lifecycle half of the Store port: close, stop, pause, resume, abort a run, remove from flow,
- * finish, archive; the audit log and notifications they leave; the sweep that ends enrollments
- * afterwards.
+ * The lifecycle port: close, stop, pause, resume, abort a run, remove from flow, finish, archive; the
+ * counts they report; the audit log and notifications they leave; the sweep that ends enrollments
+ * afterwards. Used by the lifecycle operations, housekeeping (timed pauses, the sweep, finished
+ * versions), the guardrails' brake, the notifier and the API's journal and outbox reads.
  *
  * The brake guarantee (ARCHITECTURE "The brake guarantee"), as adapters keep it:
  * - `changeVersionStatus` and `abortRun` write ONE row (the version's or the run's status) plus one

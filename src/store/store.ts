@@ -23,8 +23,9 @@ import type { Actor, LifecycleStore } from "./lifecycle.js";
 import type { PageQuery } from "./page.js";
 
 /**
- * The Store port: everything Waymark keeps. One interface, two adapters (SQLite now, PostgreSQL next).
- * One contract suite (`src/store/contract/`) runs against every adapter.
+ * The Store port: everything Waymark keeps, as the intersection of its role ports, for the composition
+ * roots (the processes that open a store and hand each component the ports it uses). Two adapters,
+ * SQLite and PostgreSQL; one contract suite (`src/store/contract/`) runs against both, a part per port.
  *
  * Contract rules every adapter keeps:
  * - Every method is atomic: it commits whole or not at all.
@@ -35,7 +36,20 @@ import type { PageQuery } from "./page.js";
  *   close and stop (the brake guarantee).
  * - Outbox claims re-read the version's (and run's) status in the claim transaction.
  */
-export interface Store extends LifecycleStore, GuardrailStore {
+export interface Store
+  extends StoreAdmin,
+    CatalogStore,
+    EngineStore,
+    ResultStore,
+    LifecycleStore,
+    GuardrailStore,
+    DevMailboxStore {}
+
+/**
+ * The store's own upkeep: its schema, its connections, and the time a manual clock reached. Used by the
+ * composition roots and `waymark migrate`; the engine saves its manual clock's time.
+ */
+export interface StoreAdmin {
   /** Apply numbered migrations. Idempotent. */
   migrate(): Promise<void>;
   /**
@@ -55,7 +69,14 @@ export interface Store extends LifecycleStore, GuardrailStore {
    * forward: a time before the stored one leaves it as it is.
    */
   saveManualClock(at: Millis): Promise<void>;
+}
 
+/**
+ * What users define and own: workspaces, journeys and their versions, profiles, and the events they
+ * send. Reads and writes. Used by the API routes, the application layer, the CLI's commands and, for
+ * reads, the engine's cache of journeys, the matcher's explanation and the notifier.
+ */
+export interface CatalogStore {
   // ---- workspaces -------------------------------------------------------------------------
   /** Create the workspace if missing; return it either way. */
   ensureWorkspace(id: string, name: string, now: Millis): Promise<Workspace>;
@@ -123,7 +144,15 @@ export interface Store extends LifecycleStore, GuardrailStore {
     events: readonly EventInput[],
     now: Millis,
   ): Promise<{ accepted: number; duplicates: number }>;
+}
 
+/**
+ * What the engine drives: matching events, creating enrollments, stepping due ones, the outbox's claims,
+ * leases and completions, audience runs and their execution, and audience schedules. Used by the
+ * runtime's components (matcher, scheduler, dispatcher, audience runs, the engine's loop) and, for runs,
+ * by the API.
+ */
+export interface EngineStore {
   /**
    * Consume the next events in ingestion order, at most `limit`, in one transaction. The store loads,
    * for the batch, each event's profile and the active enrollments of those profiles that await an
@@ -278,8 +307,10 @@ export interface Store extends LifecycleStore, GuardrailStore {
     firedAt: Millis,
     nextAt: Millis | null,
   ): Promise<boolean>;
+}
 
-  // ---- results ----------------------------------------------------------------------------
+/** What Results show: per-node counters, enrollments and their logs. Used by the API and the engine. */
+export interface ResultStore {
   /** Per-node counters of a version. Nodes never reached are absent. */
   nodeStats(workspaceId: string, versionId: string): Promise<NodeStats[]>;
   getEnrollment(workspaceId: string, enrollmentId: string): Promise<Enrollment | null>;
@@ -287,8 +318,10 @@ export interface Store extends LifecycleStore, GuardrailStore {
   listEnrollments(workspaceId: string, query: EnrollmentQuery): Promise<Enrollment[]>;
   /** The result log of one enrollment, in order. */
   timeline(workspaceId: string, enrollmentId: string): Promise<TimelineEntry[]>;
+}
 
-  // ---- dev mailbox ------------------------------------------------------------------------
+/** The dev mailbox: emails captured when no SMTP server is configured. Used by its channel and the API. */
+export interface DevMailboxStore {
   saveDevEmail(email: DevEmail): Promise<void>;
   /** Newest first (`receivedAt`, then `id`). */
   listDevEmails(workspaceId: string, query: PageQuery): Promise<DevEmail[]>;

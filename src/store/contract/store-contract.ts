@@ -25,7 +25,8 @@ import { describeRunJournalContract } from "./contract-run-journal.js";
 import { describeRunsContract } from "./contract-runs.js";
 
 /**
- * The Store contract suite: declares vitest `describe`/`it` blocks that every adapter must pass.
+ * The Store contract suite: declares vitest `describe`/`it` blocks that every adapter must pass, a
+ * `describe` per port (the parts that span ports, isolation and paging, come last).
  * `makeStore` returns a fresh, migrated, empty store; each test gets its own and closes it.
  * The suite uses only the port, never adapter internals, so that every adapter runs the very same tests;
  * the one exception is `inspect`, the adapter's test-only scans that the counter property compares with.
@@ -48,26 +49,38 @@ export function describeStoreContract(
 ): void {
   describe(`Store contract: ${adapterName}`, () => {
     const ctx = useFreshStore(makeStore);
-    describeJourneyContract(ctx);
-    describeProfileEventContract(ctx);
-    describeEnrollContract(ctx);
-    describeMatchEventsContract(ctx);
-    describeAdvanceDueContract(ctx);
-    describeOutboxContract(ctx);
-    describeInlineCompletionContract(ctx);
-    describeRunsContract(ctx);
-    describeIsolationContract(ctx);
-    describeStopContract(ctx);
-    describeCloseContract(ctx);
-    describePauseContract(ctx);
-    describeRunAbortContract(ctx);
-    describeRemoveContract(ctx);
-    describeSweepListContract(ctx, inspect);
-    describeNotificationContract(ctx);
-    describeGuardrailContract(ctx);
-    describeManualClockContract(ctx);
-    describePageContract(ctx);
-    describeRunJournalContract(ctx);
+    describe("StoreAdmin", () => {
+      describeManualClockContract(ctx);
+    });
+    describe("CatalogStore", () => {
+      describeJourneyContract(ctx);
+      describeProfileEventContract(ctx);
+    });
+    describe("EngineStore", () => {
+      describeEnrollContract(ctx);
+      describeMatchEventsContract(ctx);
+      describeAdvanceDueContract(ctx);
+      describeOutboxContract(ctx);
+      describeInlineCompletionContract(ctx);
+      describeRunsContract(ctx);
+    });
+    describe("LifecycleStore", () => {
+      describeStopContract(ctx);
+      describeCloseContract(ctx);
+      describePauseContract(ctx);
+      describeRunAbortContract(ctx);
+      describeRemoveContract(ctx);
+      describeSweepListContract(ctx, inspect);
+      describeNotificationContract(ctx);
+      describeRunJournalContract(ctx);
+    });
+    describe("GuardrailStore", () => {
+      describeGuardrailContract(ctx);
+    });
+    describe("every port", () => {
+      describeIsolationContract(ctx);
+      describePageContract(ctx);
+    });
     describeCounterProperty(makeStore, inspect);
   });
 }
