@@ -12,6 +12,7 @@ import { createGuardrails } from "./guardrails.js";
 import { housekeepOnce } from "./housekeeping.js";
 import { deliverNotificationsOnce, type NotifyOptions } from "./notifier.js";
 import { createJourneyCache } from "./journey-cache.js";
+import { createSerial } from "./serial.js";
 import { createWaker } from "./waker.js";
 import { matchEventsOnce } from "./matcher.js";
 import { advanceDueOnce } from "./scheduler.js";
@@ -280,10 +281,24 @@ export function createEngine(options: EngineOptions): Engine {
        done and a claim comes back short: one round moves many batches instead of one. */
     let othersDone = false;
     const dispatching = dispatchWhile(() => othersDone);
-    const events = await matchEventsOnce(store, cache, now, batchSize);
-    const advanced = await advanceDueOnce(store, cache, clock.now(), batchSize);
-    othersDone = true;
-    const dispatch = await dispatching;
+    const stepping = (async () => {
+      const events = await matchEventsOnce(store, cache, now, batchSize);
+      const advanced = await advanceDueOnce(store, cache, clock.now(), batchSize);
+      return { events, advanced };
+    })().finally(() => (othersDone = true));
+    /* The dispatch loop is awaited whatever the matcher or the scheduler throws: a round that ended
+       without it would leave it running beside the next round's, and its failure unhandled. */
+    const [steps, dispatched] = await Promise.allSettled([stepping, dispatching]);
+    if (steps.status === "rejected") {
+      if (dispatched.status === "rejected") {
+        const err: unknown = dispatched.reason;
+        logger?.error({ err }, "dispatch failed in a round whose matching or stepping failed too");
+      }
+      throw steps.reason;
+    }
+    if (dispatched.status === "rejected") throw dispatched.reason;
+    const { events, advanced } = steps.value;
+    const dispatch = dispatched.value;
     const fired = await guardrails.check(clock.now());
     const notified = await deliverNotificationsOnce(notifierDeps);
     return {
@@ -316,7 +331,8 @@ export function createEngine(options: EngineOptions): Engine {
     }
   }
 
-  async function drain(): Promise<DrainReport> {
+  /** Rounds until nothing is left, audience runs included. The caller holds `rounds`. */
+  async function drainRounds(): Promise<DrainReport> {
     const totals = { events: 0, advanced: 0, dispatched: 0, swept: 0, notified: 0, rounds: 0 };
     for (;;) {
       const r = await round();
@@ -338,36 +354,26 @@ export function createEngine(options: EngineOptions): Engine {
     roundWaker.wake();
   }
 
-  /* A clock advance holds the round loop: `held` is set while it runs, `looping` is the loop's round in
-     progress. Without the hold, the loop would see the moved clock and take part of the advance's work,
-     which the advance's report would then leave out. */
-  let held: Promise<void> | null = null;
-  let looping: Promise<RoundReport> | null = null;
+  /* One round at a time in this process: the round loop queues each of its rounds here, and a drain or a
+     clock advance queues its whole run, so it waits for the round in progress and no loop round starts
+     until it is done. Without it, rounds would overlap, and the loop would take part of an advance's
+     work, which the advance's report would then leave out. */
+  const rounds = createSerial();
 
-  /** Run `work` while the round loop holds its rounds, once the loop's round in progress has finished. */
-  async function holdingRounds<T>(work: () => Promise<T>): Promise<T> {
-    while (held) await held;
-    let release!: () => void;
-    held = new Promise<void>((resolve) => (release = resolve));
+  /** Run `work` alone, then wake the round loop for what it left. */
+  async function alone<T>(work: () => Promise<T>): Promise<T> {
     try {
-      await looping?.catch(() => undefined);
-      return await work();
+      return await rounds.run(work);
     } finally {
-      held = null;
-      release();
       poke();
     }
   }
 
   async function runLoop(): Promise<void> {
     while (running) {
-      if (held) {
-        await held;
-        continue;
-      }
       try {
-        looping = round();
-        const r = await looping.finally(() => (looping = null));
+        const r = await rounds.run(() => (running ? round() : Promise.resolve(null)));
+        if (r === null) break;
         if (busy(r)) continue;
         const next = await store.nextDueAt();
         const untilDue = next === null || manualClock ? pollIntervalMs : Math.max(0, next - clock.now());
@@ -412,19 +418,19 @@ export function createEngine(options: EngineOptions): Engine {
       totals.notified += r.notified;
       totals.rounds += r.rounds;
     };
-    add(await drain());
+    add(await drainRounds());
     for (;;) {
       const next = await nextWakeBefore(to);
       if (next === null) break;
       const stalled = next <= manualClock.now();
       if (!stalled) await moveTo(next);
-      const r = await drain();
+      const r = await drainRounds();
       add(r);
       /* Something claims to be due now, yet nothing could process it: stop rather than spin. */
       if (stalled && r.events + r.advanced + r.dispatched + r.swept === 0) break;
     }
     if (to > manualClock.now()) await moveTo(to);
-    add(await drain());
+    add(await drainRounds());
     return totals;
   }
 
@@ -465,7 +471,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
     notify: poke,
     notifyRuns: () => runWaker.wake(),
-    drain,
+    drain: () => alone(drainRounds),
     advanceClockTo(to) {
       if (!manualClock) {
         return Promise.reject(
@@ -474,7 +480,7 @@ export function createEngine(options: EngineOptions): Engine {
           ]),
         );
       }
-      return holdingRounds(() => advanceManualClock(manualClock, to));
+      return alone(() => advanceManualClock(manualClock, to));
     },
     scopeEnded(scope) {
       endedScopes.end(scope);
