@@ -38,7 +38,7 @@ export type ServeOutput = ProcessOutput;
  */
 export async function startServe(config: ServeConfig, out: ServeOutput): Promise<RunningServer> {
   const logger = pino({ name: "waymark", level: config.logLevel }, out.stderr);
-  const store = openStore(config.store, "serve");
+  const store = openStore(config.store, "serve", logger);
   let closed: Promise<void> | null = null;
   try {
     await prepareSchema(store, config.store);

@@ -23,7 +23,7 @@ export interface RunningWorker extends Drainable {
  */
 export async function startWorker(config: WorkerConfig, out: ProcessOutput): Promise<RunningWorker> {
   const logger = pino({ name: "waymark-worker", level: config.logLevel }, out.stderr);
-  const store = openStore(config.store, "worker");
+  const store = openStore(config.store, "worker", logger);
   let closed: Promise<void> | null = null;
   try {
     await prepareSchema(store, config.store);

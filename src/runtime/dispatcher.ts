@@ -1,3 +1,4 @@
+import type { Logger } from "pino";
 import type { ActionResult, Clock } from "../core/index.js";
 import { nextRetryAt } from "../channels/index.js";
 import type { ChannelRegistry, ChannelResult } from "../channels/index.js";
@@ -27,6 +28,8 @@ export interface DispatcherDeps {
   readonly endedScopes: EndedScopes;
   /** The compiled journeys: a final result advances its enrollment in the completion's transaction. */
   readonly cache: JourneyCache;
+  /** Where failed completions and lease renewals are logged. */
+  readonly logger?: Logger | undefined;
 }
 
 /** One sent item's final result: what the guardrails count. */
@@ -111,10 +114,24 @@ async function complete(
 ): Promise<number> {
   const versions = new Map(items.map((item) => [item.versionId, item.workspaceId]));
   await deps.cache.load([...versions].map(([versionId, workspaceId]) => ({ workspaceId, versionId })));
+  const context = {
+    operation: "completeOutbox",
+    workerId: deps.workerId,
+    outboxIds: completions.map((c) => c.outboxId),
+  };
   try {
     return await deps.store.completeOutbox(deps.workerId, completions, now, stepAt(deps.cache, now));
-  } catch {
+  } catch (err) {
+    deps.logger?.warn(
+      { err, ...context, attempt: 1 },
+      "recording outbox results with their steps failed; recording them alone, for the scheduler to step",
+    );
+  }
+  try {
     return await deps.store.completeOutbox(deps.workerId, completions, now);
+  } catch (err) {
+    deps.logger?.error({ err, ...context, attempt: 2 }, "recording outbox results failed");
+    throw err;
   }
 }
 
@@ -125,7 +142,12 @@ async function complete(
 async function whileBeating<T>(deps: DispatcherDeps, work: Promise<T>): Promise<T> {
   const beat = setInterval(
     () => {
-      deps.store.renewLeases(deps.workerId, deps.leaseClock.now(), deps.leaseMs).catch(() => undefined);
+      deps.store.renewLeases(deps.workerId, deps.leaseClock.now(), deps.leaseMs).catch((err: unknown) => {
+        deps.logger?.warn(
+          { err, operation: "renewLeases", workerId: deps.workerId, leaseMs: deps.leaseMs },
+          "renewing outbox leases failed; retrying at the next beat",
+        );
+      });
     },
     Math.max(10, Math.floor(deps.leaseMs / 3)),
   );

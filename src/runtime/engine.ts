@@ -165,6 +165,7 @@ export function createEngine(options: EngineOptions): Engine {
     leaseMs,
     endedScopes,
     cache,
+    logger,
   };
   const guardrails = createGuardrails({ store, journeyOf: (id) => cache.get(id), endedScopes, logger });
   const notifierDeps = {

@@ -1,4 +1,5 @@
 import pg from "pg";
+import type { Logger } from "pino";
 import type { EndedScope } from "../store.js";
 
 /** Options of {@link createPostgresStore}. */
@@ -17,6 +18,11 @@ export interface PostgresStoreOptions {
    * commit before an acknowledged one durable with it. @default "off"
    */
   readonly engineSynchronousCommit?: "on" | "off";
+  /**
+   * Where the pool's and the listening connection's errors go (a server restart, a dropped connection):
+   * they never crash the process, and they are logged here. @default none: not logged
+   */
+  readonly logger?: Logger;
 }
 
 /** The connection pool, with Waymark's type parsing: BIGINT and NUMERIC come back as numbers. */
@@ -39,7 +45,12 @@ export function openPool(options: PostgresStoreOptions): PgPool {
     types: { getTypeParser: parserOf as typeof pg.types.getTypeParser },
   });
   /* An idle client's error (the server restarted) must not crash the process: the pool drops it. */
-  pool.on("error", () => undefined);
+  pool.on("error", (err) => {
+    options.logger?.warn(
+      { err, operation: "pool" },
+      "an idle PostgreSQL connection failed; the pool dropped it",
+    );
+  });
   return pool;
 }
 
@@ -162,13 +173,18 @@ export async function transaction<T>(
         await client.query("COMMIT");
       }
     } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
+      await client.query("ROLLBACK").catch((err: unknown) => {
+        options.logger?.warn(
+          { err, operation: "rollback", attempt },
+          "rolling back a failed transaction failed",
+        );
+      });
       client.release();
       const code = (error as { code?: unknown }).code;
       if (typeof code === "string" && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
       throw error;
     }
-    announceCommitted(client, { wake, runCreated, ended });
+    announceCommitted(client, { wake, runCreated, ended }, options.logger);
     return result;
   }
 }
@@ -180,6 +196,7 @@ export async function transaction<T>(
 function announceCommitted(
   client: pg.PoolClient,
   hints: { readonly wake: boolean; readonly runCreated: boolean; readonly ended: readonly EndedScope[] },
+  logger: Logger | undefined,
 ): void {
   const channels: string[] = [];
   const payloads: string[] = [];
@@ -204,7 +221,13 @@ function announceCommitted(
     .then(
       () => client.release(),
       /* The transaction committed; a lost hint is covered by polling. */
-      (error: unknown) => client.release(error instanceof Error ? error : true),
+      (err: unknown) => {
+        logger?.warn(
+          { err, operation: "notify", channels },
+          "sending a committed transaction's hints failed",
+        );
+        client.release(err instanceof Error ? err : true);
+      },
     );
 }
 

@@ -30,7 +30,10 @@ export async function watchPostgres(
         listener.scopeEnded(JSON.parse(message.payload) as EndedScope);
       }
     });
-    next.on("error", () => dropped(next));
+    next.on("error", (err) => {
+      options.logger?.warn({ err, operation: "listen" }, "the listening PostgreSQL connection failed");
+      dropped(next);
+    });
     next.on("end", () => dropped(next));
     try {
       await next.connect();
@@ -38,7 +41,7 @@ export async function watchPostgres(
       await next.query(`LISTEN ${CHANNELS.scopeEnded}`);
       await next.query(`LISTEN ${CHANNELS.runCreated}`);
     } catch (error) {
-      await next.end().catch(() => undefined);
+      await next.end().catch(endFailed);
       throw error;
     }
     client = next;
@@ -47,13 +50,31 @@ export async function watchPostgres(
     if (closed || retry) return;
     retry = setTimeout(() => {
       retry = null;
-      if (!closed) connect().then(() => listener.wake(), scheduleReconnect);
+      if (!closed) {
+        connect().then(
+          () => listener.wake(),
+          (err: unknown) => {
+            options.logger?.warn(
+              { err, operation: "listen", retryInMs: RECONNECT_MS },
+              "reconnecting the listening PostgreSQL connection failed",
+            );
+            scheduleReconnect();
+          },
+        );
+      }
     }, RECONNECT_MS);
+  };
+  const endFailed = (err: unknown): void => {
+    options.logger?.warn({ err, operation: "listen" }, "closing the listening PostgreSQL connection failed");
   };
   const dropped = (lost: pg.Client): void => {
     if (client !== lost) return;
     client = null;
-    lost.end().catch(() => undefined);
+    options.logger?.warn(
+      { operation: "listen", retryInMs: RECONNECT_MS },
+      "the listening PostgreSQL connection dropped; reconnecting",
+    );
+    lost.end().catch(endFailed);
     scheduleReconnect();
   };
 
@@ -63,6 +84,6 @@ export async function watchPostgres(
     if (retry) clearTimeout(retry);
     const current = client;
     client = null;
-    await current?.end().catch(() => undefined);
+    await current?.end().catch(endFailed);
   };
 }
