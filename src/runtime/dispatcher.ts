@@ -3,7 +3,8 @@ import type { ActionResult, Clock } from "../core/index.js";
 import { nextRetryAt } from "../channels/index.js";
 import type { ChannelRegistry, ChannelResult } from "../channels/index.js";
 import type { EngineStore, OutboxCompletion, OutboxItem } from "../store/index.js";
-import type { EndedScopes } from "./ended-scopes.js";
+import type { DroppedItem, EndedScopes } from "./ended-scopes.js";
+import { SendCancelled, type InFlightSends } from "./in-flight-sends.js";
 import type { JourneyCache } from "./journey-cache.js";
 import { stepAt } from "./scheduler.js";
 
@@ -26,6 +27,8 @@ export interface DispatcherDeps {
   readonly leaseMs: number;
   /** Scopes ended (stop, abort, removal) that this process heard of; checked right before sending. */
   readonly endedScopes: EndedScopes;
+  /** The items claimed and not yet completed, whose sends a scope's end or the engine's stop aborts. */
+  readonly inFlight: InFlightSends;
   /** The compiled journeys: a final result advances its enrollment in the completion's transaction. */
   readonly cache: JourneyCache;
   /** Where failed completions and lease renewals are logged. */
@@ -44,7 +47,7 @@ export interface ActionOutcome {
 export interface DispatchReport {
   /** Items claimed. */
   readonly claimed: number;
-  /** Claimed items dropped before their send because their scope ended meanwhile. */
+  /** Claimed items dropped before or during their send because their scope ended meanwhile. */
   readonly dropped: number;
   /** Enrollments that their action's final result advanced in the completion's transaction. */
   readonly advanced: number;
@@ -57,7 +60,9 @@ export interface DispatchReport {
  * and record the outcomes in one transaction. A retryable failure goes back to the outbox at the time
  * the item's retry policy gives; an exhausted or permanent one becomes the action's failed result.
  * A claimed item whose scope ended (stop, abort, removal) before its send is not sent: it completes as
- * a skipped failure ("cancelled by stop").
+ * a skipped failure ("cancelled by stop"). One whose scope ends while its send is in flight has its send
+ * aborted and completes the same way, unless the channel had already succeeded. A send aborted because
+ * the engine stops puts its item back in the outbox, due at once, for this or another worker.
  */
 export async function dispatchOnce(deps: DispatcherDeps): Promise<DispatchReport> {
   const { store, clock } = deps;
@@ -70,33 +75,57 @@ export async function dispatchOnce(deps: DispatcherDeps): Promise<DispatchReport
     deps.leaseClock.now(),
   );
   if (items.length === 0) return { claimed: 0, dropped: 0, advanced: 0, outcomes: [] };
-  const { send: toSend, drop } = await deps.endedScopes.screen(items, since);
-  const results = await whileBeating(deps, Promise.all(toSend.map((item) => send(deps, item))));
-  const now = clock.now();
-  const completions = toSend.map((item, i) => toCompletion(item, results[i]!, now));
-  const outcomes: ActionOutcome[] = [];
-  toSend.forEach((item, i) => {
-    const c = completions[i]!;
-    if (c.kind === "done") {
-      outcomes.push({
-        workspaceId: item.workspaceId,
-        versionId: item.versionId,
-        nodeId: item.nodeId,
-        ok: c.result.ok,
-      });
+  /* Tracked from the claim on: a scope that ends while the screen reads the store still reaches them. */
+  const flights = items.map((item) => deps.inFlight.track(item));
+  try {
+    const signals = new Map(items.map((item, i) => [item.id, flights[i]!.signal]));
+    const { send: toSend, drop } = await deps.endedScopes.screen(items, since);
+    const results = await whileBeating(
+      deps,
+      Promise.all(toSend.map((item) => send(deps, item, signals.get(item.id)!))),
+    );
+    const now = clock.now();
+    const completions: OutboxCompletion[] = [];
+    const outcomes: ActionOutcome[] = [];
+    const dropped: DroppedItem[] = [...drop];
+    toSend.forEach((item, i) => {
+      const result = results[i]!;
+      const cancelled = cancellationOf(signals.get(item.id)!, result);
+      if (cancelled?.final) {
+        dropped.push({ item, error: cancelled.message });
+        return;
+      }
+      if (cancelled) {
+        completions.push({ outboxId: item.id, kind: "retry", retryAt: now, error: cancelled.message });
+        return;
+      }
+      const c = toCompletion(item, result, now);
+      completions.push(c);
+      if (c.kind === "done") {
+        outcomes.push({
+          workspaceId: item.workspaceId,
+          versionId: item.versionId,
+          nodeId: item.nodeId,
+          ok: c.result.ok,
+        });
+      }
+    });
+    for (const { item, error } of dropped) {
+      const result: ActionResult = { ok: false, at: now, error, attempts: item.attempts, skipped: true };
+      completions.push({ outboxId: item.id, kind: "done", result });
     }
-  });
-  for (const { item, error } of drop) {
-    const result: ActionResult = { ok: false, at: now, error, attempts: item.attempts, skipped: true };
-    completions.push({ outboxId: item.id, kind: "done", result });
+    const advanced = await complete(deps, items, completions, now);
+    return { claimed: items.length, dropped: dropped.length, advanced, outcomes };
+  } finally {
+    for (const flight of flights) flight.done();
   }
-  const advanced = await complete(deps, items, completions, now);
-  return {
-    claimed: items.length,
-    dropped: drop.length,
-    advanced,
-    outcomes,
-  };
+}
+
+/** Why the send behind `result` was aborted, when it failed because it was; null otherwise. */
+function cancellationOf(signal: AbortSignal, result: ChannelResult): SendCancelled | null {
+  if (result.ok || !signal.aborted) return null;
+  const reason: unknown = signal.reason;
+  return reason instanceof SendCancelled ? reason : null;
 }
 
 /**
@@ -158,14 +187,13 @@ async function whileBeating<T>(deps: DispatcherDeps, work: Promise<T>): Promise<
   }
 }
 
-async function send(deps: DispatcherDeps, item: OutboxItem): Promise<ChannelResult> {
+async function send(deps: DispatcherDeps, item: OutboxItem, signal: AbortSignal): Promise<ChannelResult> {
   try {
     const channel = deps.channels.get(item.payload.channel);
-    return await channel.send({
-      idempotencyKey: item.id,
-      workspaceId: item.workspaceId,
-      payload: item.payload,
-    });
+    return await channel.send(
+      { idempotencyKey: item.id, workspaceId: item.workspaceId, payload: item.payload },
+      signal,
+    );
   } catch (error) {
     /* A channel must not throw for delivery problems; anything thrown is a bug or a missing adapter,
        which no retry would fix. */

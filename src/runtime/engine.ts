@@ -10,6 +10,7 @@ import { dispatchOnce } from "./dispatcher.js";
 import { createEndedScopes, type EndedScope } from "./ended-scopes.js";
 import { createGuardrails } from "./guardrails.js";
 import { housekeepOnce } from "./housekeeping.js";
+import { createInFlightSends } from "./in-flight-sends.js";
 import { deliverNotificationsOnce, type NotifyOptions } from "./notifier.js";
 import { createJourneyCache } from "./journey-cache.js";
 import { createSerial } from "./serial.js";
@@ -49,8 +50,9 @@ export interface Engine {
    */
   start(): void;
   /**
-   * Stop the loops; work in progress (a claimed batch, a send, a run's page) finishes first. A run the
-   * run loop was executing is released after its current page, for any worker to continue.
+   * Stop the loops; work in progress (a claimed batch, a run's page) finishes first. Sends in flight are
+   * aborted: their items go back to the outbox, due at once, for any worker (same idempotency key). A
+   * run the run loop was executing is released after its current page, for any worker to continue.
    */
   stop(): Promise<void>;
   /** Wake the round loop now (new events, enrollments, a publish). */
@@ -71,8 +73,8 @@ export interface Engine {
   advanceClockTo(to: Millis): Promise<DrainReport>;
   /**
    * Tell the engine a scope ended (a stop, a run abort, a removal), right after the store acknowledged
-   * it: the dispatcher drops claimed items of that scope not yet handed to a channel, and the loops
-   * wake to sweep at once.
+   * it: the dispatcher drops claimed items of that scope not yet handed to a channel, aborts the sends
+   * of that scope in flight (both complete as skipped failures), and the loops wake to sweep at once.
    */
   scopeEnded(scope: EndedScope): void;
   /**
@@ -155,6 +157,7 @@ export function createEngine(options: EngineOptions): Engine {
     logger,
   };
   const endedScopes = createEndedScopes(store);
+  const inFlight = createInFlightSends(store, logger);
   const dispatcherDeps = {
     store,
     channels,
@@ -164,6 +167,7 @@ export function createEngine(options: EngineOptions): Engine {
     concurrency,
     leaseMs,
     endedScopes,
+    inFlight,
     cache,
     logger,
   };
@@ -462,6 +466,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
     async stop() {
       running = false;
+      inFlight.abortAll();
       roundWaker.wake();
       runWaker.wake();
       await loop;
@@ -485,6 +490,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
     scopeEnded(scope) {
       endedScopes.end(scope);
+      inFlight.endScope(scope);
       poke();
     },
     async enroll(workspaceId, journeyId, profileIds) {

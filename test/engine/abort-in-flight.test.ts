@@ -1,0 +1,117 @@
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { createWebhookChannel } from "../../src/channels/index.js";
+import type { Channel } from "../../src/channels/index.js";
+import type { JsonObject } from "../../src/core/index.js";
+import type { Version } from "../../src/core/index.js";
+import { createHarness, describeBackends, WS } from "../support/engine-harness.js";
+import type { Harness } from "../support/engine-harness.js";
+import { startHttpSink } from "../support/sinks.js";
+import type { HttpSink } from "../support/sinks.js";
+import { until } from "../support/until.js";
+
+/** Enter through the API, call the sink, exit. */
+function callOnce(url: string): JsonObject {
+  return {
+    nodes: [
+      { id: "in", kind: "entry", trigger: { type: "api" }, next: "call" },
+      { id: "call", kind: "action", action: { type: "webhook", url: `${url}/hook` }, next: "out" },
+      { id: "out", kind: "exit" },
+    ],
+  };
+}
+
+/**
+ * The webhook channel, each call held before it connects until `release()` or until its signal aborts;
+ * then the real channel sends it (and sees the aborted signal, if it is).
+ */
+function heldWebhook(): { channel: Channel; calls: () => number; release: () => void } {
+  const real = createWebhookChannel();
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let calls = 0;
+  const channel: Channel = {
+    name: "webhook",
+    async send(item, signal) {
+      calls++;
+      await new Promise<void>((resolve) => {
+        void released.then(resolve);
+        if (signal?.aborted) resolve();
+        signal?.addEventListener("abort", () => resolve(), { once: true });
+      });
+      return real.send(item, signal);
+    },
+    close: () => real.close(),
+  };
+  return { channel, calls: () => calls, release };
+}
+
+let h: Harness;
+let sink: HttpSink;
+let held: ReturnType<typeof heldWebhook>;
+let version: Version;
+
+describeBackends("sends in flight", (backend) => {
+  beforeEach(async () => {
+    sink = await startHttpSink();
+    held = heldWebhook();
+    h = await createHarness({ backend, channels: [held.channel] });
+    version = await h.publish("call-once", callOnce(sink.url));
+    await h.store.enroll(
+      [
+        {
+          workspaceId: WS,
+          journeyId: version.journeyId,
+          versionId: version.id,
+          profileId: "p1",
+          runId: null,
+          event: null,
+          reentry: { mode: "once" },
+          entryNodeId: "in",
+        },
+      ],
+      h.clock.now(),
+    );
+  });
+  afterEach(async () => {
+    held.release();
+    await h.close();
+    await sink.close();
+  });
+
+  it("regression, sends in flight cannot be cancelled: a version stop aborts a send on its way, which is not dispatched", async () => {
+    const draining = h.engine.drain();
+    expect(await until(held.calls, (n) => n === 1)).toBe(1);
+
+    await h.lifecycle.changeVersion(WS, version.journeyId, "stop", { actor: "ana", reason: "wrong coupon" });
+    held.release();
+    await draining;
+
+    expect(sink.requests).toHaveLength(0);
+    const [item] = await h.store.listOutbox(WS, { versionId: version.id });
+    expect(item?.result).toMatchObject({ ok: false, skipped: true, error: "cancelled by stop" });
+    const stats = await h.store.nodeStats(WS, version.id);
+    expect(stats.find((s) => s.nodeId === "call")).toMatchObject({
+      actionsAttempted: 0,
+      actionsSucceeded: 0,
+      actionsFailed: 0,
+    });
+  });
+
+  it("regression, sends in flight cannot be cancelled: the engine's stop aborts a send on its way, which goes back to the outbox", async () => {
+    h.engine.start();
+    expect(await until(held.calls, (n) => n === 1)).toBe(1);
+
+    const stopped = h.engine.stop();
+    held.release();
+    await stopped;
+
+    expect(sink.requests).toHaveLength(0);
+    const [item] = await h.store.listOutbox(WS, { versionId: version.id });
+    expect(item).toMatchObject({ status: "pending", result: null });
+    /* The next engine to run sends it, with the same idempotency key, and the journey goes on. */
+    await h.engine.drain();
+    expect(sink.requests.map((r) => r.headers["idempotency-key"])).toEqual([item?.id]);
+    const stats = await h.store.nodeStats(WS, version.id);
+    expect(stats.find((s) => s.nodeId === "out")).toMatchObject({ completed: 1 });
+  });
+});
