@@ -11,7 +11,8 @@ import { createEndedScopes, type EndedScope } from "./ended-scopes.js";
 import { createGuardrails } from "./guardrails.js";
 import { housekeepOnce } from "./housekeeping.js";
 import { createInFlightSends } from "./in-flight-sends.js";
-import { deliverNotificationsOnce, type NotifyOptions } from "./notifier.js";
+import type { NotifyOptions } from "./notifier.js";
+import { createNotifierLoop } from "./notifier-loop.js";
 import { createJourneyCache } from "./journey-cache.js";
 import { createSerial } from "./serial.js";
 import { createWaker } from "./waker.js";
@@ -32,7 +33,7 @@ export interface DrainReport {
   readonly dispatched: number;
   /** Enrollments swept to their final state after a stop, an abort or a global timeout. */
   readonly swept: number;
-  /** Notifications delivered to subscribers. */
+  /** Notifications delivered to subscribers while it ran (by the drain, or by the notifier loop meanwhile). */
   readonly notified: number;
   /** Rounds of matcher, scheduler and dispatcher. */
   readonly rounds: number;
@@ -44,8 +45,8 @@ export interface Engine {
   /** The manual clock when the engine runs on one, else null. */
   readonly manualClock: ManualClock | null;
   /**
-   * Start background loops (matcher, scheduler, dispatcher, audience schedules, and the run loop that
-   * claims and executes audience runs). Idempotent. A process that never calls it (`serve --no-worker`)
+   * Start background loops (matcher, scheduler, dispatcher, audience schedules, the run loop that
+   * claims and executes audience runs, and the notifier loop that delivers notifications). Idempotent. A process that never calls it (`serve --no-worker`)
    * executes no run: it only creates them.
    */
   start(): void;
@@ -181,6 +182,7 @@ export function createEngine(options: EngineOptions): Engine {
     logger,
     notify: { webhooks: options.notify?.webhooks ?? [], ownerEmail: options.notify?.ownerEmail ?? true },
   };
+  const notifier = createNotifierLoop(notifierDeps, pollIntervalMs);
 
   let running = false;
   let loop: Promise<void> | null = null;
@@ -267,13 +269,11 @@ export function createEngine(options: EngineOptions): Engine {
     readonly advanced: number;
     readonly dispatched: number;
     readonly swept: number;
-    readonly notified: number;
     /** Anything else that changed state: schedules fired, pauses ended, versions finished. */
     readonly other: number;
   }
 
-  const busy = (r: RoundReport): boolean =>
-    r.events + r.advanced + r.dispatched + r.swept + r.notified + r.other > 0;
+  const busy = (r: RoundReport): boolean => r.events + r.advanced + r.dispatched + r.swept + r.other > 0;
 
   /** One round of every role at the current time. */
   async function round(): Promise<RoundReport> {
@@ -305,13 +305,11 @@ export function createEngine(options: EngineOptions): Engine {
     const { events, advanced } = steps.value;
     const dispatch = dispatched.value;
     const fired = await guardrails.check(clock.now());
-    const notified = await deliverNotificationsOnce(notifierDeps);
     return {
       events,
       advanced: advanced + dispatch.advanced,
       dispatched: dispatch.claimed,
       swept: house.swept,
-      notified,
       other: schedules + house.finished + house.pausesEnded + fired,
     };
   }
@@ -336,8 +334,12 @@ export function createEngine(options: EngineOptions): Engine {
     }
   }
 
-  /** Rounds until nothing is left, audience runs included. The caller holds `rounds`. */
+  /**
+   * Rounds until nothing is left, audience runs included, then the notifications not yet delivered
+   * (bounded by their delivery timeout). The caller holds `rounds`.
+   */
   async function drainRounds(): Promise<DrainReport> {
+    const deliveredBefore = notifier.delivered();
     const totals = { events: 0, advanced: 0, dispatched: 0, swept: 0, notified: 0, rounds: 0 };
     for (;;) {
       const r = await round();
@@ -346,17 +348,19 @@ export function createEngine(options: EngineOptions): Engine {
       totals.advanced += r.advanced;
       totals.dispatched += r.dispatched;
       totals.swept += r.swept;
-      totals.notified += r.notified;
       if (busy(r)) continue;
       if ((await executeClaimableRuns()) > 0) continue;
       if (runs.size === 0) break;
       await Promise.allSettled([...runs]);
     }
+    await notifier.drain();
+    totals.notified = notifier.delivered() - deliveredBefore;
     return totals;
   }
 
   function poke(): void {
     roundWaker.wake();
+    notifier.wake();
   }
 
   /* One round at a time in this process: the round loop queues each of its rounds here, and a drain or a
@@ -379,7 +383,11 @@ export function createEngine(options: EngineOptions): Engine {
       try {
         const r = await rounds.run(() => (running ? round() : Promise.resolve(null)));
         if (r === null) break;
-        if (busy(r)) continue;
+        if (busy(r)) {
+          /* A round's transitions (guardrails, timed pauses) may have written notifications. */
+          notifier.wake();
+          continue;
+        }
         const next = await store.nextDueAt();
         const untilDue = next === null || manualClock ? pollIntervalMs : Math.max(0, next - clock.now());
         await roundWaker.sleep(Math.min(pollIntervalMs, untilDue));
@@ -463,10 +471,12 @@ export function createEngine(options: EngineOptions): Engine {
       running = true;
       loop = runLoop();
       runsLoop = executeRunsUntilStopped();
+      notifier.start();
     },
     async stop() {
       running = false;
       inFlight.abortAll();
+      const notifierStopped = notifier.stop();
       roundWaker.wake();
       runWaker.wake();
       await loop;
@@ -474,6 +484,7 @@ export function createEngine(options: EngineOptions): Engine {
       await runsLoop;
       runsLoop = null;
       await Promise.allSettled([...runs]);
+      await notifierStopped;
     },
     notify: poke,
     notifyRuns: () => runWaker.wake(),
