@@ -62,7 +62,9 @@ export interface Engine {
   notifyRuns(): void;
   /**
    * Process everything due at `clock.now()` until nothing is left, audience runs included: claimable runs
-   * are executed to their end, and runs this engine's run loop is executing are awaited.
+   * are executed to their end, and runs this engine's run loop is executing are awaited. Waits for the
+   * round in progress first, and no loop round runs meanwhile. Then delivers the notifications left, each
+   * delivery bounded by its timeout: one that times out is left to the notifier loop.
    */
   drain(): Promise<DrainReport>;
   /**
