@@ -33,7 +33,7 @@ export interface DrainReport {
   readonly dispatched: number;
   /** Enrollments swept to their final state after a stop, an abort or a global timeout. */
   readonly swept: number;
-  /** Notifications delivered to subscribers while it ran (by the drain, or by the notifier loop meanwhile). */
+  /** Notifications delivered to subscribers while it ran, by the drain or by the notifier loop meanwhile. */
   readonly notified: number;
   /** Rounds of matcher, scheduler and dispatcher. */
   readonly rounds: number;
@@ -46,8 +46,8 @@ export interface Engine {
   readonly manualClock: ManualClock | null;
   /**
    * Start background loops (matcher, scheduler, dispatcher, audience schedules, the run loop that
-   * claims and executes audience runs, and the notifier loop that delivers notifications). Idempotent. A process that never calls it (`serve --no-worker`)
-   * executes no run: it only creates them.
+   * claims and executes audience runs, and the notifier loop that delivers notifications). Idempotent.
+   * A process that never calls it (`serve --no-worker`) executes no run: it only creates them.
    */
   start(): void;
   /**

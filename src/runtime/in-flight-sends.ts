@@ -30,7 +30,10 @@ export interface TrackedSend {
 export interface InFlightSends {
   /** Track `item` from its claim until its completion. */
   track(item: OutboxItem): TrackedSend;
-  /** Abort the tracked sends of `scope`. A removal reads the items' enrollments first (they may still be active). */
+  /**
+   * Abort the tracked sends of `scope`. For a removal, the items' enrollments are read first: only those
+   * that the removal ended are aborted.
+   */
   endScope(scope: EndedScope): void;
   /** Abort every tracked send: the engine stops. */
   abortAll(): void;
