@@ -105,4 +105,15 @@ describeBackends("a hung notification subscriber", (backend) => {
     const [note] = await h.store.listNotifications(WS, { journeyId: version.journeyId });
     expect(note?.deliveredAt).toBeNull();
   });
+
+  it("a drain gives up on the hung delivery at its timeout and leaves the notification undelivered", async () => {
+    const version = await h.publish("call-once", callOnce(sink.url));
+
+    const report = await h.engine.drain();
+
+    expect(subscriber.received()).toBe(1);
+    expect(report.notified).toBe(0);
+    const [note] = await h.store.listNotifications(WS, { journeyId: version.journeyId });
+    expect(note?.deliveredAt).toBeNull();
+  });
 });
