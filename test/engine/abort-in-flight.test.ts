@@ -24,25 +24,35 @@ function callOnce(url: string): JsonObject {
  * The webhook channel, each call held before it connects until `release()` or until its signal aborts;
  * then the real channel sends it (and sees the aborted signal, if it is).
  */
-function heldWebhook(): { channel: Channel; calls: () => number; release: () => void } {
+function heldWebhook(): {
+  channel: Channel;
+  calls: () => number;
+  aborted: () => number;
+  release: () => void;
+} {
   const real = createWebhookChannel();
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
   let calls = 0;
+  let aborted = 0;
   const channel: Channel = {
     name: "webhook",
     async send(item, signal) {
       calls++;
       await new Promise<void>((resolve) => {
         void released.then(resolve);
-        if (signal?.aborted) resolve();
-        signal?.addEventListener("abort", () => resolve(), { once: true });
+        const onAbort = (): void => {
+          aborted++;
+          resolve();
+        };
+        if (signal?.aborted) onAbort();
+        else signal?.addEventListener("abort", onAbort, { once: true });
       });
       return real.send(item, signal);
     },
     close: () => real.close(),
   };
-  return { channel, calls: () => calls, release };
+  return { channel, calls: () => calls, aborted: () => aborted, release };
 }
 
 let h: Harness;
@@ -95,6 +105,26 @@ describeBackends("sends in flight", (backend) => {
       actionsSucceeded: 0,
       actionsFailed: 0,
     });
+  });
+
+  it("regression, sends in flight cannot be cancelled: a removal from the flow aborts the profile's send on its way", async () => {
+    const draining = h.engine.drain();
+    expect(await until(held.calls, (n) => n === 1)).toBe(1);
+
+    await h.lifecycle.removeFromFlow(WS, {
+      actor: "ana",
+      reason: "asked to leave",
+      profileIds: ["p1"],
+      journeyId: version.journeyId,
+    });
+    /* The removal names profiles: the engine reads the enrollment before it aborts the send. */
+    await until(held.aborted, (n) => n === 1, 5_000);
+    held.release();
+    await draining;
+
+    expect(sink.requests).toHaveLength(0);
+    const [item] = await h.store.listOutbox(WS, { versionId: version.id });
+    expect(item?.result).toMatchObject({ ok: false, skipped: true, error: "cancelled by removal" });
   });
 
   it("regression, sends in flight cannot be cancelled: the engine's stop aborts a send on its way, which goes back to the outbox", async () => {
