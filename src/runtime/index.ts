@@ -5,6 +5,7 @@ export type { EndedScope } from "./ended-scopes.js";
 export type { NotifyOptions } from "./notifier.js";
 export { createLifecycle } from "./lifecycle.js";
 export { toCompletion } from "./dispatcher.js";
+export { audienceAtPublish } from "./audience.js";
 export { findVersion, resultsVersion } from "./version-ref.js";
 export type {
   ChangeVersionOptions,

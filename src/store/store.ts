@@ -110,13 +110,18 @@ export interface CatalogStore {
    * published definition keeps the ids (see `bindJourneyNames`).
    * Fails with `ConflictError` unless the version is a draft, and with `ValidationError` (codes
    * `unknown_journey`, `ambiguous_journey`) when a named journey is not exactly one of the workspace.
+   * With `audience`, the same transaction also creates the audience run (as `createRun` does, trigger
+   * `now`, started by `actor`) or sets the schedule's first fire time (as `setScheduleNext` does): a
+   * crash never leaves a live audience version that nothing fires. Resolves with the run it created,
+   * else null.
    */
   publishVersion(
     workspaceId: string,
     versionId: string,
     now: Millis,
     actor?: Actor,
-  ): Promise<{ version: Version; closed: Version | null }>;
+    audience?: PublishAudience,
+  ): Promise<PublishedVersion>;
   /** Versions that are live or paused, in every workspace: what the matcher and audience scheduler serve. */
   listActiveVersions(): Promise<Version[]>;
 
@@ -325,6 +330,24 @@ export interface DevMailboxStore {
   saveDevEmail(email: DevEmail): Promise<void>;
   /** Newest first (`receivedAt`, then `id`). */
   listDevEmails(workspaceId: string, query: PageQuery): Promise<DevEmail[]>;
+}
+
+/**
+ * What a publish starts for an audience entry: its run at once (`run`, a `now` schedule), or the
+ * schedule's first fire time (`schedule`, an `at` or `cron` entry; null when it never fires).
+ */
+export type PublishAudience =
+  | { readonly kind: "run" }
+  | { readonly kind: "schedule"; readonly nextAt: Millis | null };
+
+/** The answer of `publishVersion`. */
+export interface PublishedVersion {
+  /** The version, now live. */
+  readonly version: Version;
+  /** The journey's previous live or paused version, now closed; null when there was none. */
+  readonly closed: Version | null;
+  /** The audience run the publish created (`audience.kind === "run"`), else null. */
+  readonly run: Run | null;
 }
 
 /** Which runs `listRuns` returns: a journey's, or one version's. */

@@ -6,6 +6,7 @@ import {
   PublishBodySchema,
   WireVersionSchema,
 } from "../schemas/journey.js";
+import { audienceAtPublish } from "../../runtime/index.js";
 import { defineRoute, type Route } from "../route.js";
 import { WireRunSchema } from "../schemas/run.js";
 import { wireRun, wireVersion } from "../wire.js";
@@ -75,15 +76,14 @@ export const versionRoutes: readonly Route[] = [
         }
       }
       planVersionAction(target.status, "publish", target.number);
-      /* The store checks the journeys that remove_from_flow nodes name, in the publish transaction. */
-      const { version, closed } = await definitionIssues(async () => {
-        compileDefinition(target.definition);
-        return store.publishVersion(workspaceId, target.id, engine.clock.now(), {
-          actor,
-          reason: "published",
-        });
+      /* The store checks the journeys that remove_from_flow nodes name, in the publish transaction, and
+         writes the audience's run or first fire time in it too. */
+      const { version, closed, run } = await definitionIssues(async () => {
+        const now = engine.clock.now();
+        const audience = audienceAtPublish(compileDefinition(target.definition), now);
+        return store.publishVersion(workspaceId, target.id, now, { actor, reason: "published" }, audience);
       });
-      const run = await engine.versionPublished(version, actor);
+      if (run !== null) engine.notifyRuns();
       engine.notify();
       return {
         version: wireVersion(version),

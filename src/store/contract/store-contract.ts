@@ -21,6 +21,7 @@ import { describeMatchEventsContract } from "./contract-match-events.js";
 import { describeOutboxContract } from "./contract-outbox.js";
 import { describePageContract } from "./contract-pages.js";
 import { describeProfileEventContract } from "./contract-profiles-events.js";
+import { describePublishAudienceContract } from "./contract-publish-audience.js";
 import { describeRunJournalContract } from "./contract-run-journal.js";
 import { describeRunsContract } from "./contract-runs.js";
 
@@ -63,6 +64,7 @@ export function describeStoreContract(
       describeOutboxContract(ctx);
       describeInlineCompletionContract(ctx);
       describeRunsContract(ctx);
+      describePublishAudienceContract(ctx);
     });
     describe("LifecycleStore", () => {
       describeStopContract(ctx);

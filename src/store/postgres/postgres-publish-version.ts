@@ -6,10 +6,12 @@ import {
   ValidationError,
   type JsonObject,
   type Millis,
+  type Run,
   type Version,
   VERSION_STATUS_RULES,
 } from "../../core/index.js";
 import type { Actor } from "../lifecycle.js";
+import type { PublishAudience, PublishedVersion } from "../store.js";
 import { toLifecycleCounts, type DbScopeCounters } from "../shared/rows.js";
 import { globalTimeoutMs } from "../shared/global-timeout.js";
 import { announce } from "./postgres-announce.js";
@@ -20,6 +22,7 @@ import { lockVersion } from "./postgres-locks.js";
 import { pgVersion, type PgVersionRow } from "./postgres-rows.js";
 import { sqlList } from "../shared/sql-list.js";
 import { versionPublished, versionReplaced } from "../shared/transitions.js";
+import { insertRun, writeScheduleNext } from "./postgres-runs.js";
 
 /** Who publishes when the caller names nobody. */
 const SYSTEM: Actor = { actor: "system", reason: "published" };
@@ -32,7 +35,7 @@ const SYSTEM: Actor = { actor: "system", reason: "published" };
  * and kept on its row, for the sweep. The journeys that its `remove_from_flow` nodes name are bound to
  * their ids here, and the definition is kept with the ids (`bindJourneyNames`); a name that matches no one
  * journey of the workspace fails the publish with a `ValidationError`. Wakes the other processes: the new
- * version takes entries.
+ * version takes entries. The `audience` run or schedule is written in the same transaction.
  */
 export function makePgPublishVersion(
   ctx: PgContext,
@@ -41,8 +44,9 @@ export function makePgPublishVersion(
   versionId: string,
   now: Millis,
   actor?: Actor,
-) => Promise<{ version: Version; closed: Version | null }> {
-  return (workspaceId, versionId, now, actor = SYSTEM) =>
+  audience?: PublishAudience,
+) => Promise<PublishedVersion> {
+  return (workspaceId, versionId, now, actor = SYSTEM, audience) =>
     ctx.tx("durable", async (tx) => {
       const first = await getVersion(tx, workspaceId, versionId);
       planVersionAction(first.status, "publish", first.number);
@@ -93,8 +97,36 @@ export function makePgPublishVersion(
       await announce(tx, versionPublished(row, previous?.number ?? null, actor, now));
       await tx.query("UPDATE journeys SET updated_at = $2 WHERE id = $1", [row.journey_id, now]);
       tx.wake();
-      return { version: pgVersion(published), closed: closed ? pgVersion(closed) : null };
+      const version = pgVersion(published);
+      return {
+        version,
+        closed: closed ? pgVersion(closed) : null,
+        run: await startAudience(tx, version, audience, actor, now),
+      };
     });
+}
+
+/** The audience's run or first fire time, for the version just published; the run, if one was made. */
+async function startAudience(
+  tx: Tx,
+  version: Version,
+  audience: PublishAudience | undefined,
+  actor: Actor,
+  now: Millis,
+): Promise<Run | null> {
+  if (audience === undefined) return null;
+  if (audience.kind === "schedule") {
+    await writeScheduleNext(tx, version.workspaceId, version.id, audience.nextAt);
+    return null;
+  }
+  const input = {
+    workspaceId: version.workspaceId,
+    journeyId: version.journeyId,
+    versionId: version.id,
+    trigger: "now",
+    actor: actor.actor,
+  } as const;
+  return insertRun(tx, input, now);
 }
 
 async function getVersion(tx: Tx, workspaceId: string, versionId: string): Promise<PgVersionRow> {

@@ -2,6 +2,7 @@ import type { Millis, Run } from "../../core/index.js";
 import { timeOrderedId } from "../shared/ids.js";
 import type { NewRun, RunQuery } from "../store.js";
 import type { PgContext } from "./postgres-context.js";
+import type { Tx } from "./postgres-db.js";
 import { makePgFilters } from "./postgres-page.js";
 import { writeAudit } from "./postgres-audit.js";
 import { runStartedEntry } from "../shared/run-audit.js";
@@ -29,20 +30,7 @@ export interface PgRuns {
  */
 export function makePgRuns(ctx: PgContext): PgRuns {
   return {
-    createRun: (input, now) =>
-      ctx.tx("durable", async (tx) => {
-        const [row] = await tx.query<PgRunRow>(
-          `INSERT INTO runs (workspace_id, id, journey_id, version_id, status, trigger, started_at)
-           VALUES ($1, $2, $3, $4, 'running', $5, $6) RETURNING *`,
-          [input.workspaceId, timeOrderedId(now), input.journeyId, input.versionId, input.trigger, now],
-        );
-        if (!row) throw new Error("run insert returned no row");
-        const run = pgRun(row);
-        await writeAudit(tx, runStartedEntry(run, input.actor, now));
-        /* The run waits for a worker's claim: tell the workers' run loops at commit. */
-        tx.runCreated();
-        return run;
-      }),
+    createRun: (input, now) => ctx.tx("durable", (tx) => insertRun(tx, input, now)),
     async getRun(workspaceId, runId) {
       const [row] = await ctx.read<PgRunRow>("SELECT * FROM runs WHERE workspace_id = $1 AND id = $2", [
         workspaceId,
@@ -70,20 +58,7 @@ export function makePgRuns(ctx: PgContext): PgRuns {
       return rows.map((r) => ({ versionId: r.version_id, workspaceId: r.workspace_id, nextAt: r.next_at }));
     },
     setScheduleNext: (workspaceId, versionId, nextAt) =>
-      ctx.tx("progress", async (tx) => {
-        if (nextAt === null) {
-          await tx.query("DELETE FROM schedules WHERE workspace_id = $1 AND version_id = $2", [
-            workspaceId,
-            versionId,
-          ]);
-          return;
-        }
-        await tx.query(
-          `INSERT INTO schedules (workspace_id, version_id, next_at) VALUES ($1, $2, $3)
-           ON CONFLICT (version_id) DO UPDATE SET next_at = excluded.next_at`,
-          [workspaceId, versionId, nextAt],
-        );
-      }),
+      ctx.tx("progress", (tx) => writeScheduleNext(tx, workspaceId, versionId, nextAt)),
     /* A conditional write: concurrent workers that saw the same firing serialize on the row, and the
        second one's re-checked condition (READ COMMITTED) no longer matches. */
     takeScheduleFiring: (workspaceId, versionId, firedAt, nextAt) =>
@@ -103,4 +78,43 @@ export function makePgRuns(ctx: PgContext): PgRuns {
         return rows.length === 1;
       }),
   };
+}
+
+/**
+ * `createRun` inside the caller's transaction: the run row, its `run:started` audit entry, and the hint
+ * that wakes the workers' run loops at commit.
+ */
+export async function insertRun(tx: Tx, input: NewRun, now: Millis): Promise<Run> {
+  const [row] = await tx.query<PgRunRow>(
+    `INSERT INTO runs (workspace_id, id, journey_id, version_id, status, trigger, started_at)
+     VALUES ($1, $2, $3, $4, 'running', $5, $6) RETURNING *`,
+    [input.workspaceId, timeOrderedId(now), input.journeyId, input.versionId, input.trigger, now],
+  );
+  if (!row) throw new Error("run insert returned no row");
+  const run = pgRun(row);
+  await writeAudit(tx, runStartedEntry(run, input.actor, now));
+  /* The run waits for a worker's claim: tell the workers' run loops at commit. */
+  tx.runCreated();
+  return run;
+}
+
+/** `setScheduleNext` inside the caller's transaction: set the next fire time, or clear it with null. */
+export async function writeScheduleNext(
+  tx: Tx,
+  workspaceId: string,
+  versionId: string,
+  nextAt: Millis | null,
+): Promise<void> {
+  if (nextAt === null) {
+    await tx.query("DELETE FROM schedules WHERE workspace_id = $1 AND version_id = $2", [
+      workspaceId,
+      versionId,
+    ]);
+    return;
+  }
+  await tx.query(
+    `INSERT INTO schedules (workspace_id, version_id, next_at) VALUES ($1, $2, $3)
+     ON CONFLICT (version_id) DO UPDATE SET next_at = excluded.next_at`,
+    [workspaceId, versionId, nextAt],
+  );
 }

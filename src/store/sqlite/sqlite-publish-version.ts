@@ -6,11 +6,14 @@ import {
   ValidationError,
   type JsonObject,
   type Millis,
+  type Run,
   type Version,
   VERSION_STATUS_RULES,
 } from "../../core/index.js";
 import type { Actor } from "../lifecycle.js";
+import type { PublishAudience, PublishedVersion } from "../store.js";
 import type { SqliteAnnounce } from "./sqlite-announce.js";
+import type { SqliteRuns } from "./sqlite-runs.js";
 import { immediateTransaction, type SqliteDb } from "./sqlite-db.js";
 import { globalTimeoutMs } from "../shared/global-timeout.js";
 import { toLifecycleCounts, toVersion, type DbVersion } from "../shared/rows.js";
@@ -25,17 +28,20 @@ const SYSTEM: Actor = { actor: "system", reason: "published" };
  * transaction, each with an audit entry and a notification. The version's global timeout is read from
  * its definition here and kept on its row, for the sweep. The journeys that its `remove_from_flow` nodes
  * name are bound to their ids here, and the definition is kept with the ids (`bindJourneyNames`); a name
- * that matches no one journey of the workspace fails the publish with a `ValidationError`.
+ * that matches no one journey of the workspace fails the publish with a `ValidationError`. The
+ * `audience` run or schedule is written in the same transaction (`runs`' statements nest in it).
  */
 export function makeSqlitePublishVersion(
   db: SqliteDb,
   announce: SqliteAnnounce,
+  runs: SqliteRuns,
 ): (
   workspaceId: string,
   versionId: string,
   now: Millis,
   actor?: Actor,
-) => { version: Version; closed: Version | null } {
+  audience?: PublishAudience,
+) => PublishedVersion {
   const get = db.prepare<[string, string], DbVersion>(
     "SELECT * FROM versions WHERE workspace_id = ? AND id = ?",
   );
@@ -55,9 +61,39 @@ export function makeSqlitePublishVersion(
   );
   const touchJourney = db.prepare("UPDATE journeys SET updated_at = ? WHERE id = ?");
 
+  /** The audience's run or first fire time, for the version just published; the run, if one was made. */
+  function startAudience(
+    version: Version,
+    audience: PublishAudience | undefined,
+    actor: Actor,
+    now: Millis,
+  ): Run | null {
+    if (audience === undefined) return null;
+    if (audience.kind === "schedule") {
+      runs.setScheduleNext(version.workspaceId, version.id, audience.nextAt);
+      return null;
+    }
+    return runs.createRun(
+      {
+        workspaceId: version.workspaceId,
+        journeyId: version.journeyId,
+        versionId: version.id,
+        trigger: "now",
+        actor: actor.actor,
+      },
+      now,
+    );
+  }
+
   return immediateTransaction(
     db,
-    (workspaceId: string, versionId: string, now: Millis, actor: Actor = SYSTEM) => {
+    (
+      workspaceId: string,
+      versionId: string,
+      now: Millis,
+      actor: Actor = SYSTEM,
+      audience?: PublishAudience,
+    ): PublishedVersion => {
       const row = get.get(workspaceId, versionId);
       if (!row) throw new NotFoundError("version", versionId);
       planVersionAction(row.status, "publish", row.number);
@@ -79,7 +115,8 @@ export function makeSqlitePublishVersion(
       const published = get.get(workspaceId, versionId);
       if (!published) throw new NotFoundError("version", versionId);
       const closed = previous ? get.get(workspaceId, previous.id) : undefined;
-      return { version: toVersion(published), closed: closed ? toVersion(closed) : null };
+      const version = toVersion(published);
+      return { version, closed: closed ? toVersion(closed) : null, run: startAudience(version, audience, actor, now) };
     },
   );
 }

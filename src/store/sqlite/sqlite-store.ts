@@ -44,6 +44,7 @@ function prepareOperations(db: SqliteDb) {
   const endEnrollments = makeSqliteEndEnrollments(db, writeLog);
   const audit = makeSqliteAudit(db);
   const announce = makeSqliteAnnounce(db, audit);
+  const runs = makeSqliteRuns(db, audit);
   const stepRows = makeSqliteStepRows(
     db,
     makeSqliteWriteStepResult(db, profiles, writeLog, endEnrollments),
@@ -55,7 +56,7 @@ function prepareOperations(db: SqliteDb) {
     workspaces: makeSqliteWorkspaceReads(db),
     journeys: makeSqliteJourneys(db),
     versions: makeSqliteVersions(db),
-    publishVersion: makeSqlitePublishVersion(db, announce),
+    publishVersion: makeSqlitePublishVersion(db, announce, runs),
     profiles,
     appendEvents: makeSqliteAppendEvents(db),
     matchEvents: makeSqliteMatchEvents(db, enrollOne),
@@ -65,7 +66,7 @@ function prepareOperations(db: SqliteDb) {
     claimOutbox: makeSqliteClaimOutbox(db, endEnrollments),
     completeOutbox: makeSqliteCompleteOutbox(db, stepRows),
     renewLeases: makeSqliteRenewLeases(db),
-    runs: makeSqliteRuns(db, audit),
+    runs,
     claimRun: makeSqliteClaimRun(db),
     writeRunPage: makeSqliteWriteRunPage(db, profiles, enrollOne, audit),
     releaseRun: makeSqliteReleaseRun(db),
@@ -166,8 +167,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       durable(() => ops().versions.updateDraft(workspaceId, versionId, definition, now)),
     createDraftVersion: (workspaceId, journeyId, definition, now) =>
       durable(() => ops().versions.createDraftVersion(workspaceId, journeyId, definition, now)),
-    publishVersion: (workspaceId, versionId, now, actor) =>
-      durable(() => ops().publishVersion(workspaceId, versionId, now, actor)),
+    publishVersion: (workspaceId, versionId, now, actor, audience) =>
+      durable(() => ops().publishVersion(workspaceId, versionId, now, actor, audience)),
     listActiveVersions: () => settle(() => ops().versions.listActiveVersions()),
     upsertProfiles: (workspaceId, profiles, now) =>
       durable(() => ops().profiles.upsertProfiles(workspaceId, profiles, now)),
