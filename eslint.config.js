@@ -19,6 +19,20 @@ const nodeIo = [
 /** The rooms beside core (see CONVENTIONS.md); core imports none of them. */
 const rooms = ["store", "channels", "runtime", "api", "app", "cli", "client", "console", "bench", "test"];
 
+/** Rooms of src import one another only through their index.ts. */
+const throughIndex = {
+  regex: "^\\.\\./(?:\\.\\./)*(core|store|channels|runtime|app|api|cli|client)/(?!index\\.js$).+",
+  message: "Import another room only through its index.ts.",
+};
+
+/** A pattern refusing imports of `names`, rooms that come later in the reading order. */
+function roomsAbove(names) {
+  return {
+    regex: `^\\.\\./(?:\\.\\./)*(${names.join("|")})(?:/|$)`,
+    message: `Dependencies point one way: this room does not import ${names.join(", ")}.`,
+  };
+}
+
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "coverage/**", "scripts/**", "eslint.config.js"] },
   js.configs.recommended,
@@ -87,18 +101,20 @@ export default tseslint.config(
   {
     files: ["src/**/*.ts"],
     ignores: ["src/core/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: [throughIndex] }] },
+  },
+  {
+    /* The application layer sits above the runtime: the rooms below it never import it. */
+    files: ["src/store/**/*.ts", "src/channels/**/*.ts", "src/runtime/**/*.ts"],
     rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          patterns: [
-            {
-              regex: "^\\.\\./(?:\\.\\./)*(core|store|channels|runtime|api|cli|client)/(?!index\\.js$).+",
-              message: "Import another room only through its index.ts.",
-            },
-          ],
-        },
-      ],
+      "no-restricted-imports": ["error", { patterns: [throughIndex, roomsAbove(["app", "api", "cli"])] }],
+    },
+  },
+  {
+    /* The application layer imports core, store, channels and runtime; the API and the CLI import it. */
+    files: ["src/app/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [throughIndex, roomsAbove(["api", "cli", "client"])] }],
     },
   },
   {

@@ -78,7 +78,6 @@ export async function runJourneyBench(
   try {
     const { store, engine } = bench;
     const version = await seedJourney(store, benchJourney(sink.url), profiles);
-    await engine.versionPublished(version);
     await storeEntryEvents(store, profiles);
     log(`set up ${profiles} profiles and events; running`);
     timed?.reset();

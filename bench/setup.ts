@@ -8,7 +8,7 @@ import {
   createDevMailboxChannel,
   createWebhookChannel,
 } from "../src/channels/index.js";
-import { createEngine } from "../src/runtime/index.js";
+import { createEngineWithApp } from "../src/app/index.js";
 import type { Engine } from "../src/runtime/index.js";
 import { createSqliteStore } from "../src/store/index.js";
 import type { Store } from "../src/store/index.js";
@@ -39,7 +39,7 @@ export async function openEmbedded(
     createWebhookChannel(),
     createDevMailboxChannel(store, clock, { from: "bench@waymark.local" }),
   ]);
-  const engine = createEngine({
+  const { engine } = createEngineWithApp({
     store,
     clock,
     manualClock: clock,

@@ -19,7 +19,6 @@ export async function runWaymarkEmbedded(opts: PeerRunOptions): Promise<PeerOutc
     const { store, engine } = bench;
     const version = await seedJourney(store, benchJourney(opts.sinkUrl), opts.profiles);
     await storeEntryEvents(store, opts.profiles);
-    await engine.versionPublished(version);
     opts.log(`waymark embedded: ${opts.profiles} profiles and events stored; running`);
     const started = performance.now();
     const work = (async () => {

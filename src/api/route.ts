@@ -1,7 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { ValidationError } from "../core/index.js";
-import type { Engine, Lifecycle } from "../runtime/index.js";
+import type { App } from "../app/index.js";
+import type { Engine } from "../runtime/index.js";
 import type { Store } from "../store/index.js";
 import { WorkspaceNotFoundError } from "./error-boundary.js";
 import { issuesFromZod, prefixPath } from "./issues.js";
@@ -9,10 +10,12 @@ import { ActorSchema, DEFAULT_WORKSPACE, WorkspaceIdSchema } from "./schemas/com
 
 /** What every handler may use: passed explicitly, resolved once in `buildServer`. */
 export interface ApiServices {
+  /** For reads: journeys, versions, results, lists. */
   readonly store: Store;
+  /** Its clock, and the manual clock's advance. */
   readonly engine: Engine;
-  /** Close, stop, pause, resume, abort, remove from flow, new version, duplicate, delete. */
-  readonly lifecycle: Lifecycle;
+  /** Every operation that changes something: the application layer. */
+  readonly app: App;
   /** Reported by `/v1/health`. */
   readonly storeName: string;
   /** Reported by `/v1/health`. */
@@ -73,7 +76,10 @@ export interface RouteSpec<
    * ignore the `Waymark-Workspace` header's existence. @default true
    */
   readonly inWorkspace?: boolean;
-  /** Thin: call the store, the engine and core validation; throw Waymark errors. May answer synchronously. */
+  /**
+   * Thin: parse, call the application layer (or read the store), map the answer to the wire; throw
+   * Waymark errors. May answer synchronously.
+   */
   readonly handler: (
     ctx: RouteContext<z.output<P>, z.output<Q>, z.output<B>>,
   ) => Promise<z.input<R> | CsvAnswer> | z.input<R> | CsvAnswer;

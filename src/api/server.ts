@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
-import type { Engine, Lifecycle } from "../runtime/index.js";
+import type { App } from "../app/index.js";
+import type { Engine } from "../runtime/index.js";
 import type { Store } from "../store/index.js";
 import { installErrorBoundary } from "./error-boundary.js";
 import { registerRoute, type ApiServices } from "./route.js";
@@ -14,8 +15,8 @@ export const BODY_LIMIT_BYTES = 16 * 1024 * 1024;
 export interface ServerDeps {
   readonly store: Store;
   readonly engine: Engine;
-  /** The lifecycle operations (the runtime's `createLifecycle`). */
-  readonly lifecycle: Lifecycle;
+  /** The application layer over the same store and engine (`createEngineWithApp`): every write goes through it. */
+  readonly app: App;
   /** Request and error log. `false` or absent: no logging. */
   readonly logger?: Logger | false;
   /** Reported by `/v1/health`. @default "sqlite" */
@@ -55,7 +56,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const services: ApiServices = {
     store: deps.store,
     engine: deps.engine,
-    lifecycle: deps.lifecycle,
+    app: deps.app,
     storeName: deps.storeName ?? "sqlite",
     version: deps.version ?? "0.0.0",
   };

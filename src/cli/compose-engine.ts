@@ -7,14 +7,17 @@ import {
   type ChannelRegistry,
 } from "../channels/index.js";
 import { systemClock, type Clock, type ManualClock } from "../core/index.js";
-import { createEngine, type Engine } from "../runtime/index.js";
+import { createEngineWithApp, type App } from "../app/index.js";
+import type { Engine } from "../runtime/index.js";
 import type { Store } from "../store/index.js";
 import { countSends } from "./in-flight.js";
 import type { ProcessConfig } from "./process-config.js";
 
-/** The engine of one process, with its channels. */
+/** The engine of one process, with its channels and the application layer over both. */
 export interface ComposedEngine {
   readonly engine: Engine;
+  /** The operations, built once: the API calls them, and the engine's guardrails and timed pauses. */
+  readonly app: App;
   readonly channels: ChannelRegistry;
   /** Sends in progress per channel name. */
   readonly inFlight: () => ReadonlyMap<string, number>;
@@ -32,8 +35,8 @@ export interface EngineParts {
 }
 
 /**
- * Build the channels (SMTP when configured, else the dev mailbox, and webhooks) and the engine, the same
- * way for `serve` and `worker`. Nothing runs until `engine.start()`.
+ * Build the channels (SMTP when configured, else the dev mailbox, and webhooks), the engine and the
+ * application layer, the same way for `serve` and `worker`. Nothing runs until `engine.start()`.
  */
 export function composeEngine(config: ProcessConfig, parts: EngineParts): ComposedEngine {
   const { store, clock } = parts;
@@ -42,7 +45,7 @@ export function composeEngine(config: ProcessConfig, parts: EngineParts): Compos
     : createDevMailboxChannel(store, clock, { from: config.mailFrom });
   const counted = countSends([createWebhookChannel(), email]);
   const channels = createChannelRegistry(counted.channels);
-  const engine = createEngine({
+  const { engine, app } = createEngineWithApp({
     store,
     clock,
     manualClock: parts.manualClock,
@@ -56,7 +59,7 @@ export function composeEngine(config: ProcessConfig, parts: EngineParts): Compos
     batchSize: parts.batchSize,
     dispatchConcurrency: parts.dispatchConcurrency,
   });
-  return { engine, channels, inFlight: counted.inFlight };
+  return { engine, app, channels, inFlight: counted.inFlight };
 }
 
 /**

@@ -1,7 +1,6 @@
 import { pino } from "pino";
 import { buildServer } from "../api/index.js";
 import { createManualClock, systemClock } from "../core/index.js";
-import { createLifecycle } from "../runtime/index.js";
 import { composeEngine, followStore } from "./compose-engine.js";
 import type { ServeConfig } from "./config.js";
 import { cliHint } from "./hint.js";
@@ -48,13 +47,12 @@ export async function startServe(config: ServeConfig, out: ServeOutput): Promise
     if (manualClock) await store.saveManualClock(manualClock.now());
     const clock = manualClock ?? systemClock;
     await store.ensureWorkspace(DEFAULT_WORKSPACE, "Default", clock.now());
-    const { engine, channels, inFlight } = composeEngine(config, { store, clock, manualClock, logger });
-    const lifecycle = createLifecycle({ store, engine, clock, logger });
+    const { engine, app, channels, inFlight } = composeEngine(config, { store, clock, manualClock, logger });
     const unfollow = config.worker ? await followStore(store, engine) : null;
     const server = await buildServer({
       store,
       engine,
-      lifecycle,
+      app,
       logger,
       storeName: config.store.kind,
       version: packageVersion(),

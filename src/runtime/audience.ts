@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
-import { evaluateCondition, nextScheduleFire } from "../core/index.js";
-import type { Clock, CompiledJourney, Millis, Profile, Run, Version } from "../core/index.js";
-import type { CatalogStore, EngineStore, EnrollRequest, PublishAudience } from "../store/index.js";
+import { evaluateCondition } from "../core/index.js";
+import type { Clock, CompiledJourney, Profile, Run, Version } from "../core/index.js";
+import type { CatalogStore, EngineStore, EnrollRequest } from "../store/index.js";
 
 /** What executing runs needs: the store, the clock, who this worker is, and how it pages. */
 export interface RunExecutorDeps {
@@ -20,18 +20,6 @@ export interface RunExecutorDeps {
   /** The compiled journey of a version. */
   readonly journeyOf: (version: Version) => CompiledJourney;
   readonly logger?: Logger;
-}
-
-/**
- * What publishing `journey` at `now` starts, for `Store.publishVersion` to write in the publish's
- * transaction: an audience entry `now` creates its run, a scheduled one gets its next fire time; any
- * other entry starts nothing (undefined).
- */
-export function audienceAtPublish(journey: CompiledJourney, now: Millis): PublishAudience | undefined {
-  const trigger = journey.entry.trigger;
-  if (trigger.type !== "audience") return undefined;
-  if (trigger.schedule.type === "now") return { kind: "run" };
-  return { kind: "schedule", nextAt: nextScheduleFire(trigger.schedule, now) };
 }
 
 /**

@@ -1,10 +1,10 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
-import { ConflictError, NotFoundError, nextScheduleFire, systemClock } from "../core/index.js";
+import { ConflictError, nextScheduleFire, systemClock } from "../core/index.js";
 import type { Clock, ManualClock, Millis, Run, Version } from "../core/index.js";
 import type { ChannelRegistry } from "../channels/index.js";
-import type { EnrollOutcome, Store } from "../store/index.js";
+import type { Store } from "../store/index.js";
 import { executeClaimableRun, type RunExecution } from "./audience.js";
 import { dispatchOnce } from "./dispatcher.js";
 import { createEndedScopes, type EndedScope } from "./ended-scopes.js";
@@ -16,6 +16,7 @@ import { createNotifierLoop } from "./notifier-loop.js";
 import { createJourneyCache } from "./journey-cache.js";
 import { createSerial } from "./serial.js";
 import { createWaker } from "./waker.js";
+import type { VersionControl } from "./version-control.js";
 import { matchEventsOnce } from "./matcher.js";
 import { advanceDueOnce } from "./scheduler.js";
 
@@ -80,23 +81,6 @@ export interface Engine {
    * of that scope in flight (both complete as skipped failures), and the loops wake to sweep at once.
    */
   scopeEnded(scope: EndedScope): void;
-  /**
-   * API entry: enroll profiles into the journey's live version. While it is paused, entries are queued
-   * or discarded (`version_not_live`) by its `pausedEntries` setting.
-   */
-  enroll(workspaceId: string, journeyId: string, profileIds: readonly string[]): Promise<EnrollOutcome[]>;
-  /**
-   * Start an audience run of the journey's live version: the run is created (`running`, counts at 0)
-   * and the loops are woken. An engine loop that claims it executes it (here after `start()`, in a
-   * worker process, or in `drain`).
-   */
-  startRun(workspaceId: string, journeyId: string, trigger?: Run["trigger"], actor?: string): Promise<Run>;
-  /**
-   * Tell the engine a version was published: an audience entry `now` creates its run (executed like
-   * `startRun`'s), a scheduled one gets its next fire time. Resolves with the run it created, else null.
-   * `actor` (who published) is recorded as the run's starter. @default "system"
-   */
-  versionPublished(version: Version, actor?: string): Promise<Run | null>;
 }
 
 /** Options of `createEngine`. */
@@ -113,6 +97,11 @@ export interface EngineOptions {
    */
   readonly leaseClock?: Clock;
   readonly channels: ChannelRegistry;
+  /**
+   * How the guardrails and the timed pauses change a version's state: the application layer's
+   * operations (see `createEngineWithApp` in src/app).
+   */
+  readonly versionControl: VersionControl;
   readonly logger?: Logger;
   /** @default `${hostname}-${pid}-${random}` */
   readonly workerId?: string;
@@ -138,7 +127,7 @@ const DISPATCH_SLICE_MS = 100;
 
 /** Build an engine. Nothing runs until `start()` or `drain()`. */
 export function createEngine(options: EngineOptions): Engine {
-  const { store, clock, channels, logger } = options;
+  const { store, clock, channels, versionControl, logger } = options;
   const manualClock = options.manualClock ?? null;
   const leaseClock = options.leaseClock ?? systemClock;
   const workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
@@ -174,7 +163,7 @@ export function createEngine(options: EngineOptions): Engine {
     cache,
     logger,
   };
-  const guardrails = createGuardrails({ store, journeyOf: (id) => cache.get(id), endedScopes, logger });
+  const guardrails = createGuardrails({ store, journeyOf: (id) => cache.get(id), versionControl, logger });
   const notifierDeps = {
     store,
     channels,
@@ -218,15 +207,9 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   /** Create the run only: a loop that claims it executes it (so an API-only process never executes one). */
-  async function beginRun(version: Version, trigger: Run["trigger"], actor?: string): Promise<Run> {
+  async function beginRun(version: Version, trigger: Run["trigger"]): Promise<Run> {
     const run = await store.createRun(
-      {
-        workspaceId: version.workspaceId,
-        journeyId: version.journeyId,
-        versionId: version.id,
-        trigger,
-        ...(actor === undefined ? {} : { actor }),
-      },
+      { workspaceId: version.workspaceId, journeyId: version.journeyId, versionId: version.id, trigger },
       clock.now(),
     );
     runWaker.wake();
@@ -279,7 +262,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   /** One round of every role at the current time. */
   async function round(): Promise<RoundReport> {
-    const house = await housekeepOnce({ store, clock, endedScopes, logger });
+    const house = await housekeepOnce({ store, clock, versionControl, logger });
     await cache.refreshActive();
     const now = clock.now();
     const schedules = await fireSchedules(now);
@@ -449,22 +432,6 @@ export function createEngine(options: EngineOptions): Engine {
     return totals;
   }
 
-  async function liveVersion(workspaceId: string, journeyId: string, orPaused = false): Promise<Version> {
-    const journey = await store.getJourney(workspaceId, journeyId);
-    if (!journey) throw new NotFoundError("journey", journeyId);
-    const versions = await store.listVersions(workspaceId, journeyId);
-    const live = versions.find((v) => v.status === "live" || (orPaused && v.status === "paused"));
-    if (!live) {
-      const latest = versions[versions.length - 1];
-      throw new ConflictError(
-        `journey ${journeyId} has no live version (latest is version ${latest?.number ?? "?"}, ${latest?.status ?? "missing"})`,
-        latest?.status ?? "none",
-        ["publish a draft version"],
-      );
-    }
-    return live;
-  }
-
   return {
     clock,
     manualClock,
@@ -505,56 +472,6 @@ export function createEngine(options: EngineOptions): Engine {
       endedScopes.end(scope);
       inFlight.endScope(scope);
       poke();
-    },
-    async enroll(workspaceId, journeyId, profileIds) {
-      const version = await liveVersion(workspaceId, journeyId, true);
-      const journey = cache.put(version);
-      const outcomes = await store.enroll(
-        profileIds.map((profileId) => ({
-          workspaceId,
-          journeyId,
-          versionId: version.id,
-          profileId,
-          runId: null,
-          event: null,
-          reentry: journey.reentry,
-          entryNodeId: journey.entryNodeId,
-          pausedEntries: journey.pausedEntries,
-        })),
-        clock.now(),
-      );
-      poke();
-      return outcomes;
-    },
-    async startRun(workspaceId, journeyId, trigger = "now", actor) {
-      const version = await liveVersion(workspaceId, journeyId);
-      const journey = cache.put(version);
-      if (journey.entry.trigger.type !== "audience") {
-        throw new ConflictError(
-          `journey ${journeyId} enters on ${journey.entry.trigger.type === "event" ? "an event" : "the API"}, not an audience`,
-          journey.entry.trigger.type,
-          ["enroll profiles through the API", "send the entry event"],
-        );
-      }
-      const run = await beginRun(version, trigger, actor);
-      poke();
-      return run;
-    },
-    async versionPublished(version, actor) {
-      const journey = cache.put(version);
-      const trigger = journey.entry.trigger;
-      let run: Run | null = null;
-      if (trigger.type === "audience") {
-        if (trigger.schedule.type === "now") run = await beginRun(version, "now", actor);
-        else
-          await store.setScheduleNext(
-            version.workspaceId,
-            version.id,
-            nextScheduleFire(trigger.schedule, clock.now()),
-          );
-      }
-      poke();
-      return run;
     },
   };
 }

@@ -1,21 +1,20 @@
 import type { Logger } from "pino";
 import { ConflictError, GUARDRAIL_MAX_WINDOW_MS } from "../core/index.js";
 import type { CompiledJourney, Millis } from "../core/index.js";
-import type { CatalogStore, GuardrailStore, LifecycleStore } from "../store/index.js";
+import type { CatalogStore, GuardrailStore } from "../store/index.js";
 import type { ActionOutcome } from "./dispatcher.js";
-import type { EndedScopes } from "./ended-scopes.js";
+import type { VersionControl } from "./version-control.js";
 
 /** The actor of automatic guardrail actions. */
 export const GUARDRAIL_ACTOR = "guardrail";
 
 /** What the guardrails need. */
 export interface GuardrailDeps {
-  readonly store: GuardrailStore &
-    Pick<LifecycleStore, "changeVersionStatus"> &
-    Pick<CatalogStore, "getVersion">;
+  readonly store: GuardrailStore & Pick<CatalogStore, "getVersion">;
   /** The compiled journey of a version (its `guardrails`), when loaded. */
   readonly journeyOf: (versionId: string) => CompiledJourney | undefined;
-  readonly endedScopes: EndedScopes;
+  /** Applies a guardrail's pause or stop, as an operator's would be. */
+  readonly versionControl: VersionControl;
   readonly logger?: Logger | undefined;
 }
 
@@ -96,15 +95,13 @@ export function createGuardrails(deps: GuardrailDeps): Guardrails {
     if (alert === null) return false;
     if (g.action === "notify") return true;
     try {
-      await deps.store.changeVersionStatus({
+      await deps.versionControl.changeVersion({
         workspaceId,
         versionId,
         action: g.action,
         actor: GUARDRAIL_ACTOR,
         reason,
-        now,
       });
-      if (g.action === "stop") deps.endedScopes.end({ versionId });
     } catch (error) {
       /* Already paused, stopped or closed: the operator's state stands, the alert is raised. */
       if (!(error instanceof ConflictError)) throw error;

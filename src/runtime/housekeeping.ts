@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import { ConflictError } from "../core/index.js";
 import type { Clock, Millis } from "../core/index.js";
 import type { LifecycleStore } from "../store/index.js";
-import type { EndedScopes } from "./ended-scopes.js";
+import type { VersionControl } from "./version-control.js";
 
 /** Enrollments ended per sweep transaction. */
 const SWEEP_BATCH = 1000;
@@ -22,9 +22,10 @@ export interface HousekeepingReport {
 
 /** What housekeeping needs. */
 export interface HousekeepingDeps {
-  readonly store: Pick<LifecycleStore, "sweep" | "finishDrained" | "duePauses" | "changeVersionStatus">;
+  readonly store: Pick<LifecycleStore, "sweep" | "finishDrained" | "duePauses">;
   readonly clock: Clock;
-  readonly endedScopes: EndedScopes;
+  /** Applies a timed pause's end, as an operator's resume or stop would be. */
+  readonly versionControl: VersionControl;
   readonly logger?: Logger | undefined;
 }
 
@@ -49,16 +50,13 @@ async function endDuePauses(deps: HousekeepingDeps, now: Millis): Promise<number
   let ended = 0;
   for (const due of await deps.store.duePauses(now)) {
     try {
-      await deps.store.changeVersionStatus({
+      await deps.versionControl.changeVersion({
         workspaceId: due.workspaceId,
         versionId: due.versionId,
         action: due.then,
         actor: SYSTEM_ACTOR,
         reason: "pause ended by its timer",
-        now,
-        ...(due.then === "resume" ? { resume: { ratePerSecond: null, skipOlderThanMs: null } } : {}),
       });
-      if (due.then === "stop") deps.endedScopes.end({ versionId: due.versionId });
       ended += 1;
     } catch (error) {
       /* An operator acted on the version meanwhile (resumed, stopped, closed it): their move stands. */

@@ -3,16 +3,8 @@ export { createEngine } from "./engine.js";
 export type { DrainReport, Engine, EngineOptions } from "./engine.js";
 export type { EndedScope } from "./ended-scopes.js";
 export type { NotifyOptions } from "./notifier.js";
-export { createLifecycle } from "./lifecycle.js";
 export { toCompletion } from "./dispatcher.js";
-export { audienceAtPublish } from "./audience.js";
 export { findVersion, resultsVersion } from "./version-ref.js";
-export type {
-  ChangeVersionOptions,
-  Lifecycle,
-  LifecycleActor,
-  LifecycleOptions,
-  RemoveFromFlowOptions,
-} from "./lifecycle.js";
+export type { AutomaticTransition, VersionControl } from "./version-control.js";
 export { explainEvent, explainEventEntries, EventEntryOutcome } from "./explain-event.js";
 export type { EventEntryExplanation, ExplainCandidate, EntryHistory } from "./explain-event.js";

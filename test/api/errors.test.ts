@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { buildServer } from "../../src/api/index.js";
 import { createChannelRegistry } from "../../src/channels/index.js";
 import { createManualClock } from "../../src/core/index.js";
-import { createEngine, createLifecycle } from "../../src/runtime/index.js";
+import { createEngineWithApp } from "../../src/app/index.js";
 import { createSqliteStore } from "../../src/store/index.js";
 import { json, openHarness, type ApiHarness } from "./harness.js";
 
@@ -23,7 +23,12 @@ describe("the error boundary", () => {
     const store = createSqliteStore({ path: join(dir, "waymark.db") });
     await store.migrate();
     const clock = createManualClock(0);
-    const engine = createEngine({ store, clock, manualClock: clock, channels: createChannelRegistry([]) });
+    const { engine, app: operations } = createEngineWithApp({
+      store,
+      clock,
+      manualClock: clock,
+      channels: createChannelRegistry([]),
+    });
     const lines: string[] = [];
     const sink = new Writable({
       write(chunk: Buffer, _enc, done) {
@@ -34,7 +39,7 @@ describe("the error boundary", () => {
     const app = await buildServer({
       store,
       engine,
-      lifecycle: createLifecycle({ store, engine, clock }),
+      app: operations,
       logger: pino({ level: "error" }, sink),
     });
     try {

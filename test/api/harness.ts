@@ -6,7 +6,8 @@ import { buildServer } from "../../src/api/index.js";
 import type { ApiIssue } from "../../src/client/index.js";
 import { createChannelRegistry, createDevMailboxChannel } from "../../src/channels/index.js";
 import { createManualClock, systemClock, type ManualClock } from "../../src/core/index.js";
-import { createEngine, createLifecycle, type Engine } from "../../src/runtime/index.js";
+import { createEngineWithApp } from "../../src/app/index.js";
+import type { Engine } from "../../src/runtime/index.js";
 import { createSqliteStore, type Store } from "../../src/store/index.js";
 
 /** 2026-03-02T09:00:00Z: where test clocks start. */
@@ -42,11 +43,17 @@ export async function openHarness(options: { systemClock?: boolean } = {}): Prom
   const channels = createChannelRegistry([
     createDevMailboxChannel(store, clock, { from: "waymark@test.local" }),
   ]);
-  const engine = createEngine({ store, clock, manualClock: manual, channels, workerId: "api-test" });
+  const { engine, app: operations } = createEngineWithApp({
+    store,
+    clock,
+    manualClock: manual,
+    channels,
+    workerId: "api-test",
+  });
   const app = await buildServer({
     store,
     engine,
-    lifecycle: createLifecycle({ store, engine, clock }),
+    app: operations,
     logger: false,
     version: "9.9.9-test",
     validateResponses: true,

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, expect, it } from "vitest";
 import { createChannelRegistry } from "../../src/channels/index.js";
 import type { JsonObject, Run } from "../../src/core/index.js";
 import { followStore } from "../../src/cli/compose-engine.js";
-import { createEngine } from "../../src/runtime/index.js";
+import { createEngineWithApp } from "../../src/app/index.js";
 import type { Engine } from "../../src/runtime/index.js";
 import type { Store } from "../../src/store/index.js";
 import { createHarness, describeBackends, T0, WS } from "../support/engine-harness.js";
@@ -46,7 +46,7 @@ let others: Engine[];
  * manual clock here, so that moving it stands for the real time a crashed engine's lease takes to end.
  */
 function otherEngine(store: Store, workerId: string): Engine {
-  const engine = createEngine({
+  const engine = createEngineWithApp({
     store,
     clock: h.clock,
     manualClock: h.clock,
@@ -55,7 +55,7 @@ function otherEngine(store: Store, workerId: string): Engine {
     workerId,
     leaseMs: LEASE,
     runPageSize: PAGE,
-  });
+  }).engine;
   others.push(engine);
   return engine;
 }
@@ -190,7 +190,7 @@ describeBackends("audience runs executed by claimers", (backend) => {
 
   if (backend === "postgres") {
     it("a worker hears of a run created by another process at once, not at its next poll", async () => {
-      const worker = createEngine({
+      const worker = createEngineWithApp({
         store: h.store,
         clock: h.clock,
         manualClock: h.clock,
@@ -199,7 +199,7 @@ describeBackends("audience runs executed by claimers", (backend) => {
         leaseMs: LEASE,
         runPageSize: PAGE,
         pollIntervalMs: 600_000,
-      });
+      }).engine;
       others.push(worker);
       const unfollow = await followStore(h.store, worker);
       try {
@@ -224,7 +224,7 @@ describeBackends("audience runs executed by claimers", (backend) => {
 
   it("an engine whose loops never start (API only) creates runs and executes none", async () => {
     const version = await h.publish("vip-run", vipRun);
-    const again = await h.engine.startRun(WS, version.journeyId);
+    const again = await h.app.startRun({ workspaceId: WS, actor: "test", journeyId: version.journeyId });
     /* Real time passes, as for an API process between requests: nothing picks the runs up. */
     await new Promise((resolve) => setTimeout(resolve, 300));
     for (const run of await h.store.listRuns(WS, { versionId: version.id })) {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createChannelRegistry, createWebhookChannel } from "../../src/channels/index.js";
 import type { JsonObject } from "../../src/core/index.js";
-import { createEngine } from "../../src/runtime/index.js";
+import { createEngineWithApp } from "../../src/app/index.js";
 import type { Engine } from "../../src/runtime/index.js";
 import { createHarness, describeBackends, WS } from "../support/engine-harness.js";
 import type { Harness } from "../support/engine-harness.js";
@@ -75,7 +75,7 @@ describeBackends("a manual clock's advance", (backend) => {
       const version = await h.publish("hourly", hourly(sink.url));
       h.engine.start();
       const ids = profiles(4);
-      await h.engine.enroll(WS, version.journeyId, ids);
+      await h.app.enroll({ workspaceId: WS, actor: "test", journeyId: version.journeyId, profileIds: ids });
       /* The loop takes each enrollment from the entry to the first wait: not the advance's work. */
       const waiting = await until(
         () => h.store.nodeStats(WS, version.id),
@@ -107,19 +107,19 @@ describeBackends("a manual clock's advance", (backend) => {
 
     it("issue 16 defect 12: an advance past the lease sends nothing twice: 10 requests, 10 keys, 10 dispatched", async () => {
       /* Another worker on the same store and journey clock; leases on real time, as in every process. */
-      const worker = createEngine({
+      const worker = createEngineWithApp({
         store: h.store,
         clock: h.clock,
         manualClock: h.clock,
         channels: createChannelRegistry([createWebhookChannel()]),
         workerId: "worker-a",
         leaseMs: 30_000,
-      });
+      }).engine;
       others.push(worker);
       const version = await h.publish("call-once", callOnce(sink.url));
       worker.start();
       const ids = profiles(10);
-      await h.engine.enroll(WS, version.journeyId, ids);
+      await h.app.enroll({ workspaceId: WS, actor: "test", journeyId: version.journeyId, profileIds: ids });
       await until(
         () => sink.requests.length,
         (n) => n === ids.length,

@@ -124,7 +124,12 @@ describeBackends("engine", (backend) => {
       ],
       settings: { reentry: { mode: "always" } },
     });
-    const [outcome] = await h.engine.enroll(WS, version.journeyId, ["carol"]);
+    const [outcome] = await h.app.enroll({
+      workspaceId: WS,
+      actor: "test",
+      journeyId: version.journeyId,
+      profileIds: ["carol"],
+    });
     expect(outcome?.status).toBe("enrolled");
     await h.engine.drain();
     expect(sink.requests).toHaveLength(1);
@@ -154,7 +159,12 @@ describeBackends("engine", (backend) => {
       ],
       settings: { reentry: { mode: "always" } },
     });
-    await h.engine.enroll(WS, version.journeyId, ["dora", "eve"]);
+    await h.app.enroll({
+      workspaceId: WS,
+      actor: "test",
+      journeyId: version.journeyId,
+      profileIds: ["dora", "eve"],
+    });
     await h.engine.advanceClockTo(T0 + 60_000);
     expect(sink.requests.filter((r) => r.url === "/dora")).toHaveLength(3);
     expect(sink.requests.filter((r) => r.url === "/eve")).toHaveLength(1);
@@ -180,7 +190,12 @@ describeBackends("engine", (backend) => {
       ],
       settings: { reentry: { mode: "always" } },
     });
-    await h.engine.enroll(WS, version.journeyId, ["p1", "p2", "p3"]);
+    await h.app.enroll({
+      workspaceId: WS,
+      actor: "test",
+      journeyId: version.journeyId,
+      profileIds: ["p1", "p2", "p3"],
+    });
     const started = performance.now();
     await h.engine.advanceClockTo(T0 + 30 * DAY);
     const elapsed = performance.now() - started;
@@ -200,7 +215,12 @@ describeBackends("engine", (backend) => {
       ],
       settings: { reentry: { mode: "always" } },
     });
-    await h.engine.enroll(WS, version.journeyId, ["fay", "gus"]);
+    await h.app.enroll({
+      workspaceId: WS,
+      actor: "test",
+      journeyId: version.journeyId,
+      profileIds: ["fay", "gus"],
+    });
     await h.engine.advanceClockTo(T0 + DAY);
     await h.store.appendEvents(
       WS,
@@ -234,7 +254,7 @@ describeBackends("engine", (backend) => {
     await h.engine.drain();
     const [run] = await h.store.listRuns(WS, { versionId: version.id });
     expect(run).toMatchObject({ status: "completed", scanned: 25, matched: 5, enrolled: 5, skipped: 0 });
-    const again = await h.engine.startRun(WS, version.journeyId);
+    const again = await h.app.startRun({ workspaceId: WS, actor: "test", journeyId: version.journeyId });
     await h.engine.drain();
     expect(await h.store.getRun(WS, again.id)).toMatchObject({ matched: 5, enrolled: 0, skipped: 5 });
   });

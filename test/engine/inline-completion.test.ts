@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { createChannelRegistry, createDevMailboxChannel } from "../../src/channels/index.js";
 import { createManualClock } from "../../src/core/index.js";
-import { createEngine } from "../../src/runtime/index.js";
+import { createEngineWithApp } from "../../src/app/index.js";
 import { createSqliteStore } from "../../src/store/index.js";
 import type { Store } from "../../src/store/index.js";
 
@@ -54,7 +54,7 @@ async function runThrough(wrap: (store: Store) => Store): Promise<{ store: Store
   const channels = createChannelRegistry([
     createDevMailboxChannel(store, clock, { from: "t@waymark.local" }),
   ]);
-  const engine = createEngine({ store, clock, manualClock: clock, channels, workerId: "t" });
+  const { engine, app } = createEngineWithApp({ store, clock, manualClock: clock, channels, workerId: "t" });
   closers.push(async () => {
     await engine.stop();
     await channels.closeAll();
@@ -64,15 +64,14 @@ async function runThrough(wrap: (store: Store) => Store): Promise<{ store: Store
     { workspaceId: WS, name: "mail", owner: null, definition: mailThenExit },
     T0,
   );
-  const { version } = await store.publishVersion(WS, created.version.id, T0);
-  await engine.versionPublished(version);
+  const { version } = await app.publish({ workspaceId: WS, actor: "test", journeyId: created.journey.id });
   const ids = ["p1", "p2", "p3"];
   await store.upsertProfiles(
     WS,
     ids.map((id) => ({ id, email: `${id}@example.test` })),
     T0,
   );
-  await engine.enroll(WS, created.journey.id, ids);
+  await app.enroll({ workspaceId: WS, actor: "test", journeyId: created.journey.id, profileIds: ids });
   await engine.drain();
   const stats = await store.nodeStats(WS, version.id);
   expect(stats.find((s) => s.nodeId === "done")?.completed).toBe(3);

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, expect, it } from "vitest";
 import { buildServer } from "../../src/api/index.js";
 import { createChannelRegistry } from "../../src/channels/index.js";
 import type { JsonObject } from "../../src/core/index.js";
-import { createEngine, createLifecycle } from "../../src/runtime/index.js";
+import { createEngineWithApp } from "../../src/app/index.js";
 import type { Store } from "../../src/store/index.js";
 import { createHarness, describeBackends, DAY, T0, WS } from "../support/engine-harness.js";
 import type { Harness } from "../support/engine-harness.js";
@@ -55,19 +55,14 @@ async function publishAndDie(h: Harness, definition: JsonObject): Promise<string
     h.clock.now(),
   );
   const store = dyingAfterPublish(h.store);
-  const engine = createEngine({
+  const { engine, app: operations } = createEngineWithApp({
     store,
     clock: h.clock,
     manualClock: h.clock,
     channels: createChannelRegistry([]),
     workerId: "dying",
   });
-  const app = await buildServer({
-    store,
-    engine,
-    lifecycle: createLifecycle({ store, engine, clock: h.clock }),
-    logger: false,
-  });
+  const app = await buildServer({ store, engine, app: operations, logger: false });
   await app.inject({ method: "POST", url: `/v1/journeys/${journey.id}/publish`, payload: {} });
   await app.close();
   await engine.stop();

@@ -6,7 +6,7 @@ import { startHttpSink } from "../support/sinks.js";
 import type { HttpSink } from "../support/sinks.js";
 import { paths, threeHooks } from "./journeys.js";
 import { createChannelRegistry, createWebhookChannel } from "../../src/channels/index.js";
-import { createEngine } from "../../src/runtime/index.js";
+import { createEngineWithApp } from "../../src/app/index.js";
 
 let h: Harness;
 let sink: HttpSink;
@@ -34,7 +34,12 @@ describeBackends("guardrails", (backend) => {
       "guarded",
       guarded({ node: "hook1", errorRate: 0.5, window: "10m", minAttempts: 4, action: "pause" }),
     );
-    await h.engine.enroll(WS, version.journeyId, PROFILES);
+    await h.app.enroll({
+      workspaceId: WS,
+      actor: "test",
+      journeyId: version.journeyId,
+      profileIds: PROFILES,
+    });
     await h.engine.drain();
 
     expect((await h.store.getVersion(WS, version.id))?.status).toBe("paused");
@@ -61,7 +66,8 @@ describeBackends("guardrails", (backend) => {
       "few",
       guarded({ errorRate: 0.5, window: "10m", minAttempts: 20, action: "stop" }),
     );
-    for (const v of [loose, few]) await h.engine.enroll(WS, v.journeyId, PROFILES);
+    for (const v of [loose, few])
+      await h.app.enroll({ workspaceId: WS, actor: "test", journeyId: v.journeyId, profileIds: PROFILES });
     await h.engine.drain();
     for (const v of [loose, few]) {
       expect((await h.store.getVersion(WS, v.id))?.status).toBe("live");
@@ -75,10 +81,20 @@ describeBackends("guardrails", (backend) => {
       "watched",
       guarded({ errorRate: 0.5, window: "10m", minAttempts: 4, action: "notify" }),
     );
-    await h.engine.enroll(WS, version.journeyId, PROFILES);
+    await h.app.enroll({
+      workspaceId: WS,
+      actor: "test",
+      journeyId: version.journeyId,
+      profileIds: PROFILES,
+    });
     await h.engine.drain();
     h.clock.set(T0 + 60_000);
-    await h.engine.enroll(WS, version.journeyId, ["f5", "f6"]);
+    await h.app.enroll({
+      workspaceId: WS,
+      actor: "test",
+      journeyId: version.journeyId,
+      profileIds: ["f5", "f6"],
+    });
     await h.engine.drain();
     const alerts = async (): Promise<number> =>
       (await h.store.listNotifications(WS, { journeyId: version.journeyId })).filter(
@@ -86,7 +102,12 @@ describeBackends("guardrails", (backend) => {
       ).length;
     expect(await alerts()).toBe(1);
     h.clock.set(T0 + 11 * 60_000);
-    await h.engine.enroll(WS, version.journeyId, ["f7", "f8", "f9", "f10"]);
+    await h.app.enroll({
+      workspaceId: WS,
+      actor: "test",
+      journeyId: version.journeyId,
+      profileIds: ["f7", "f8", "f9", "f10"],
+    });
     await h.engine.drain();
     expect(await alerts()).toBe(2);
     expect((await h.store.getVersion(WS, version.id))?.status).toBe("live");
@@ -97,23 +118,33 @@ describeBackends("guardrails", (backend) => {
       "shared",
       guarded({ node: "hook1", errorRate: 0.5, window: "10m", minAttempts: 4, action: "notify" }),
     );
-    const second = createEngine({
+    const second = createEngineWithApp({
       store: h.store,
       clock: h.clock,
       manualClock: h.clock,
       channels: createChannelRegistry([createWebhookChannel()]),
       workerId: "second-worker",
-    });
+    }).engine;
     const alerts = async (): Promise<number> =>
       (await h.store.listNotifications(WS, { journeyId: version.journeyId })).filter(
         (n) => n.type === "guardrail:error_rate",
       ).length;
     try {
       /* Each engine sends 3 (2 failed): under `minAttempts` for either alone, over the rate together. */
-      await h.engine.enroll(WS, version.journeyId, ["f1", "f2", "o1"]);
+      await h.app.enroll({
+        workspaceId: WS,
+        actor: "test",
+        journeyId: version.journeyId,
+        profileIds: ["f1", "f2", "o1"],
+      });
       await h.engine.drain();
       expect(await alerts()).toBe(0);
-      await h.engine.enroll(WS, version.journeyId, ["f3", "f4", "o2"]);
+      await h.app.enroll({
+        workspaceId: WS,
+        actor: "test",
+        journeyId: version.journeyId,
+        profileIds: ["f3", "f4", "o2"],
+      });
       await second.drain();
       expect(await alerts()).toBe(1);
       const [alert] = (await h.store.listNotifications(WS, { journeyId: version.journeyId })).filter(
@@ -121,7 +152,12 @@ describeBackends("guardrails", (backend) => {
       );
       expect(alert?.detail).toMatchObject({ attempts: 6, errorRate: 4 / 6 });
       /* The first engine now sees the rate too, within the same window: the alert is already raised. */
-      await h.engine.enroll(WS, version.journeyId, ["f5", "f6"]);
+      await h.app.enroll({
+        workspaceId: WS,
+        actor: "test",
+        journeyId: version.journeyId,
+        profileIds: ["f5", "f6"],
+      });
       await h.engine.drain();
       expect(sink.requests.filter((r) => /\/f[56]$/.test(r.url))).toHaveLength(2);
       expect(await alerts()).toBe(1);

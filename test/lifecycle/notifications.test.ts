@@ -29,7 +29,7 @@ describeBackends("notifications", (backend) => {
 
   it("go to every webhook subscriber (id as Idempotency-Key) and by email to the journey's owner", async () => {
     const version = await h.publish("sale", threeHooks(sink.url), { owner: "owner@example.test" });
-    await h.lifecycle.changeVersion(WS, version.journeyId, "stop", { actor: "ana", reason: "wrong coupon" });
+    await h.app.stop({ workspaceId: WS, journeyId: version.journeyId, actor: "ana", reason: "wrong coupon" });
     await h.engine.drain();
 
     const notes = await h.store.listNotifications(WS, { journeyId: version.journeyId });
@@ -54,7 +54,7 @@ describeBackends("notifications", (backend) => {
 
   it("issue 16: the owner's notification emails are written for people, not raw fields", async () => {
     const version = await h.publish("sale", threeHooks(sink.url), { owner: "owner@example.test" });
-    await h.lifecycle.changeVersion(WS, version.journeyId, "stop", { actor: "ana", reason: "wrong coupon" });
+    await h.app.stop({ workspaceId: WS, journeyId: version.journeyId, actor: "ana", reason: "wrong coupon" });
     await h.engine.drain();
     const mails = await h.store.listDevEmails(WS, { limit: 10 });
     const stopped = mails.find((m) => m.subject === "[Waymark] sale: version 1 stopped");

@@ -39,7 +39,9 @@ describeBackends("lifecycle: pause and resume", (backend) => {
       const version = await h.publish("signup", onSignup(sink.url));
       await signup("a");
       await h.engine.drain();
-      const pause = await h.lifecycle.changeVersion(WS, version.journeyId, "pause", {
+      const pause = await h.app.pause({
+        workspaceId: WS,
+        journeyId: version.journeyId,
         ...ops,
         pause: { until: null, then: "resume" },
       });
@@ -55,7 +57,9 @@ describeBackends("lifecycle: pause and resume", (backend) => {
       expect(await enrollmentsOf("b")).toBe(0);
       expect((await h.store.versionCounts(WS, version.id)).pendingActions).toBe(1);
 
-      const resume = await h.lifecycle.changeVersion(WS, version.journeyId, "resume", {
+      const resume = await h.app.resume({
+        workspaceId: WS,
+        journeyId: version.journeyId,
         ...ops,
         resume: { ratePerSecond: null, skipOlderThanMs: null },
       });
@@ -67,15 +71,20 @@ describeBackends("lifecycle: pause and resume", (backend) => {
 
     it("queues new entries when the journey says so, and replays them on resume", async () => {
       const version = await h.publish("signup", onSignup(sink.url, { pausedEntries: "queue" }));
-      await h.lifecycle.changeVersion(WS, version.journeyId, "pause", ops);
+      await h.app.pause({ workspaceId: WS, journeyId: version.journeyId, ...ops });
       await signup("b");
-      const api = await h.engine.enroll(WS, version.journeyId, ["c"]);
+      const api = await h.app.enroll({
+        workspaceId: WS,
+        actor: "test",
+        journeyId: version.journeyId,
+        profileIds: ["c"],
+      });
       expect(api).toEqual([{ status: "queued" }]);
       await h.engine.advanceClockTo(T0 + HOUR);
       expect(await enrollmentsOf("b")).toBe(0);
       expect(await enrollmentsOf("c")).toBe(0);
 
-      await h.lifecycle.changeVersion(WS, version.journeyId, "resume", ops);
+      await h.app.resume({ workspaceId: WS, journeyId: version.journeyId, ...ops });
       expect(await enrollmentsOf("b")).toBe(1);
       expect(await enrollmentsOf("c")).toBe(1);
       await h.engine.advanceClockTo(T0 + 3 * HOUR);
@@ -87,15 +96,22 @@ describeBackends("lifecycle: pause and resume", (backend) => {
     it("releases held actions at the given rate", async () => {
       const version = await h.publish("hooks", threeHooks(sink.url));
       const profiles = ["p1", "p2", "p3", "p4", "p5", "p6"];
-      await h.engine.enroll(WS, version.journeyId, profiles);
-      await h.lifecycle.changeVersion(WS, version.journeyId, "pause", ops);
+      await h.app.enroll({
+        workspaceId: WS,
+        actor: "test",
+        journeyId: version.journeyId,
+        profileIds: profiles,
+      });
+      await h.app.pause({ workspaceId: WS, journeyId: version.journeyId, ...ops });
       await h.engine.drain();
       expect(sink.requests).toHaveLength(0);
       expect((await h.store.versionCounts(WS, version.id)).pendingActions).toBe(6);
 
       const at = T0 + HOUR;
       h.clock.set(at);
-      await h.lifecycle.changeVersion(WS, version.journeyId, "resume", {
+      await h.app.resume({
+        workspaceId: WS,
+        journeyId: version.journeyId,
         ...ops,
         resume: { ratePerSecond: 2, skipOlderThanMs: null },
       });
@@ -115,16 +131,28 @@ describeBackends("lifecycle: pause and resume", (backend) => {
 
     it("skips held sends older than the given age; newer ones go out", async () => {
       const version = await h.publish("hooks", threeHooks(sink.url));
-      await h.engine.enroll(WS, version.journeyId, ["old"]);
+      await h.app.enroll({
+        workspaceId: WS,
+        actor: "test",
+        journeyId: version.journeyId,
+        profileIds: ["old"],
+      });
       await h.engine.drain();
       h.clock.set(T0 + 20 * HOUR);
-      await h.engine.enroll(WS, version.journeyId, ["new"]);
+      await h.app.enroll({
+        workspaceId: WS,
+        actor: "test",
+        journeyId: version.journeyId,
+        profileIds: ["new"],
+      });
       await h.engine.drain();
-      await h.lifecycle.changeVersion(WS, version.journeyId, "pause", ops);
+      await h.app.pause({ workspaceId: WS, journeyId: version.journeyId, ...ops });
       await h.engine.advanceClockTo(T0 + 2 * DAY);
       expect(paths(sink.requests)).toEqual(["/hook1/new", "/hook1/old"]);
 
-      const resume = await h.lifecycle.changeVersion(WS, version.journeyId, "resume", {
+      const resume = await h.app.resume({
+        workspaceId: WS,
+        journeyId: version.journeyId,
         ...ops,
         resume: { ratePerSecond: null, skipOlderThanMs: 12 * HOUR },
       });
@@ -139,11 +167,18 @@ describeBackends("lifecycle: pause and resume", (backend) => {
     });
     it("issue 16 defect 16: a stale send skipped on resume is recorded as skipped, not failed, and the enrollment goes on", async () => {
       const version = await h.publish("hooks", threeHooks(sink.url));
-      await h.engine.enroll(WS, version.journeyId, ["old"]);
+      await h.app.enroll({
+        workspaceId: WS,
+        actor: "test",
+        journeyId: version.journeyId,
+        profileIds: ["old"],
+      });
       await h.engine.drain();
-      await h.lifecycle.changeVersion(WS, version.journeyId, "pause", ops);
+      await h.app.pause({ workspaceId: WS, journeyId: version.journeyId, ...ops });
       await h.engine.advanceClockTo(T0 + 2 * DAY);
-      await h.lifecycle.changeVersion(WS, version.journeyId, "resume", {
+      await h.app.resume({
+        workspaceId: WS,
+        journeyId: version.journeyId,
         ...ops,
         resume: { ratePerSecond: null, skipOlderThanMs: 12 * HOUR },
       });
@@ -168,8 +203,10 @@ describeBackends("lifecycle: pause and resume", (backend) => {
   describe("pause with an end", () => {
     it("resumes by itself at `until` (actor system), and the held action goes out then", async () => {
       const version = await h.publish("hooks", threeHooks(sink.url));
-      await h.engine.enroll(WS, version.journeyId, ["a"]);
-      await h.lifecycle.changeVersion(WS, version.journeyId, "pause", {
+      await h.app.enroll({ workspaceId: WS, actor: "test", journeyId: version.journeyId, profileIds: ["a"] });
+      await h.app.pause({
+        workspaceId: WS,
+        journeyId: version.journeyId,
         ...ops,
         pause: { until: T0 + HOUR, then: "resume" },
       });
@@ -188,8 +225,10 @@ describeBackends("lifecycle: pause and resume", (backend) => {
 
     it("stops by itself at `until` when told so: held actions are cancelled, enrollments end stopped", async () => {
       const version = await h.publish("hooks", threeHooks(sink.url));
-      await h.engine.enroll(WS, version.journeyId, ["a"]);
-      await h.lifecycle.changeVersion(WS, version.journeyId, "pause", {
+      await h.app.enroll({ workspaceId: WS, actor: "test", journeyId: version.journeyId, profileIds: ["a"] });
+      await h.app.pause({
+        workspaceId: WS,
+        journeyId: version.journeyId,
         ...ops,
         pause: { until: T0 + HOUR, then: "stop" },
       });
@@ -215,21 +254,23 @@ describeBackends("lifecycle: pause and resume", (backend) => {
       const version = await h.publish("hooks", threeHooks(sink.url));
       const j = version.journeyId;
       await expect(
-        h.lifecycle.changeVersion(WS, j, "stop", { actor: "ana", reason: "  " }),
+        h.app.stop({ workspaceId: WS, journeyId: j, actor: "ana", reason: "  " }),
       ).rejects.toMatchObject({
         issues: [{ path: "reason" }],
       });
       await expect(
-        h.lifecycle.changeVersion(WS, j, "close", { actor: "", reason: "r" }),
+        h.app.close({ workspaceId: WS, journeyId: j, actor: "", reason: "r" }),
       ).rejects.toMatchObject({
         issues: [{ path: "actor" }],
       });
       await expect(
-        h.lifecycle.changeVersion(WS, j, "pause", { ...ops, pause: { until: T0 - 1, then: "resume" } }),
+        h.app.pause({ workspaceId: WS, journeyId: j, ...ops, pause: { until: T0 - 1, then: "resume" } }),
       ).rejects.toMatchObject({ issues: [{ path: "until" }] });
-      await h.lifecycle.changeVersion(WS, j, "pause", ops);
+      await h.app.pause({ workspaceId: WS, journeyId: j, ...ops });
       await expect(
-        h.lifecycle.changeVersion(WS, j, "resume", {
+        h.app.resume({
+          workspaceId: WS,
+          journeyId: j,
           ...ops,
           resume: { ratePerSecond: 0, skipOlderThanMs: null },
         }),

@@ -29,10 +29,17 @@ describeBackends("lifecycle: remove from flow and versions", (backend) => {
     it("by ids in one journey: those profiles end removed there, and nothing more is sent to them", async () => {
       const one = await h.publish("one", threeHooks(`${sink.url}/one`));
       const two = await h.publish("two", threeHooks(`${sink.url}/two`));
-      for (const v of [one, two]) await h.engine.enroll(WS, v.journeyId, ["ada", "bob"]);
+      for (const v of [one, two])
+        await h.app.enroll({
+          workspaceId: WS,
+          actor: "test",
+          journeyId: v.journeyId,
+          profileIds: ["ada", "bob"],
+        });
       await h.engine.drain();
 
-      const preview = await h.lifecycle.removeFromFlow(WS, {
+      const preview = await h.app.removeFromFlow({
+        workspaceId: WS,
         ...ops,
         profileIds: ["ada"],
         journeyId: one.journeyId,
@@ -42,7 +49,8 @@ describeBackends("lifecycle: remove from flow and versions", (backend) => {
       expect(preview.counts.inFlight).toBe(1);
       expect(await statusIn(one.journeyId, "ada")).toBe("active");
 
-      const removed = await h.lifecycle.removeFromFlow(WS, {
+      const removed = await h.app.removeFromFlow({
+        workspaceId: WS,
         ...ops,
         profileIds: ["ada"],
         journeyId: one.journeyId,
@@ -72,10 +80,16 @@ describeBackends("lifecycle: remove from flow and versions", (backend) => {
         ids.map((id, i) => ({ id, attributes: { plan: i % 2 === 0 ? "pro" : "free" } })),
         T0,
       );
-      await h.engine.enroll(WS, one.journeyId, ids);
-      await h.engine.enroll(WS, two.journeyId, ["p0000", "p0001"]);
+      await h.app.enroll({ workspaceId: WS, actor: "test", journeyId: one.journeyId, profileIds: ids });
+      await h.app.enroll({
+        workspaceId: WS,
+        actor: "test",
+        journeyId: two.journeyId,
+        profileIds: ["p0000", "p0001"],
+      });
 
-      const removed = await h.lifecycle.removeFromFlow(WS, {
+      const removed = await h.app.removeFromFlow({
+        workspaceId: WS,
         ...ops,
         filter: { field: "profile.attributes.plan", op: "eq", value: "pro" },
         journeyId: null,
@@ -91,21 +105,22 @@ describeBackends("lifecycle: remove from flow and versions", (backend) => {
     });
 
     it("names the field when the input is wrong", async () => {
-      await expect(h.lifecycle.removeFromFlow(WS, { ...ops, journeyId: null })).rejects.toMatchObject({
+      await expect(h.app.removeFromFlow({ workspaceId: WS, ...ops, journeyId: null })).rejects.toMatchObject({
         issues: [{ path: "profileIds" }],
       });
       await expect(
-        h.lifecycle.removeFromFlow(WS, {
+        h.app.removeFromFlow({
+          workspaceId: WS,
           ...ops,
           journeyId: null,
           filter: { field: "x", op: "nope" } as never,
         }),
       ).rejects.toMatchObject({ issues: [{ path: "filter" }] });
       await expect(
-        h.lifecycle.removeFromFlow(WS, { actor: "a", reason: "", profileIds: ["x"], journeyId: null }),
+        h.app.removeFromFlow({ workspaceId: WS, actor: "a", reason: "", profileIds: ["x"], journeyId: null }),
       ).rejects.toMatchObject({ issues: [{ path: "reason" }] });
       await expect(
-        h.lifecycle.removeFromFlow(WS, { ...ops, profileIds: ["x"], journeyId: "no-such-journey" }),
+        h.app.removeFromFlow({ workspaceId: WS, ...ops, profileIds: ["x"], journeyId: "no-such-journey" }),
       ).rejects.toMatchObject({ code: "not_found" });
     });
   });
@@ -113,11 +128,16 @@ describeBackends("lifecycle: remove from flow and versions", (backend) => {
   describe("versions", () => {
     it("new version copies the latest; duplicate copies a stopped one into a new journey; drafts and finished versions delete", async () => {
       const v1 = await h.publish("sale", threeHooks(sink.url));
-      await h.engine.enroll(WS, v1.journeyId, ["a"]);
+      await h.app.enroll({ workspaceId: WS, actor: "test", journeyId: v1.journeyId, profileIds: ["a"] });
       await h.engine.drain();
-      await h.lifecycle.changeVersion(WS, v1.journeyId, "stop", { actor: "ana", reason: "brake" });
+      await h.app.stop({ workspaceId: WS, journeyId: v1.journeyId, actor: "ana", reason: "brake" });
 
-      const draft = await h.lifecycle.newVersion(WS, v1.journeyId, { actor: "ana", reason: "fix the copy" });
+      const draft = await h.app.newVersion({
+        workspaceId: WS,
+        journeyId: v1.journeyId,
+        actor: "ana",
+        reason: "fix the copy",
+      });
       expect(draft).toMatchObject({
         journeyId: v1.journeyId,
         number: 2,
@@ -132,10 +152,20 @@ describeBackends("lifecycle: remove from flow and versions", (backend) => {
         versionId: draft.id,
         detail: { fromVersionId: v1.id, fromVersion: 1, number: 2 },
       });
-      const deleted = await h.lifecycle.deleteVersion(WS, draft.id, { actor: "ana", reason: "not needed" });
+      const deleted = await h.app.deleteVersion({
+        workspaceId: WS,
+        versionId: draft.id,
+        actor: "ana",
+        reason: "not needed",
+      });
       expect(deleted.status).toBe("archived");
 
-      const copy = await h.lifecycle.duplicate(WS, v1.id, { actor: "ana", name: "sale again" });
+      const copy = await h.app.duplicate({
+        workspaceId: WS,
+        versionId: v1.id,
+        actor: "ana",
+        name: "sale again",
+      });
       expect(copy.journey.id).not.toBe(v1.journeyId);
       expect(copy.journey.name).toBe("sale again");
       expect(copy.version).toMatchObject({ number: 1, status: "draft", definition: v1.definition });
@@ -149,10 +179,12 @@ describeBackends("lifecycle: remove from flow and versions", (backend) => {
       });
 
       const published = await h.store.publishVersion(WS, copy.version.id, h.clock.now());
-      await h.lifecycle.changeVersion(WS, copy.journey.id, "close", { actor: "ana", reason: "done" });
+      await h.app.close({ workspaceId: WS, journeyId: copy.journey.id, actor: "ana", reason: "done" });
       await h.engine.drain();
       expect((await h.store.getVersion(WS, published.version.id))?.status).toBe("finished");
-      const gone = await h.lifecycle.deleteVersion(WS, published.version.id, {
+      const gone = await h.app.deleteVersion({
+        workspaceId: WS,
+        versionId: published.version.id,
         actor: "ana",
         reason: "tidy",
       });
@@ -163,17 +195,17 @@ describeBackends("lifecycle: remove from flow and versions", (backend) => {
 
     it("409s: resume a stopped version, delete a closed one, publish a stopped one", async () => {
       const v1 = await h.publish("sale", threeHooks(sink.url));
-      await h.lifecycle.changeVersion(WS, v1.journeyId, "close", { actor: "ana", reason: "over" });
+      await h.app.close({ workspaceId: WS, journeyId: v1.journeyId, actor: "ana", reason: "over" });
       await expect(
-        h.lifecycle.deleteVersion(WS, v1.id, { actor: "ana", reason: "tidy" }),
+        h.app.deleteVersion({ workspaceId: WS, versionId: v1.id, actor: "ana", reason: "tidy" }),
       ).rejects.toMatchObject({
         code: "conflict",
         current: "closed",
       });
-      await h.lifecycle.changeVersion(WS, v1.journeyId, "stop", { actor: "ana", reason: "brake" });
+      await h.app.stop({ workspaceId: WS, journeyId: v1.journeyId, actor: "ana", reason: "brake" });
       expect((await h.store.getVersion(WS, v1.id))?.status).toBe("stopped");
       await expect(
-        h.lifecycle.changeVersion(WS, v1.journeyId, "resume", { actor: "ana", reason: "oops" }),
+        h.app.resume({ workspaceId: WS, journeyId: v1.journeyId, actor: "ana", reason: "oops" }),
       ).rejects.toMatchObject({
         code: "conflict",
         current: "stopped",
@@ -184,7 +216,7 @@ describeBackends("lifecycle: remove from flow and versions", (backend) => {
         current: "stopped",
       });
       await expect(
-        h.lifecycle.changeVersion(WS, "nope", "stop", { actor: "a", reason: "r" }),
+        h.app.stop({ workspaceId: WS, journeyId: "nope", actor: "a", reason: "r" }),
       ).rejects.toMatchObject({
         code: "not_found",
       });

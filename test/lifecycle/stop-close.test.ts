@@ -33,11 +33,16 @@ describeBackends("lifecycle: stop, close, abort a run", (backend) => {
     it("issue 16 defect 16: a stop after failed attempts says how many were attempted, succeeded and failed", async () => {
       sink.respond = (req) => (req.url.endsWith("/ok") ? { status: 200, body: {} } : { status: 503 });
       const version = await h.publish("hooks", threeHooks(sink.url));
-      await h.engine.enroll(WS, version.journeyId, ["a", "b", "ok"]);
+      await h.app.enroll({
+        workspaceId: WS,
+        actor: "test",
+        journeyId: version.journeyId,
+        profileIds: ["a", "b", "ok"],
+      });
       await h.engine.drain();
       expect(paths(sink.requests)).toEqual(["/hook1/a", "/hook1/b", "/hook1/ok"]);
 
-      const stop = await h.lifecycle.changeVersion(WS, version.journeyId, "stop", ops);
+      const stop = await h.app.stop({ workspaceId: WS, journeyId: version.journeyId, ...ops });
       /* a and b failed their first attempt and wait for a retry, which the stop cancels. */
       expect(stop.counts).toEqual({
         inFlight: 3,
@@ -82,7 +87,12 @@ describeBackends("lifecycle: stop, close, abort a run", (backend) => {
         ],
         T0,
       );
-      await h.engine.enroll(WS, version.journeyId, ["p1", "p2", "p3"]);
+      await h.app.enroll({
+        workspaceId: WS,
+        actor: "test",
+        journeyId: version.journeyId,
+        profileIds: ["p1", "p2", "p3"],
+      });
       await h.engine.drain();
       const node = (await h.store.nodeStats(WS, version.id)).find((n) => n.nodeId === "is_pro");
       expect(node?.branches).toEqual({ pro: 1, else: 2 });
@@ -91,10 +101,20 @@ describeBackends("lifecycle: stop, close, abort a run", (backend) => {
     it("mid-journey: nothing more is dispatched, every enrollment ends stopped, results split done from cancelled", async () => {
       const version = await h.publish("three hooks", threeHooks(sink.url));
       sink.respond = (req) => (req.url === "/hook2/e" ? { status: 503 } : { status: 200, body: {} });
-      await h.engine.enroll(WS, version.journeyId, ["a", "b", "e"]);
+      await h.app.enroll({
+        workspaceId: WS,
+        actor: "test",
+        journeyId: version.journeyId,
+        profileIds: ["a", "b", "e"],
+      });
       await h.engine.drain();
       h.clock.set(T0 + DAY / 2);
-      await h.engine.enroll(WS, version.journeyId, ["c", "d"]);
+      await h.app.enroll({
+        workspaceId: WS,
+        actor: "test",
+        journeyId: version.journeyId,
+        profileIds: ["c", "d"],
+      });
       await h.engine.advanceClockTo(T0 + DAY);
       /* a, b and e reached hook2 (e's call failed and waits for its retry); c and d still wait at wait1. */
       expect(paths(sink.requests)).toEqual([
@@ -112,7 +132,7 @@ describeBackends("lifecycle: stop, close, abort a run", (backend) => {
       );
       expect(retrying?.enrollmentId).toBeDefined();
 
-      const stop = await h.lifecycle.changeVersion(WS, version.journeyId, "stop", ops);
+      const stop = await h.app.stop({ workspaceId: WS, journeyId: version.journeyId, ...ops });
       expect(stop).toMatchObject({ from: "live", to: "stopped", dryRun: false });
       expect(stop.counts.inFlight).toBe(5);
       expect(stop.counts.pendingActions).toBe(1);
@@ -152,7 +172,7 @@ describeBackends("lifecycle: stop, close, abort a run", (backend) => {
 
     it("drops an item claimed before the stop but not yet handed to its channel (cancelled by stop)", async () => {
       const version = await h.publish("three hooks", threeHooks(sink.url));
-      await h.engine.enroll(WS, version.journeyId, ["a"]);
+      await h.app.enroll({ workspaceId: WS, actor: "test", journeyId: version.journeyId, profileIds: ["a"] });
       /* Stop in the gap between the claim's commit and the send, as another request would. */
       const claimOutbox = h.store.claimOutbox.bind(h.store);
       let stopped = false;
@@ -160,7 +180,7 @@ describeBackends("lifecycle: stop, close, abort a run", (backend) => {
         const items = await claimOutbox(...args);
         if (items.length > 0 && !stopped) {
           stopped = true;
-          const outcome = await h.lifecycle.changeVersion(WS, version.journeyId, "stop", ops);
+          const outcome = await h.app.stop({ workspaceId: WS, journeyId: version.journeyId, ...ops });
           expect(outcome.counts.dispatching).toBe(1);
         }
         return items;
@@ -175,9 +195,16 @@ describeBackends("lifecycle: stop, close, abort a run", (backend) => {
 
     it("a dry run changes nothing and reports the same counts", async () => {
       const version = await h.publish("three hooks", threeHooks(sink.url));
-      await h.engine.enroll(WS, version.journeyId, ["a", "b"]);
+      await h.app.enroll({
+        workspaceId: WS,
+        actor: "test",
+        journeyId: version.journeyId,
+        profileIds: ["a", "b"],
+      });
       await h.engine.drain();
-      const preview = await h.lifecycle.changeVersion(WS, version.journeyId, "stop", {
+      const preview = await h.app.stop({
+        workspaceId: WS,
+        journeyId: version.journeyId,
         ...ops,
         dryRun: true,
       });
@@ -200,7 +227,9 @@ describeBackends("lifecycle: stop, close, abort a run", (backend) => {
         );
       await signup("a");
       await h.engine.drain();
-      const close = await h.lifecycle.changeVersion(WS, version.journeyId, "close", {
+      const close = await h.app.close({
+        workspaceId: WS,
+        journeyId: version.journeyId,
         actor: "ana",
         reason: "campaign over",
       });
@@ -221,9 +250,9 @@ describeBackends("lifecycle: stop, close, abort a run", (backend) => {
       (definition["nodes"] as { id: string; duration?: string }[]).find((n) => n.id === "wait1")!.duration =
         "200d";
       const version = await h.publish("long wait", definition);
-      await h.engine.enroll(WS, version.journeyId, ["a"]);
+      await h.app.enroll({ workspaceId: WS, actor: "test", journeyId: version.journeyId, profileIds: ["a"] });
       await h.engine.drain();
-      await h.lifecycle.changeVersion(WS, version.journeyId, "close", { actor: "ana", reason: "enough" });
+      await h.app.close({ workspaceId: WS, journeyId: version.journeyId, actor: "ana", reason: "enough" });
       await h.engine.advanceClockTo(T0 + 90 * DAY);
       expect((await h.store.getVersion(WS, version.id))?.status).toBe("closed");
       await h.engine.advanceClockTo(T0 + 92 * DAY);
@@ -254,18 +283,30 @@ describeBackends("lifecycle: stop, close, abort a run", (backend) => {
         })),
         T0,
       );
-      await h.engine.enroll(WS, version.journeyId, ["solo"]);
+      await h.app.enroll({
+        workspaceId: WS,
+        actor: "test",
+        journeyId: version.journeyId,
+        profileIds: ["solo"],
+      });
       await h.engine.drain();
       expect(paths(sink.requests)).toEqual(["/hook1/p1", "/hook1/p2", "/hook1/solo"]);
 
-      const preview = await h.lifecycle.abortRun(WS, run.id, {
+      const preview = await h.app.abortRun({
+        workspaceId: WS,
+        runId: run.id,
         actor: "ana",
         reason: "wrong list",
         dryRun: true,
       });
       expect(preview).toMatchObject({ dryRun: true, to: "aborted" });
       expect((await h.store.getRun(WS, run.id))?.status).toBe("running");
-      const abort = await h.lifecycle.abortRun(WS, run.id, { actor: "ana", reason: "wrong list" });
+      const abort = await h.app.abortRun({
+        workspaceId: WS,
+        runId: run.id,
+        actor: "ana",
+        reason: "wrong list",
+      });
       expect(abort.run.status).toBe("aborted");
       expect(abort.version.status).toBe("live");
       expect(abort.counts.inFlight).toBe(2);
@@ -283,12 +324,12 @@ describeBackends("lifecycle: stop, close, abort a run", (backend) => {
         solo: "completed",
       });
       expect((await h.store.getVersion(WS, version.id))?.status).toBe("live");
-      await expect(h.lifecycle.abortRun(WS, run.id, { actor: "ana", reason: "again" })).rejects.toMatchObject(
-        {
-          code: "conflict",
-          current: "aborted",
-        },
-      );
+      await expect(
+        h.app.abortRun({ workspaceId: WS, runId: run.id, actor: "ana", reason: "again" }),
+      ).rejects.toMatchObject({
+        code: "conflict",
+        current: "aborted",
+      });
     });
   });
 });

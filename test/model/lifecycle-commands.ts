@@ -75,7 +75,7 @@ class NewVersion implements Cmd {
   check = hasJourney;
   async run(m: Model, r: Real): Promise<void> {
     const journey = journeyAt(m, this.j);
-    const call = r.lifecycle.newVersion(WS, journey.id, { actor: ACTOR.actor });
+    const call = r.app.newVersion({ workspaceId: WS, journeyId: journey.id, actor: ACTOR.actor });
     if (journey.versions.some((v) => v.status === "draft")) {
       await expectConflict(call, "draft");
     } else {
@@ -154,7 +154,9 @@ class ChangeVersion implements Cmd {
   async run(m: Model, r: Real): Promise<void> {
     const journey = journeyAt(m, this.j);
     const target = this.v === null ? implicitTarget(journey, this.action) : versionAt(journey, this.v);
-    const call = r.lifecycle.changeVersion(WS, journey.id, this.action, {
+    const call = r.app[this.action]({
+      workspaceId: WS,
+      journeyId: journey.id,
       ...ACTOR,
       ...(this.v === null ? {} : { versionId: (target as ModelVersion).id }),
     });
@@ -187,7 +189,7 @@ class Archive implements Cmd {
   async run(m: Model, r: Real): Promise<void> {
     const journey = journeyAt(m, this.j);
     const version = versionAt(journey, this.v);
-    const call = r.lifecycle.deleteVersion(WS, version.id, ACTOR);
+    const call = r.app.deleteVersion({ workspaceId: WS, versionId: version.id, ...ACTOR });
     const to = planned(version.status, "archive");
     if (to === null) {
       await expectConflict(call, version.status);
@@ -211,7 +213,12 @@ class EnrollApi implements Cmd {
   check = hasJourney;
   async run(m: Model, r: Real): Promise<void> {
     const journey = journeyAt(m, this.j);
-    const call = r.engine.enroll(WS, journey.id, this.profiles);
+    const call = r.app.enroll({
+      workspaceId: WS,
+      actor: "test",
+      journeyId: journey.id,
+      profileIds: this.profiles,
+    });
     const target = activeVersion(journey);
     if (!target) {
       await expectConflict(call, journey.versions.at(-1)!.status);
@@ -308,7 +315,7 @@ class AbortRun implements Cmd {
   }
   async run(m: Model, r: Real): Promise<void> {
     const run = m.runs[this.k % m.runs.length]!;
-    const call = r.lifecycle.abortRun(WS, run.id, ACTOR);
+    const call = r.app.abortRun({ workspaceId: WS, runId: run.id, ...ACTOR });
     if (run.status === "aborted") {
       await expectConflict(call, "aborted");
     } else {

@@ -5,8 +5,9 @@ import { expect } from "vitest";
 import { createChannelRegistry } from "../../src/channels/index.js";
 import { ConflictError, createManualClock } from "../../src/core/index.js";
 import type { ManualClock, VersionStatus } from "../../src/core/index.js";
-import { createEngine, createLifecycle } from "../../src/runtime/index.js";
-import type { Engine, Lifecycle } from "../../src/runtime/index.js";
+import { createEngineWithApp } from "../../src/app/index.js";
+import type { App } from "../../src/app/index.js";
+import type { Engine } from "../../src/runtime/index.js";
 import { createSqliteStore } from "../../src/store/index.js";
 import type { Store } from "../../src/store/index.js";
 import type { Model } from "./lifecycle-model.js";
@@ -16,11 +17,11 @@ export const T0 = Date.UTC(2026, 0, 5);
 export const WS = "default";
 export const ACTOR = { actor: "model", reason: "model-based test" } as const;
 
-/** The real system under test: a SQLite file, an engine on a manual clock, and the lifecycle service. */
+/** The real system under test: a SQLite file, an engine on a manual clock, and the application layer. */
 export interface Real {
   readonly store: Store;
   readonly engine: Engine;
-  readonly lifecycle: Lifecycle;
+  readonly app: App;
   readonly clock: ManualClock;
   /** Each version's status at the previous observation. */
   readonly lastSeen: Map<string, VersionStatus>;
@@ -37,12 +38,17 @@ export async function createReal(): Promise<Real> {
   await store.ensureWorkspace(WS, "Default", T0);
   const clock = createManualClock(T0);
   const channels = createChannelRegistry([]);
-  const engine = createEngine({ store, clock, manualClock: clock, channels, workerId: "model" });
-  const lifecycle = createLifecycle({ store, engine, clock });
+  const { engine, app } = createEngineWithApp({
+    store,
+    clock,
+    manualClock: clock,
+    channels,
+    workerId: "model",
+  });
   return {
     store,
     engine,
-    lifecycle,
+    app,
     clock,
     lastSeen: new Map(),
     enrollments: new Set(),

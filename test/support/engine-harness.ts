@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe } from "vitest";
-import { createManualClock } from "../../src/core/index.js";
+import { compileDefinition, createManualClock } from "../../src/core/index.js";
 import type { JsonObject, ManualClock, Version } from "../../src/core/index.js";
 import { createPostgresStore, createSqliteStore } from "../../src/store/index.js";
 import type { Store } from "../../src/store/index.js";
@@ -13,8 +13,9 @@ import {
   createWebhookChannel,
 } from "../../src/channels/index.js";
 import type { Channel } from "../../src/channels/index.js";
-import { createEngine, createLifecycle } from "../../src/runtime/index.js";
-import type { Engine, EngineOptions, Lifecycle } from "../../src/runtime/index.js";
+import { audienceAtPublish, createEngineWithApp } from "../../src/app/index.js";
+import type { App } from "../../src/app/index.js";
+import type { Engine, EngineOptions } from "../../src/runtime/index.js";
 import { describePostgres, freshSchemaUrl, useFreshDatabase } from "./postgres.js";
 
 /** 2026-01-05T00:00:00Z, a Monday: the manual clock's start in engine tests. */
@@ -73,8 +74,8 @@ export interface Harness {
   readonly store: Store;
   readonly clock: ManualClock;
   readonly engine: Engine;
-  /** The lifecycle service over the same store and engine. */
-  readonly lifecycle: Lifecycle;
+  /** The application layer over the same store and engine. */
+  readonly app: App;
   /** Create a journey (with `owner`, if given) and publish its first version. */
   publish(name: string, definition: JsonObject, options?: { owner?: string }): Promise<Version>;
   /** Stop the engine, close the channels and the store, and delete the store's data. */
@@ -87,7 +88,7 @@ export interface HarnessOptions {
   readonly backend?: Backend;
   /** Channels that replace the defaults (webhook, dev mailbox) by name. */
   readonly channels?: Channel[];
-  readonly engine?: Partial<EngineOptions>;
+  readonly engine?: Partial<Omit<EngineOptions, "versionControl">>;
   /**
    * Run the engine's leases on the manual clock too, so that a test can let a lease run out by moving
    * it. @default false: leases on real time, as in every process
@@ -147,7 +148,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   }
   for (const c of options.channels ?? []) byName.set(c.name, c);
   const channels = createChannelRegistry([...byName.values()]);
-  const engine = createEngine({
+  const { engine, app } = createEngineWithApp({
     store,
     clock,
     manualClock: clock,
@@ -156,20 +157,22 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     ...(options.leasesOnManualClock ? { leaseClock: clock } : {}),
     ...options.engine,
   });
-  const lifecycle = createLifecycle({ store, engine, clock });
   return {
     backend,
     store,
     clock,
     engine,
-    lifecycle,
+    app,
     async publish(name, definition, publishOptions = {}) {
       const { version } = await store.createJourney(
         { workspaceId: WS, name, owner: publishOptions.owner ?? null, definition },
         clock.now(),
       );
-      const published = await store.publishVersion(WS, version.id, clock.now());
-      await engine.versionPublished(published.version);
+      /* As stored, without the checks of a draft: a test may publish a definition saved before a rule. */
+      const audience = audienceAtPublish(compileDefinition(definition, { stored: true }), clock.now());
+      const published = await store.publishVersion(WS, version.id, clock.now(), undefined, audience);
+      if (published.run !== null) engine.notifyRuns();
+      engine.notify();
       return published.version;
     },
     async close() {

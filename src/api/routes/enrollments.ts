@@ -16,9 +16,13 @@ export const enrollmentRoutes: readonly Route[] = [
     params: JourneyParamsSchema,
     body: EnrollBodySchema,
     response: z.object({ results: z.array(EnrollResultSchema) }),
-    handler: async ({ params, body, workspaceId, services: { engine } }) => {
-      const outcomes = await engine.enroll(workspaceId, params.journeyId, body.profileIds);
-      engine.notify();
+    handler: async ({ params, body, workspaceId, actor, services: { app } }) => {
+      const outcomes = await app.enroll({
+        workspaceId,
+        actor,
+        journeyId: params.journeyId,
+        profileIds: body.profileIds,
+      });
       return {
         results: body.profileIds.map((profileId, i) => {
           const outcome = outcomes[i];

@@ -1,3 +1,4 @@
+import type { IngestedEvent } from "../../app/index.js";
 import type { EventInput } from "../../store/index.js";
 import type { z } from "zod";
 import { explainEvent } from "../../runtime/index.js";
@@ -9,14 +10,18 @@ import {
 } from "../schemas/event.js";
 import { defineRoute, type Route } from "../route.js";
 
-function toEventInput(e: z.output<typeof EventInputSchema>, now: number): EventInput {
+function toIngestedEvent(e: z.output<typeof EventInputSchema>): IngestedEvent {
   return {
     eventId: e.eventId,
     profileId: e.profileId,
     name: e.name,
-    payload: e.payload ?? {},
-    occurredAt: e.occurredAt === undefined ? now : Date.parse(e.occurredAt),
+    ...(e.payload === undefined ? {} : { payload: e.payload }),
+    ...(e.occurredAt === undefined ? {} : { occurredAt: Date.parse(e.occurredAt) }),
   };
+}
+
+function toEventInput(e: z.output<typeof EventInputSchema>, now: number): EventInput {
+  return { payload: {}, occurredAt: now, ...toIngestedEvent(e) };
 }
 
 /** Event ingestion: one event or a batch, stored durably and deduplicated before the answer. */
@@ -30,16 +35,9 @@ export const eventRoutes: readonly Route[] = [
     body: EventsBodySchema,
     status: 202,
     response: EventsAnswerSchema,
-    handler: async ({ body, workspaceId, services: { store, engine } }) => {
-      const now = engine.clock.now();
+    handler: async ({ body, workspaceId, actor, services: { app } }) => {
       const events = "events" in body ? body.events : [body];
-      const counts = await store.appendEvents(
-        workspaceId,
-        events.map((e) => toEventInput(e, now)),
-        now,
-      );
-      engine.notify();
-      return counts;
+      return app.ingestEvents({ workspaceId, actor, events: events.map(toIngestedEvent) });
     },
   }),
   defineRoute({

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { validateDefinition, ValidationError, type Issue, type JsonObject } from "../../core/index.js";
 import {
   CreateJourneyBodySchema,
   DefinitionBodySchema,
@@ -9,22 +8,10 @@ import {
   WireJourneySummarySchema,
   WireVersionSchema,
 } from "../schemas/journey.js";
-import { prefixPath } from "../issues.js";
 import { keyCursor, NextCursorSchema, pageOf, pageQuerySchema } from "../schemas/page.js";
 import { defineRoute, type Route } from "../route.js";
 import { wireJourney, wireJourneySummary, wireVersion } from "../wire.js";
 import { requireJourney } from "./lookups.js";
-
-/** Throw a `ValidationError` with every issue of the definition, paths prefixed `definition.`. */
-export function assertValidDefinition(definition: JsonObject): void {
-  const issues = validateDefinition(definition);
-  if (issues.length > 0) throw new ValidationError(issues.map(underDefinition));
-}
-
-/** An issue of a definition, as a path in a request body. */
-export function underDefinition(issue: Issue): Issue {
-  return { ...issue, path: prefixPath("definition", issue.path) };
-}
 
 const JourneyAnswerSchema = z.object({ journey: WireJourneySchema, version: WireVersionSchema });
 
@@ -38,12 +25,14 @@ export const journeyRoutes: readonly Route[] = [
     body: CreateJourneyBodySchema,
     status: 201,
     response: JourneyAnswerSchema,
-    handler: async ({ body, workspaceId, services: { store, engine } }) => {
-      assertValidDefinition(body.definition);
-      const { journey, version } = await store.createJourney(
-        { workspaceId, name: body.name, owner: body.owner ?? null, definition: body.definition },
-        engine.clock.now(),
-      );
+    handler: async ({ body, workspaceId, actor, services: { app } }) => {
+      const { journey, version } = await app.createJourney({
+        workspaceId,
+        actor,
+        name: body.name,
+        owner: body.owner ?? null,
+        definition: body.definition,
+      });
       return { journey: wireJourney(journey), version: wireVersion(version) };
     },
   }),
@@ -83,9 +72,7 @@ export const journeyRoutes: readonly Route[] = [
     tag: "journeys",
     body: DefinitionBodySchema,
     response: ValidateAnswerSchema,
-    handler: ({ body }) => {
-      const issues = validateDefinition(body.definition);
-      return { valid: issues.length === 0, issues: [...issues] };
-    },
+    handler: ({ body, workspaceId, actor, services: { app } }) =>
+      app.validate({ workspaceId, actor, definition: body.definition }),
   }),
 ];

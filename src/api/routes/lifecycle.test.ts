@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../core/index.js";
-import { versionActionOptions } from "./lifecycle.js";
+import { versionActionCommand } from "./lifecycle.js";
 
 const NOW = Date.UTC(2026, 2, 2, 9);
+
+/** Who acts, in which workspace, on which journey. */
+function who(actor: string) {
+  return { workspaceId: "default", actor, journeyId: "j1" };
+}
 
 function issuesOf(fn: () => unknown): { path: string; code: string }[] {
   try {
@@ -14,17 +19,19 @@ function issuesOf(fn: () => unknown): { path: string; code: string }[] {
   return [];
 }
 
-describe("versionActionOptions", () => {
-  it("turns a pause body into the service's options, `then` defaulting to resume", () => {
+describe("versionActionCommand", () => {
+  it("turns a pause body into the operation's command, `then` defaulting to resume", () => {
     expect(
-      versionActionOptions("pause", { reason: "bad copy", until: "2026-03-03T09:00:00Z" }, "ana", NOW),
+      versionActionCommand("pause", { reason: "bad copy", until: "2026-03-03T09:00:00Z" }, who("ana"), NOW),
     ).toEqual({
+      workspaceId: "default",
       actor: "ana",
+      journeyId: "j1",
       reason: "bad copy",
       dryRun: false,
       pause: { until: Date.UTC(2026, 2, 3, 9), then: "resume" },
     });
-    expect(versionActionOptions("pause", { reason: "r" }, "ana", NOW).pause).toEqual({
+    expect(versionActionCommand("pause", { reason: "r" }, who("ana"), NOW).pause).toEqual({
       until: null,
       then: "resume",
     });
@@ -32,23 +39,27 @@ describe("versionActionOptions", () => {
 
   it("parses a resume's rate and skip duration", () => {
     expect(
-      versionActionOptions("resume", { reason: "r", ratePerSecond: 20, skipOlderThan: "6h" }, "a", NOW)
+      versionActionCommand("resume", { reason: "r", ratePerSecond: 20, skipOlderThan: "6h" }, who("a"), NOW)
         .resume,
     ).toEqual({ ratePerSecond: 20, skipOlderThanMs: 6 * 3_600_000 });
   });
 
   it("refuses fields that belong to another action, a pause ending in the past and a bad duration", () => {
     expect(
-      issuesOf(() => versionActionOptions("stop", { reason: "r", until: "2030-01-01T00:00:00Z" }, "a", NOW)),
+      issuesOf(() =>
+        versionActionCommand("stop", { reason: "r", until: "2030-01-01T00:00:00Z" }, who("a"), NOW),
+      ),
     ).toEqual([{ path: "until", code: "not_allowed" }]);
     expect(
-      issuesOf(() => versionActionOptions("pause", { reason: "r", ratePerSecond: 3 }, "a", NOW)),
+      issuesOf(() => versionActionCommand("pause", { reason: "r", ratePerSecond: 3 }, who("a"), NOW)),
     ).toEqual([{ path: "ratePerSecond", code: "not_allowed" }]);
     expect(
-      issuesOf(() => versionActionOptions("pause", { reason: "r", until: "2020-01-01T00:00:00Z" }, "a", NOW)),
+      issuesOf(() =>
+        versionActionCommand("pause", { reason: "r", until: "2020-01-01T00:00:00Z" }, who("a"), NOW),
+      ),
     ).toEqual([{ path: "until", code: "in_the_past" }]);
     expect(
-      issuesOf(() => versionActionOptions("resume", { reason: "r", skipOlderThan: "soon" }, "a", NOW)),
+      issuesOf(() => versionActionCommand("resume", { reason: "r", skipOlderThan: "soon" }, who("a"), NOW)),
     ).toEqual([{ path: "skipOlderThan", code: "invalid_duration" }]);
   });
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { parseDuration, ValidationError, type Issue } from "../../core/index.js";
 import type { VersionAction } from "../../store/index.js";
-import type { ChangeVersionOptions } from "../../runtime/index.js";
+import type { ChangeVersionCommand } from "../../app/index.js";
 import { IdSchema } from "../schemas/common.js";
 import { JourneyParamsSchema } from "../schemas/journey.js";
 import {
@@ -45,13 +45,13 @@ function durationMs(text: string, path: string): number {
   ]);
 }
 
-/** Check the action-specific fields and turn the body into the service's options. */
-export function versionActionOptions(
+/** Check the action-specific fields and turn the body into the operation's command. */
+export function versionActionCommand(
   action: VersionAction,
   body: VersionActionBody,
-  actor: string,
+  who: { readonly workspaceId: string; readonly actor: string; readonly journeyId: string },
   now: number,
-): ChangeVersionOptions {
+): ChangeVersionCommand {
   const issues: Issue[] = [];
   for (const [field, owner] of Object.entries(ONLY_FOR)) {
     if (owner !== action && body[field as keyof VersionActionBody] !== undefined) {
@@ -64,7 +64,7 @@ export function versionActionOptions(
   }
   if (issues.length > 0) throw new ValidationError(issues);
   return {
-    actor,
+    ...who,
     reason: body.reason,
     dryRun: body.dryRun ?? false,
     ...(body.versionId === undefined ? {} : { versionId: body.versionId }),
@@ -90,10 +90,9 @@ function versionActionRoute(action: VersionAction): Route {
     params: JourneyParamsSchema,
     body: VersionActionBodySchema,
     response: LifecycleAnswerSchema,
-    handler: async ({ params, body, workspaceId, actor, services: { lifecycle, engine } }) => {
-      const options = versionActionOptions(action, body, actor, engine.clock.now());
-      const outcome = await lifecycle.changeVersion(workspaceId, params.journeyId, action, options);
-      if (!outcome.dryRun) engine.notify();
+    handler: async ({ params, body, workspaceId, actor, services: { app, engine } }) => {
+      const who = { workspaceId, actor, journeyId: params.journeyId };
+      const outcome = await app[action](versionActionCommand(action, body, who, engine.clock.now()));
       return wireLifecycleOutcome(outcome);
     },
   });
@@ -110,13 +109,14 @@ export const lifecycleRoutes: readonly Route[] = [
     params: z.strictObject({ runId: IdSchema }),
     body: AbortRunBodySchema,
     response: AbortRunAnswerSchema,
-    handler: async ({ params, body, workspaceId, actor, services: { lifecycle, engine } }) => {
-      const outcome = await lifecycle.abortRun(workspaceId, params.runId, {
+    handler: async ({ params, body, workspaceId, actor, services: { app } }) => {
+      const outcome = await app.abortRun({
+        workspaceId,
         actor,
+        runId: params.runId,
         reason: body.reason,
         dryRun: body.dryRun ?? false,
       });
-      if (!outcome.dryRun) engine.notify();
       return { ...wireLifecycleOutcome(outcome), run: wireRun(outcome.run) };
     },
   }),
@@ -128,8 +128,9 @@ export const lifecycleRoutes: readonly Route[] = [
     tag: "lifecycle",
     body: RemoveFromFlowBodySchema,
     response: RemoveAnswerSchema,
-    handler: async ({ body, workspaceId, actor, services: { lifecycle, engine } }) => {
-      const outcome = await lifecycle.removeFromFlow(workspaceId, {
+    handler: async ({ body, workspaceId, actor, services: { app } }) => {
+      const outcome = await app.removeFromFlow({
+        workspaceId,
         actor,
         reason: body.reason,
         dryRun: body.dryRun ?? false,
@@ -137,7 +138,6 @@ export const lifecycleRoutes: readonly Route[] = [
         ...(body.profileIds === undefined ? {} : { profileIds: body.profileIds }),
         ...(body.filter === undefined ? {} : { filter: body.filter }),
       });
-      if (!outcome.dryRun) engine.notify();
       return {
         removed: outcome.removed,
         counts: { ...outcome.counts },

@@ -34,15 +34,13 @@ export const profileRoutes: readonly Route[] = [
     params: ProfileParamsSchema,
     body: ProfileFieldsSchema,
     response: z.object({ profile: WireProfileSchema, created: z.boolean() }),
-    handler: async ({ params, body, workspaceId, services: { store, engine } }) => {
-      const { inserted } = await store.upsertProfiles(
+    handler: async ({ params, body, workspaceId, actor, services: { app } }) => {
+      const { profile, created } = await app.upsertProfile({
         workspaceId,
-        [{ ...body, id: params.profileId }],
-        engine.clock.now(),
-      );
-      const profile = await store.getProfile(workspaceId, params.profileId);
-      if (profile === null) throw new Error(`profile ${params.profileId} missing right after its upsert`);
-      return { profile: wireProfile(profile), created: inserted > 0 };
+        actor,
+        profile: { ...body, id: params.profileId },
+      });
+      return { profile: wireProfile(profile), created };
     },
   }),
   defineRoute({
@@ -52,8 +50,8 @@ export const profileRoutes: readonly Route[] = [
     tag: "profiles",
     body: ProfileBatchBodySchema,
     response: z.object({ inserted: z.number().int(), updated: z.number().int() }),
-    handler: async ({ body, workspaceId, services: { store, engine } }) =>
-      store.upsertProfiles(workspaceId, body.profiles, engine.clock.now()),
+    handler: ({ body, workspaceId, actor, services: { app } }) =>
+      app.importProfiles({ workspaceId, actor, profiles: body.profiles }),
   }),
   defineRoute({
     method: "GET",

@@ -26,9 +26,8 @@ export const runRoutes: readonly Route[] = [
     body: EmptyBodySchema,
     status: 202,
     response: RunAnswerSchema,
-    handler: async ({ params, workspaceId, actor, services: { engine } }) => {
-      const run = await engine.startRun(workspaceId, params.journeyId, "now", actor);
-      engine.notify();
+    handler: async ({ params, workspaceId, actor, services: { app } }) => {
+      const run = await app.startRun({ workspaceId, actor, journeyId: params.journeyId });
       return { run: wireRun(run) };
     },
   }),

@@ -23,10 +23,12 @@ export const versionCopyRoutes: readonly Route[] = [
     body: NewVersionBodySchema,
     status: 201,
     response: VersionAnswerSchema,
-    handler: async ({ params, body, workspaceId, actor, services: { lifecycle } }) => ({
+    handler: async ({ params, body, workspaceId, actor, services: { app } }) => ({
       version: wireVersion(
-        await lifecycle.newVersion(workspaceId, params.journeyId, {
+        await app.newVersion({
+          workspaceId,
           actor,
+          journeyId: params.journeyId,
           ...(body.reason === undefined ? {} : { reason: body.reason }),
         }),
       ),
@@ -41,9 +43,11 @@ export const versionCopyRoutes: readonly Route[] = [
     body: DuplicateBodySchema,
     status: 201,
     response: DuplicateAnswerSchema,
-    handler: async ({ params, body, workspaceId, actor, services: { lifecycle } }) => {
-      const { journey, version } = await lifecycle.duplicate(workspaceId, params.versionId, {
+    handler: async ({ params, body, workspaceId, actor, services: { app } }) => {
+      const { journey, version } = await app.duplicate({
+        workspaceId,
         actor,
+        versionId: params.versionId,
         ...(body.name === undefined ? {} : { name: body.name }),
         ...(body.reason === undefined ? {} : { reason: body.reason }),
       });
@@ -58,9 +62,9 @@ export const versionCopyRoutes: readonly Route[] = [
     params: VersionParamsSchema,
     body: DeleteVersionBodySchema,
     response: VersionAnswerSchema,
-    handler: async ({ params, body, workspaceId, actor, services: { lifecycle } }) => ({
+    handler: async ({ params, body, workspaceId, actor, services: { app } }) => ({
       version: wireVersion(
-        await lifecycle.deleteVersion(workspaceId, params.versionId, { actor, reason: body.reason }),
+        await app.deleteVersion({ workspaceId, actor, versionId: params.versionId, reason: body.reason }),
       ),
     }),
   }),

@@ -116,7 +116,11 @@ export function makeSqlitePublishVersion(
       if (!published) throw new NotFoundError("version", versionId);
       const closed = previous ? get.get(workspaceId, previous.id) : undefined;
       const version = toVersion(published);
-      return { version, closed: closed ? toVersion(closed) : null, run: startAudience(version, audience, actor, now) };
+      return {
+        version,
+        closed: closed ? toVersion(closed) : null,
+        run: startAudience(version, audience, actor, now),
+      };
     },
   );
 }

@@ -1,5 +1,30 @@
-import { ConditionSchema, ValidationError } from "../core/index.js";
-import type { Condition, Issue, Millis } from "../core/index.js";
+import { ConditionSchema, validateDefinition, ValidationError } from "../core/index.js";
+import type { Condition, Issue, JsonObject, Millis } from "../core/index.js";
+
+/** An issue of a definition, as a path in a command: under `definition`. */
+export function underDefinition(issue: Issue): Issue {
+  if (issue.path === "") return { ...issue, path: "definition" };
+  const sep = issue.path.startsWith("[") ? "" : ".";
+  return { ...issue, path: `definition${sep}${issue.path}` };
+}
+
+/** Throw a `ValidationError` with every issue of the definition, paths under `definition`. */
+export function assertValidDefinition(definition: JsonObject): void {
+  const issues = validateDefinition(definition);
+  if (issues.length > 0) throw new ValidationError(issues.map(underDefinition));
+}
+
+/** Run `operation`; a `ValidationError` it throws names its paths under `definition`. */
+export async function definitionIssues<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (err) {
+    if (err instanceof ValidationError) {
+      throw new ValidationError(err.issues.map(underDefinition), { cause: err });
+    }
+    throw err;
+  }
+}
 
 /** Who acts and why: both required, neither blank. */
 export function checkActorReason(
