@@ -32,38 +32,39 @@ export function makeVersionCopyOperations(deps: AppDeps) {
   const clock = engine.clock;
   return {
     /**
-     * Copy the latest version's definition into a new draft, audited as `version:created`.
-     * `ConflictError` when the journey already has a draft.
+     * Copy the latest version's definition into a new draft, with its `version:created` audit entry, in
+     * one store transaction. `ConflictError` when the journey already has a draft.
      */
     async newVersion(c: NewVersionCommand): Promise<Version> {
       const issues: Issue[] = [];
       checkActor(c.actor, issues);
       throwIfIssues(issues);
       const latest = await latestVersion(store, c.workspaceId, c.journeyId);
+      const now = clock.now();
       const draft = await store.createDraftVersion(
         c.workspaceId,
         c.journeyId,
         latest.definition,
-        clock.now(),
+        now,
+        (d) => ({
+          workspaceId: c.workspaceId,
+          at: now,
+          actor: c.actor,
+          reason: c.reason?.trim() || `new version from version ${latest.number}`,
+          action: "version:created",
+          journeyId: c.journeyId,
+          versionId: d.id,
+          runId: null,
+          counts: null,
+          detail: { fromVersionId: latest.id, fromVersion: latest.number, number: d.number },
+        }),
       );
-      await store.recordAudit({
-        workspaceId: c.workspaceId,
-        at: clock.now(),
-        actor: c.actor,
-        reason: c.reason?.trim() || `new version from version ${latest.number}`,
-        action: "version:created",
-        journeyId: c.journeyId,
-        versionId: draft.id,
-        runId: null,
-        counts: null,
-        detail: { fromVersionId: latest.id, fromVersion: latest.number, number: draft.number },
-      });
       return draft;
     },
 
     /**
-     * Copy any version (closed, stopped, finished included) into a new journey, as its draft v1,
-     * audited as `journey:duplicated` on the new journey.
+     * Copy any version (closed, stopped, finished included) into a new journey, as its draft v1, with
+     * the `journey:duplicated` audit entry on the new journey, in one store transaction.
      */
     async duplicate(c: DuplicateCommand): Promise<{ journey: Journey; version: Version }> {
       const issues: Issue[] = [];
@@ -75,32 +76,29 @@ export function makeVersionCopyOperations(deps: AppDeps) {
       const version = await store.getVersion(c.workspaceId, c.versionId);
       if (!version) throw new NotFoundError("version", c.versionId);
       const source = await journeyOrThrow(store, c.workspaceId, version.journeyId);
+      const now = clock.now();
+      const name = c.name ?? `${source.name} (copy of version ${version.number})`;
       const copy = await store.createJourney(
-        {
+        { workspaceId: c.workspaceId, name, owner: source.owner, definition: version.definition },
+        now,
+        (created) => ({
           workspaceId: c.workspaceId,
-          name: c.name ?? `${source.name} (copy of version ${version.number})`,
-          owner: source.owner,
-          definition: version.definition,
-        },
-        clock.now(),
+          at: now,
+          actor: c.actor,
+          reason: c.reason?.trim() || `duplicate of version ${version.number} of journey ${source.id}`,
+          action: "journey:duplicated",
+          journeyId: created.journey.id,
+          versionId: created.version.id,
+          runId: null,
+          counts: null,
+          detail: {
+            fromJourneyId: source.id,
+            fromVersionId: version.id,
+            fromVersion: version.number,
+            fromStatus: version.status,
+          },
+        }),
       );
-      await store.recordAudit({
-        workspaceId: c.workspaceId,
-        at: clock.now(),
-        actor: c.actor,
-        reason: c.reason?.trim() || `duplicate of version ${version.number} of journey ${source.id}`,
-        action: "journey:duplicated",
-        journeyId: copy.journey.id,
-        versionId: copy.version.id,
-        runId: null,
-        counts: null,
-        detail: {
-          fromJourneyId: source.id,
-          fromVersionId: version.id,
-          fromVersion: version.number,
-          fromStatus: version.status,
-        },
-      });
       return copy;
     },
 

@@ -19,7 +19,7 @@ import type {
   RetryPolicy,
 } from "../core/index.js";
 import type { GuardrailStore } from "./guardrails.js";
-import type { Actor, LifecycleStore } from "./lifecycle.js";
+import type { Actor, LifecycleStore, NewAuditEntry } from "./lifecycle.js";
 import type { PageQuery } from "./page.js";
 
 /**
@@ -86,8 +86,15 @@ export interface CatalogStore {
   listWorkspaces(): Promise<Workspace[]>;
 
   // ---- journeys and versions --------------------------------------------------------------
-  /** Create a journey with version 1 as a draft. */
-  createJourney(input: NewJourney, now: Millis): Promise<{ journey: Journey; version: Version }>;
+  /**
+   * Create a journey with version 1 as a draft. With `audit`, the audit entry it makes of the new journey
+   * and draft (a duplicate's `journey:duplicated`) is recorded in the same transaction.
+   */
+  createJourney(
+    input: NewJourney,
+    now: Millis,
+    audit?: AuditOf<{ journey: Journey; version: Version }>,
+  ): Promise<{ journey: Journey; version: Version }>;
   getJourney(workspaceId: string, journeyId: string): Promise<Journey | null>;
   /** Journeys of a workspace with a summary of their versions, newest first (`createdAt`, then `id`). */
   listJourneys(workspaceId: string, query?: PageQuery): Promise<JourneySummary[]>;
@@ -96,12 +103,17 @@ export interface CatalogStore {
   getVersion(workspaceId: string, versionId: string): Promise<Version | null>;
   /** Replace a draft's definition. Fails with `ConflictError` unless the version is a draft. */
   updateDraft(workspaceId: string, versionId: string, definition: JsonObject, now: Millis): Promise<Version>;
-  /** Add a draft version to a journey. Fails with `ConflictError` if the journey already has a draft. */
+  /**
+   * Add a draft version to a journey. Fails with `ConflictError` if the journey already has a draft. With
+   * `audit`, the audit entry it makes of the new draft (a new version's `version:created`) is recorded in
+   * the same transaction.
+   */
   createDraftVersion(
     workspaceId: string,
     journeyId: string,
     definition: JsonObject,
     now: Millis,
+    audit?: AuditOf<Version>,
   ): Promise<Version>;
   /**
    * Publish a draft: it becomes live, and the journey's previous live or paused version becomes closed
@@ -331,6 +343,12 @@ export interface DevMailboxStore {
   /** Newest first (`receivedAt`, then `id`). */
   listDevEmails(workspaceId: string, query: PageQuery): Promise<DevEmail[]>;
 }
+
+/**
+ * The audit entry of a write, made from what it wrote (its ids and numbers), inside its transaction:
+ * synchronous and pure.
+ */
+export type AuditOf<T> = (written: T) => NewAuditEntry;
 
 /**
  * What a publish starts for an audience entry: its run at once (`run`, a `now` schedule), or the

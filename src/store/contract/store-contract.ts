@@ -1,6 +1,7 @@
 import { describe } from "vitest";
 import type { Store } from "../store.js";
 import { describeAdvanceDueContract } from "./contract-advance-due.js";
+import { describeAuditedWritesContract } from "./contract-audited-writes.js";
 import { describeEnrollContract } from "./contract-enroll.js";
 import { useFreshStore } from "./contract-fixtures.js";
 import { describeGuardrailContract } from "./contract-guardrails.js";
@@ -55,6 +56,8 @@ export function describeStoreContract(
     });
     describe("CatalogStore", () => {
       describeJourneyContract(ctx);
+      describeAuditedWritesContract(ctx);
+      describePublishAudienceContract(ctx);
       describeProfileEventContract(ctx);
     });
     describe("EngineStore", () => {
@@ -64,7 +67,6 @@ export function describeStoreContract(
       describeOutboxContract(ctx);
       describeInlineCompletionContract(ctx);
       describeRunsContract(ctx);
-      describePublishAudienceContract(ctx);
     });
     describe("LifecycleStore", () => {
       describeStopContract(ctx);

@@ -7,8 +7,9 @@ import {
 } from "../../core/index.js";
 import { timeOrderedId } from "../shared/ids.js";
 import { toJourney, type DbJourney } from "../shared/rows.js";
-import type { JourneySummary, NewJourney } from "../store.js";
+import type { AuditOf, JourneySummary, NewJourney } from "../store.js";
 import type { PageQuery } from "../page.js";
+import { writeAudit } from "./postgres-audit.js";
 import type { PgContext } from "./postgres-context.js";
 import { makePgFilters } from "./postgres-page.js";
 import { pgVersion, type PgVersionRow } from "./postgres-rows.js";
@@ -25,7 +26,11 @@ interface DbJourneySummary extends DbJourney {
 
 /** Journey reads and `createJourney`. */
 export interface PgJourneys {
-  createJourney(input: NewJourney, now: Millis): Promise<{ journey: Journey; version: Version }>;
+  createJourney(
+    input: NewJourney,
+    now: Millis,
+    audit?: AuditOf<{ journey: Journey; version: Version }>,
+  ): Promise<{ journey: Journey; version: Version }>;
   getJourney(workspaceId: string, journeyId: string): Promise<Journey | null>;
   listJourneys(workspaceId: string, query?: PageQuery): Promise<JourneySummary[]>;
 }
@@ -33,7 +38,7 @@ export interface PgJourneys {
 /** The journey operations. Ids are time-ordered, so `id` breaks ties of `created_at` in creation order. */
 export function makePgJourneys(ctx: PgContext): PgJourneys {
   return {
-    createJourney: (input, now) =>
+    createJourney: (input, now, audit) =>
       ctx.tx("durable", async (tx) => {
         const [journey] = await tx.query<DbJourney>(
           `INSERT INTO journeys (workspace_id, id, name, owner, created_at, updated_at)
@@ -47,7 +52,9 @@ export function makePgJourneys(ctx: PgContext): PgJourneys {
           [input.workspaceId, timeOrderedId(now), journey.id, JSON.stringify(input.definition), now],
         );
         if (!version) throw new NotFoundError("journey", journey.id);
-        return { journey: toJourney(journey), version: pgVersion(version) };
+        const created = { journey: toJourney(journey), version: pgVersion(version) };
+        if (audit) await writeAudit(tx, audit(created));
+        return created;
       }),
     async getJourney(workspaceId, journeyId) {
       const [row] = await ctx.read<DbJourney>("SELECT * FROM journeys WHERE workspace_id = $1 AND id = $2", [

@@ -7,6 +7,8 @@ import {
   VERSION_STATUS_RULES,
 } from "../../core/index.js";
 import { timeOrderedId } from "../shared/ids.js";
+import type { AuditOf } from "../store.js";
+import { writeAudit } from "./postgres-audit.js";
 import type { PgContext } from "./postgres-context.js";
 import type { Tx } from "./postgres-db.js";
 import { pgVersion, type PgVersionRow } from "./postgres-rows.js";
@@ -22,6 +24,7 @@ export interface PgVersions {
     journeyId: string,
     definition: JsonObject,
     now: Millis,
+    audit?: AuditOf<Version>,
   ): Promise<Version>;
   listActiveVersions(): Promise<Version[]>;
 }
@@ -70,7 +73,7 @@ export function makePgVersions(ctx: PgContext): PgVersions {
           ["create a draft version"],
         );
       }),
-    createDraftVersion: (workspaceId, journeyId, definition, now) =>
+    createDraftVersion: (workspaceId, journeyId, definition, now, audit) =>
       ctx.tx("durable", async (tx) => {
         /* The journey's row lock serializes two drafts created at once: the second sees the first. */
         const journey = await tx.query(
@@ -97,7 +100,9 @@ export function makePgVersions(ctx: PgContext): PgVersions {
         );
         if (!row) throw new Error("version insert returned no row");
         await touchJourney(tx, journeyId, now);
-        return pgVersion(row);
+        const created = pgVersion(row);
+        if (audit) await writeAudit(tx, audit(created));
+        return created;
       }),
     async listActiveVersions() {
       const rows = await ctx.read<PgVersionRow>(

@@ -1,4 +1,4 @@
-import type { DevEmail, Store } from "../store.js";
+import type { AuditOf, DevEmail, Store } from "../store.js";
 import { makeSqliteAbortRun } from "./sqlite-abort-run.js";
 import { makeSqliteAdvanceDue } from "./sqlite-advance-due.js";
 import { makeSqliteAnnounce } from "./sqlite-announce.js";
@@ -123,6 +123,18 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const progress = <T>(operation: () => T) =>
     performance.now() - lastDurableAt > SYNC_EVERY_MS ? durable(operation) : settle(operation);
 
+  /* A write and the audit entry made of it, in one transaction: the write's own becomes a savepoint. */
+  const audited = <T>(write: () => T, audit: AuditOf<T> | undefined): T => {
+    if (audit === undefined) return write();
+    return db
+      .transaction(() => {
+        const written = write();
+        ops().audit.record(audit(written));
+        return written;
+      })
+      .immediate();
+  };
+
   /* Emails sent together (a dispatcher sends its claimed items at once) are saved in one transaction:
      one commit per dispatch round instead of one per email. */
   let pendingEmails: { email: DevEmail; resolve: () => void; reject: (error: Error) => void }[] = [];
@@ -157,7 +169,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     ensureWorkspace: (id, name, now) => durable(() => ops().ensureWorkspace(id, name, now)),
     getWorkspace: (id) => settle(() => ops().workspaces.getWorkspace(id)),
     listWorkspaces: () => settle(() => ops().workspaces.listWorkspaces()),
-    createJourney: (input, now) => durable(() => ops().journeys.createJourney(input, now)),
+    createJourney: (input, now, audit) =>
+      durable(() => audited(() => ops().journeys.createJourney(input, now), audit)),
     getJourney: (workspaceId, journeyId) => settle(() => ops().journeys.getJourney(workspaceId, journeyId)),
     listJourneys: (workspaceId, query) => settle(() => ops().journeys.listJourneys(workspaceId, query)),
     listVersions: (workspaceId, journeyId) =>
@@ -165,8 +178,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     getVersion: (workspaceId, versionId) => settle(() => ops().versions.getVersion(workspaceId, versionId)),
     updateDraft: (workspaceId, versionId, definition, now) =>
       durable(() => ops().versions.updateDraft(workspaceId, versionId, definition, now)),
-    createDraftVersion: (workspaceId, journeyId, definition, now) =>
-      durable(() => ops().versions.createDraftVersion(workspaceId, journeyId, definition, now)),
+    createDraftVersion: (workspaceId, journeyId, definition, now, audit) =>
+      durable(() =>
+        audited(() => ops().versions.createDraftVersion(workspaceId, journeyId, definition, now), audit),
+      ),
     publishVersion: (workspaceId, versionId, now, actor, audience) =>
       durable(() => ops().publishVersion(workspaceId, versionId, now, actor, audience)),
     listActiveVersions: () => settle(() => ops().versions.listActiveVersions()),
