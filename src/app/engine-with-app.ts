@@ -9,7 +9,7 @@ import { createApp, type App } from "./app.js";
  * The runtime's `VersionControl` port over the application layer: an automatic transition runs the
  * same operation (`pause`, `resume`, `close`, `stop`) as an operator's, on the version it names.
  */
-export function versionControlOf(app: App, store: Store): VersionControl {
+function versionControlOf(app: App, store: Store): VersionControl {
   return {
     async changeVersion(t) {
       const version = await store.getVersion(t.workspaceId, t.versionId);

@@ -1,8 +1,8 @@
 import type { EndedScope, OutboxItem, ResultStore } from "../store/index.js";
 
 /**
- * A scope whose dispatches must stop (the store port's `EndedScope`): the lifecycle tells the engine
- * right after the store acknowledged it, and `Store.watch` tells the other processes.
+ * A scope whose dispatches must stop (the store port's `EndedScope`): the application layer tells the
+ * engine right after the store acknowledged it, and `Store.watch` tells the other processes.
  */
 export type { EndedScope };
 
