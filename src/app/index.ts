@@ -16,14 +16,9 @@
  * May import core, store, channels and runtime (their index files); the API and the CLI import it.
  */
 export { createApp, type App } from "./app.js";
-export { createEngineWithApp, type EngineWithApp } from "./engine-with-app.js";
+export { createEngineWithApp } from "./engine-with-app.js";
 export { PERMISSIONS, PERMISSION_NAMES, type OperationName, type Permission } from "./permissions.js";
-export type { AppDeps, Command, EngineWake, ReasonedCommand } from "./command.js";
-export type { CreateJourneyCommand, SaveDraftCommand, ValidateCommand } from "./journeys.js";
-export { audienceAtPublish, type PublishCommand } from "./publish.js";
-export type { DeleteVersionCommand, DuplicateCommand, NewVersionCommand } from "./version-copies.js";
+export type { Command } from "./command.js";
+export { audienceAtPublish } from "./publish.js";
 export type { ChangeVersionCommand } from "./version-control.js";
-export type { AbortRunCommand, StartRunCommand } from "./runs.js";
-export type { RemoveFromFlowCommand } from "./remove-from-flow.js";
-export type { EnrollCommand, IngestEventsCommand, IngestedEvent } from "./entries.js";
-export type { ImportProfilesCommand, UpsertProfileCommand } from "./profiles.js";
+export type { IngestedEvent } from "./entries.js";
