@@ -92,7 +92,7 @@ describeBackends("sends in flight", (backend) => {
     const draining = h.engine.drain();
     expect(await until(held.calls, (n) => n === 1)).toBe(1);
 
-    await h.lifecycle.changeVersion(WS, version.journeyId, "stop", { actor: "ana", reason: "wrong coupon" });
+    await h.app.stop({ workspaceId: WS, journeyId: version.journeyId, actor: "ana", reason: "wrong coupon" });
     held.release();
     await draining;
 
@@ -111,7 +111,8 @@ describeBackends("sends in flight", (backend) => {
     const draining = h.engine.drain();
     expect(await until(held.calls, (n) => n === 1)).toBe(1);
 
-    await h.lifecycle.removeFromFlow(WS, {
+    await h.app.removeFromFlow({
+      workspaceId: WS,
       actor: "ana",
       reason: "asked to leave",
       profileIds: ["p1"],

@@ -2,7 +2,7 @@ import { pino } from "pino";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { createChannelRegistry, createWebhookChannel } from "../../src/channels/index.js";
 import type { JsonObject } from "../../src/core/index.js";
-import { createEngine } from "../../src/runtime/index.js";
+import { createEngineWithApp } from "../../src/app/index.js";
 import type { Engine } from "../../src/runtime/index.js";
 import { createHarness, describeBackends, WS } from "../support/engine-harness.js";
 import type { Harness } from "../support/engine-harness.js";
@@ -60,7 +60,7 @@ describeBackends("the dispatcher's store errors", (backend) => {
           ? h.store.completeOutbox(...args)
           : Promise.reject(new Error("stepping refused")),
     });
-    engine = createEngine({
+    engine = createEngineWithApp({
       store,
       clock: h.clock,
       manualClock: h.clock,
@@ -68,7 +68,7 @@ describeBackends("the dispatcher's store errors", (backend) => {
       workerId: "worker-logged",
       leaseMs: 30,
       logger,
-    });
+    }).engine;
     const version = await h.publish("call-once", callOnce(sink.url));
     await store.enroll(
       [

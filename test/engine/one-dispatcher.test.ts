@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { createChannelRegistry, createWebhookChannel } from "../../src/channels/index.js";
 import type { JsonObject } from "../../src/core/index.js";
-import { createEngine } from "../../src/runtime/index.js";
+import { createEngineWithApp } from "../../src/app/index.js";
 import type { Engine } from "../../src/runtime/index.js";
 import { createHarness, describeBackends, WS } from "../support/engine-harness.js";
 import type { Harness } from "../support/engine-harness.js";
@@ -84,7 +84,7 @@ describeBackends("one dispatcher per process", (backend) => {
         }
       },
     });
-    engine = createEngine({
+    engine = createEngineWithApp({
       store,
       clock: h.clock,
       manualClock: h.clock,
@@ -92,7 +92,7 @@ describeBackends("one dispatcher per process", (backend) => {
       workerId: "worker",
       pollIntervalMs: 5,
       dispatchConcurrency: 2,
-    });
+    }).engine;
     const version = await h.publish("call-once", callOnce(sink.url));
     const ids = Array.from({ length: 10 }, (_, i) => `p${i}`);
     await store.enroll(

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { createChannelRegistry, createWebhookChannel } from "../../src/channels/index.js";
 import type { JsonObject } from "../../src/core/index.js";
-import { createEngine } from "../../src/runtime/index.js";
+import { createEngineWithApp } from "../../src/app/index.js";
 import type { Engine } from "../../src/runtime/index.js";
 import { createHarness, describeBackends, WS } from "../support/engine-harness.js";
 import type { Harness } from "../support/engine-harness.js";
@@ -58,14 +58,14 @@ describeBackends("one round at a time", (backend) => {
         }
       },
     });
-    engine = createEngine({
+    engine = createEngineWithApp({
       store,
       clock: h.clock,
       manualClock: h.clock,
       channels: createChannelRegistry([createWebhookChannel()]),
       workerId: "serve-manual",
       pollIntervalMs: 5,
-    });
+    }).engine;
     const version = await h.publish("hourly", hourly(sink.url));
     const ids = Array.from({ length: 6 }, (_, i) => `p${i}`);
     await store.enroll(
