@@ -111,6 +111,10 @@ export async function startServe(config: ServeConfig, out: ServeOutput): Promise
         })();
         return closed;
       },
+      abandon() {
+        engine.abortSends();
+        return closed ?? Promise.resolve();
+      },
       inFlight() {
         const sends = describeSends(inFlight());
         return sends ? `${phase}, with ${sends}` : phase;

@@ -34,12 +34,20 @@ function capture(): Writable & { text: string } {
   return out;
 }
 
-function drainable(close: () => Promise<void>): Drainable & { closes: number } {
+function drainable(
+  close: () => Promise<void>,
+  abandon: () => Promise<void> = () => Promise.resolve(),
+): Drainable & { closes: number; abandons: number } {
   const d = {
     closes: 0,
+    abandons: 0,
     close() {
       d.closes++;
       return close();
+    },
+    abandon() {
+      d.abandons++;
+      return abandon();
     },
     inFlight: () => "the engine's current round, with 1 webhook send",
   };
@@ -66,20 +74,30 @@ describe("runUntilSignal", () => {
   it("exits 1 saying what is in flight when the drain outlasts its bound", async () => {
     const host = fakeHost();
     const stderr = capture();
-    const done = runUntilSignal(
-      drainable(() => new Promise(() => undefined)),
-      {
-        stderr,
-        drainTimeoutMs: 100,
-        host,
-      },
-    );
+    const running = drainable(() => new Promise(() => undefined));
+    const done = runUntilSignal(running, { stderr, drainTimeoutMs: 100, host });
     await tick();
     host.emitter.emit("SIGINT", "SIGINT");
     await expect(done).rejects.toEqual(new Exit(1));
     expect(stderr.text).toContain(
-      "drain timed out after 100 ms; still in flight: the engine's current round, with 1 webhook send",
+      "drain timed out after 100 ms; still in flight: the engine's current round, with 1 webhook send. " +
+        "Sends still in flight are aborted and go back to the outbox.",
     );
+    expect(running.abandons).toBe(1);
+  });
+
+  it("exits 1 after a grace of 2 s when the aborted sends cannot be put back", async () => {
+    const host = fakeHost();
+    const stderr = capture();
+    const hang = (): Promise<void> => new Promise(() => undefined);
+    const running = drainable(hang, hang);
+    const done = runUntilSignal(running, { stderr, drainTimeoutMs: 50, host });
+    await tick();
+    host.emitter.emit("SIGTERM", "SIGTERM");
+    const started = Date.now();
+    await expect(done).rejects.toEqual(new Exit(1));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+    expect(running.abandons).toBe(1);
   });
 
   it.each([

@@ -7,6 +7,11 @@ export interface Drainable {
   close(): Promise<void>;
   /** What the drain is still waiting for, in words (e.g. "the engine's current round, with 2 webhook sends"). */
   inFlight(): string;
+  /**
+   * The drain ran out of time: abort the sends still in flight, so that their claims go back to the
+   * outbox now, and resolve once `close()` has finished.
+   */
+  abandon(): Promise<void>;
 }
 
 /** The slice of `process` the shutdown uses; tests pass their own. */
@@ -28,12 +33,16 @@ export interface ShutdownOptions {
 
 const SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
 
+/** How long a drain that timed out waits for its aborted sends to be put back before the process exits. */
+const ABANDON_GRACE_MS = 2000;
+
 /**
  * Run until SIGINT or SIGTERM, then drain `running` and resolve with 0 once it closed. Two cases end the
- * process at once through `host.exit`, because work still pending would keep it alive: a second signal
- * during the drain (exit 128 + the signal's number: 130 or 143), and a drain that outlasts
- * `drainTimeoutMs` (exit 1, after saying what was still in flight). Claims abandoned that way go back to
- * the outbox when their lease runs out.
+ * process through `host.exit`, because work still pending would keep it alive: a second signal during
+ * the drain (exit 128 + the signal's number: 130 or 143, at once; claims held go back to the outbox when
+ * their lease runs out), and a drain that outlasts `drainTimeoutMs` (exit 1, after saying what was still
+ * in flight and aborting the sends in flight, which go back to the outbox at once; the abort is given
+ * up to 2 s).
  */
 export async function runUntilSignal(running: Drainable, options: ShutdownOptions): Promise<number> {
   const host = options.host ?? process;
@@ -66,8 +75,14 @@ export async function runUntilSignal(running: Drainable, options: ShutdownOption
       writeLine(
         stderr,
         `drain timed out after ${drainTimeoutMs} ms; still in flight: ${running.inFlight()}. ` +
-          "Claims still held return to the outbox when their lease runs out.",
+          "Sends still in flight are aborted and go back to the outbox.",
       );
+      await Promise.race([
+        running.abandon(),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, ABANDON_GRACE_MS);
+        }),
+      ]);
       return host.exit(1);
     }
     writeLine(stderr, "stopped");

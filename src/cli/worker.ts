@@ -63,6 +63,10 @@ export async function startWorker(config: WorkerConfig, out: ProcessOutput): Pro
         })();
         return closed;
       },
+      abandon() {
+        engine.abortSends();
+        return closed ?? Promise.resolve();
+      },
       inFlight() {
         const sends = describeSends(inFlight());
         return sends ? `${phase}, with ${sends}` : phase;

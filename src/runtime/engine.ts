@@ -52,11 +52,16 @@ export interface Engine {
    */
   start(): void;
   /**
-   * Stop the loops; work in progress (a claimed batch, a run's page) finishes first. Sends in flight are
-   * aborted: their items go back to the outbox, due at once, for any worker (same idempotency key). A
-   * run the run loop was executing is released after its current page, for any worker to continue.
+   * Stop the loops; work in progress (a claimed batch, its sends, a run's page) finishes first. A run the
+   * run loop was executing is released after its current page, for any worker to continue.
    */
   stop(): Promise<void>;
+  /**
+   * Abort every send in flight: each item goes back to the outbox, due at once, for any worker (same
+   * idempotency key). The shutdown calls it when a drain outlasts its bound, so that the claims return
+   * now rather than when their lease runs out; `stop()` then finishes without waiting for the network.
+   */
+  abortSends(): void;
   /** Wake the round loop now (new events, enrollments, a publish). */
   notify(): void;
   /** Wake the run loop now: a run created elsewhere waits for an executor. */
@@ -444,7 +449,6 @@ export function createEngine(options: EngineOptions): Engine {
     },
     async stop() {
       running = false;
-      inFlight.abortAll();
       const notifierStopped = notifier.stop();
       roundWaker.wake();
       runWaker.wake();
@@ -455,6 +459,7 @@ export function createEngine(options: EngineOptions): Engine {
       await Promise.allSettled([...runs]);
       await notifierStopped;
     },
+    abortSends: () => inFlight.abortAll(),
     notify: poke,
     notifyRuns: () => runWaker.wake(),
     drain: () => alone(drainRounds),
