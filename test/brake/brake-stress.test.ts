@@ -126,7 +126,9 @@ async function runBrakeTrials(
       /* The answer counts, at that instant, exactly what the stop cancelled and what was already out. */
       expect(outcome.counts.pendingActions).toBe(never.length);
       expect(outcome.counts.attempted).toBe(before.length);
-      expect(outcome.counts.succeeded + outcome.counts.failed + outcome.counts.dispatching).toBe(before.length);
+      expect(outcome.counts.succeeded + outcome.counts.failed + outcome.counts.dispatching).toBe(
+        before.length,
+      );
       const allowed = new Set(before.map((item) => item.id));
       expect(sink.requests.every((r) => allowed.has(String(r.headers["idempotency-key"])))).toBe(true);
       receivedAfterAck += sink.requests.length - ackedAtRequest;

@@ -108,7 +108,10 @@ describe("serve --clock manual", () => {
       const results = (await api(serve.url, "GET", `/journeys/${journeyId}/results`)) as {
         nodes: { nodeId: string; actionsSucceeded: number; actionsFailed: number }[];
       };
-      expect(results.nodes.find((n) => n.nodeId === "call")).toMatchObject({ actionsSucceeded: 10, actionsFailed: 0 });
+      expect(results.nodes.find((n) => n.nodeId === "call")).toMatchObject({
+        actionsSucceeded: 10,
+        actionsFailed: 0,
+      });
       expect(sink.requests).toHaveLength(10);
     },
     SPAWN_TIMEOUT_MS,

@@ -232,7 +232,9 @@ describeBackends("audience runs executed by claimers", (backend) => {
     }
     expect(await enrollmentsOf(again)).toEqual({});
     await h.engine.drain();
-    expect((await h.store.listRuns(WS, { versionId: version.id })).map((r) => [r.status, r.enrolled])).toEqual([
+    expect(
+      (await h.store.listRuns(WS, { versionId: version.id })).map((r) => [r.status, r.enrolled]),
+    ).toEqual([
       ["completed", 0],
       ["completed", MATCHING.length],
     ]);

@@ -136,7 +136,10 @@ describeBackends("a manual clock's advance", (backend) => {
       expect(sink.requests).toHaveLength(ids.length);
       const keys = new Set(sink.requests.map((r) => r.headers["idempotency-key"]));
       expect(keys.size).toBe(ids.length);
-      expect(stats.find((n) => n.nodeId === "call")).toMatchObject({ actionsSucceeded: ids.length, actionsFailed: 0 });
+      expect(stats.find((n) => n.nodeId === "call")).toMatchObject({
+        actionsSucceeded: ids.length,
+        actionsFailed: 0,
+      });
       expect(stats.find((n) => n.nodeId === "out")).toMatchObject({ completed: ids.length });
       expect(sink.requests).toHaveLength(ids.length);
     });

@@ -16,20 +16,30 @@ function welcome(url: string): JsonObject {
       {
         id: "plan",
         kind: "condition",
-        branches: [{ name: "pro", when: { field: "profile.attributes.plan", op: "eq", value: "pro" }, next: "hook" }],
+        branches: [
+          { name: "pro", when: { field: "profile.attributes.plan", op: "eq", value: "pro" }, next: "hook" },
+        ],
         else: "wait2",
       },
       {
         id: "hook",
         kind: "action",
-        action: { type: "webhook", url: `${url}/hook/{{ profile.id }}`, body: { plan: "{{ profile.attributes.plan }}" } },
+        action: {
+          type: "webhook",
+          url: `${url}/hook/{{ profile.id }}`,
+          body: { plan: "{{ profile.attributes.plan }}" },
+        },
         next: "wait2",
       },
       { id: "wait2", kind: "wait", mode: "duration", duration: "2d", next: "mail" },
       {
         id: "mail",
         kind: "action",
-        action: { type: "email", subject: "Hello {{ profile.attributes.name }}", text: "Welcome, {{ event.payload.source }}" },
+        action: {
+          type: "email",
+          subject: "Hello {{ profile.attributes.name }}",
+          text: "Welcome, {{ event.payload.source }}",
+        },
         next: "done",
       },
       { id: "done", kind: "exit" },
@@ -116,7 +126,9 @@ describeBackends("engine", (backend) => {
         {
           id: "check",
           kind: "condition",
-          branches: [{ name: "high", when: { field: "results.hook.body.score", op: "gt", value: 40 }, next: "high" }],
+          branches: [
+            { name: "high", when: { field: "results.hook.body.score", op: "gt", value: 40 }, next: "high" },
+          ],
           else: "low",
         },
         { id: "high", kind: "exit" },
@@ -151,7 +163,12 @@ describeBackends("engine", (backend) => {
           action: {
             type: "webhook",
             url: `${sink.url}/{{ profile.id }}`,
-            retry: { initialInterval: "1s", backoffCoefficient: 2, maximumInterval: "10s", maximumAttempts: 3 },
+            retry: {
+              initialInterval: "1s",
+              backoffCoefficient: 2,
+              maximumInterval: "10s",
+              maximumAttempts: 3,
+            },
           },
           next: "done",
         },
@@ -168,7 +185,9 @@ describeBackends("engine", (backend) => {
     await h.engine.advanceClockTo(T0 + 60_000);
     expect(sink.requests.filter((r) => r.url === "/dora")).toHaveLength(3);
     expect(sink.requests.filter((r) => r.url === "/eve")).toHaveLength(1);
-    const keys = new Set(sink.requests.filter((r) => r.url === "/dora").map((r) => r.headers["idempotency-key"]));
+    const keys = new Set(
+      sink.requests.filter((r) => r.url === "/dora").map((r) => r.headers["idempotency-key"]),
+    );
     expect(keys.size).toBe(1);
 
     const [dora] = await h.store.listEnrollments(WS, { profileId: "dora" });
@@ -209,7 +228,15 @@ describeBackends("engine", (backend) => {
     const version = await h.publish("wait-for-purchase", {
       nodes: [
         { id: "in", kind: "entry", trigger: { type: "api" }, next: "w" },
-        { id: "w", kind: "wait", mode: "event", event: "purchased", timeout: "3d", next: "bought", onTimeout: "nudge" },
+        {
+          id: "w",
+          kind: "wait",
+          mode: "event",
+          event: "purchased",
+          timeout: "3d",
+          next: "bought",
+          onTimeout: "nudge",
+        },
         { id: "bought", kind: "exit" },
         { id: "nudge", kind: "exit" },
       ],
@@ -236,7 +263,10 @@ describeBackends("engine", (backend) => {
   it("enrolls an audience run with its own id and counts", async () => {
     await h.store.upsertProfiles(
       WS,
-      Array.from({ length: 25 }, (_, i) => ({ id: `p${String(i).padStart(2, "0")}`, attributes: { vip: i % 5 === 0 } })),
+      Array.from({ length: 25 }, (_, i) => ({
+        id: `p${String(i).padStart(2, "0")}`,
+        attributes: { vip: i % 5 === 0 },
+      })),
       T0,
     );
     const version = await h.publish("vip-run", {
@@ -244,7 +274,11 @@ describeBackends("engine", (backend) => {
         {
           id: "in",
           kind: "entry",
-          trigger: { type: "audience", filter: { field: "profile.attributes.vip", op: "eq", value: true }, schedule: { type: "now" } },
+          trigger: {
+            type: "audience",
+            filter: { field: "profile.attributes.vip", op: "eq", value: true },
+            schedule: { type: "now" },
+          },
           next: "done",
         },
         { id: "done", kind: "exit" },

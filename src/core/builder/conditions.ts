@@ -26,7 +26,8 @@ export interface FieldRef {
  * @example field("profile.plan").eq("pro")  // { field: "profile.plan", op: "eq", value: "pro" }
  */
 export function field(path: string): FieldRef {
-  const op = (o: ConditionOp, value?: unknown): FieldCondition => (value === undefined ? { field: path, op: o } : { field: path, op: o, value });
+  const op = (o: ConditionOp, value?: unknown): FieldCondition =>
+    value === undefined ? { field: path, op: o } : { field: path, op: o, value };
   return {
     eq: (v) => op("eq", v),
     neq: (v) => op("neq", v),

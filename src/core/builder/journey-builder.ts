@@ -30,7 +30,10 @@ export function onAudience(filter: Condition, schedule: ScheduleInput = { type: 
 }
 
 /** Call a webhook. */
-export function webhook(url: string, options: Omit<Extract<ActionInput, { type: "webhook" }>, "type" | "url"> = {}): ActionInput {
+export function webhook(
+  url: string,
+  options: Omit<Extract<ActionInput, { type: "webhook" }>, "type" | "url"> = {},
+): ActionInput {
   return { type: "webhook", url, ...options };
 }
 
@@ -77,7 +80,11 @@ export class JourneyBuilder<Ids extends string = never> {
     return this;
   }
 
-  private add<Id extends string>(node: Record<string, unknown>, options: NodeOptions, linksOn: boolean): JourneyBuilder<Ids | Id> {
+  private add<Id extends string>(
+    node: Record<string, unknown>,
+    options: NodeOptions,
+    linksOn: boolean,
+  ): JourneyBuilder<Ids | Id> {
     if (this.pending) this.pending.next = node.id;
     if (options.name !== undefined) node.name = options.name;
     this.nodes.push(node);
@@ -90,12 +97,20 @@ export class JourneyBuilder<Ids extends string = never> {
   }
 
   /** The entry node. */
-  entry<Id extends string>(id: NewId<Id, Ids>, trigger: TriggerInput, options: NodeOptions = {}): JourneyBuilder<Ids | Id> {
+  entry<Id extends string>(
+    id: NewId<Id, Ids>,
+    trigger: TriggerInput,
+    options: NodeOptions = {},
+  ): JourneyBuilder<Ids | Id> {
     return this.add({ id, kind: "entry", trigger }, options, true);
   }
 
   /** Wait for a duration (`30s`, `2h`, `1d12h`, `P1DT2H`). */
-  wait<Id extends string>(id: NewId<Id, Ids>, duration: string, options: NodeOptions = {}): JourneyBuilder<Ids | Id> {
+  wait<Id extends string>(
+    id: NewId<Id, Ids>,
+    duration: string,
+    options: NodeOptions = {},
+  ): JourneyBuilder<Ids | Id> {
     return this.add({ id, kind: "wait", mode: "duration", duration }, options, true);
   }
 
@@ -112,9 +127,20 @@ export class JourneyBuilder<Ids extends string = never> {
   waitForEvent<Id extends string>(
     id: NewId<Id, Ids>,
     event: string,
-    options: NodeOptions & { readonly timeout: string; readonly onTimeout: string; readonly filter?: Condition },
+    options: NodeOptions & {
+      readonly timeout: string;
+      readonly onTimeout: string;
+      readonly filter?: Condition;
+    },
   ): JourneyBuilder<Ids | Id> {
-    const node: Record<string, unknown> = { id, kind: "wait", mode: "event", event, timeout: options.timeout, onTimeout: options.onTimeout };
+    const node: Record<string, unknown> = {
+      id,
+      kind: "wait",
+      mode: "event",
+      event,
+      timeout: options.timeout,
+      onTimeout: options.onTimeout,
+    };
     if (options.filter !== undefined) node.filter = options.filter;
     return this.add(node, options, true);
   }
@@ -155,11 +181,18 @@ export class JourneyBuilder<Ids extends string = never> {
     journeys: readonly string[] | "all",
     options: NodeOptions = {},
   ): JourneyBuilder<Ids | Id> {
-    return this.add({ id, kind: "remove_from_flow", journeys: journeys === "all" ? "all" : [...journeys] }, options, true);
+    return this.add(
+      { id, kind: "remove_from_flow", journeys: journeys === "all" ? "all" : [...journeys] },
+      options,
+      true,
+    );
   }
 
   /** End the enrollment as completed. */
-  exit<Id extends string>(id: NewId<Id, Ids>, options: Omit<NodeOptions, "next"> = {}): JourneyBuilder<Ids | Id> {
+  exit<Id extends string>(
+    id: NewId<Id, Ids>,
+    options: Omit<NodeOptions, "next"> = {},
+  ): JourneyBuilder<Ids | Id> {
     return this.add({ id, kind: "exit" }, options, false);
   }
 

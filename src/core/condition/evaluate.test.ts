@@ -11,14 +11,30 @@ const profile: Profile = {
   email: "ada@example.com",
   timezone: "Europe/Paris",
   subscribed: true,
-  attributes: { plan: "pro", age: 36, tags: ["vip", "beta"], address: { city: "Lyon" }, signup: "2025-06-01" },
+  attributes: {
+    plan: "pro",
+    age: 36,
+    tags: ["vip", "beta"],
+    address: { city: "Lyon" },
+    signup: "2025-06-01",
+  },
   createdAt: 0,
   updatedAt: 0,
 };
 const facts: ConditionFacts = {
   profile,
-  event: { eventId: "e", name: "purchased", payload: { total: 120, items: [{ sku: "a" }], cart: "c-2" }, occurredAt: 5 },
-  entry: { eventId: "e0", name: "cart_abandoned", payload: { cart_id: "c-1", limit: 100, plans: ["pro", "team"] }, occurredAt: 1 },
+  event: {
+    eventId: "e",
+    name: "purchased",
+    payload: { total: 120, items: [{ sku: "a" }], cart: "c-2" },
+    occurredAt: 5,
+  },
+  entry: {
+    eventId: "e0",
+    name: "cart_abandoned",
+    payload: { cart_id: "c-1", limit: 100, plans: ["pro", "team"] },
+    occurredAt: 1,
+  },
   results: { hook: { ok: true, at: 1, status: 201, body: { id: "x9" }, attempts: 1 } },
 };
 
@@ -47,8 +63,24 @@ const cases: [Condition, boolean][] = [
   [{ field: "results.hook.status", op: "eq", value: 201 }, true],
   [{ field: "results.hook.body.id", op: "eq", value: "x9" }, true],
   [{ field: "results.other.ok", op: "eq", value: true }, false],
-  [{ all: [{ field: "profile.plan", op: "eq", value: "pro" }, { field: "profile.age", op: "gt", value: 40 }] }, false],
-  [{ any: [{ field: "profile.plan", op: "eq", value: "free" }, { field: "profile.age", op: "gt", value: 30 }] }, true],
+  [
+    {
+      all: [
+        { field: "profile.plan", op: "eq", value: "pro" },
+        { field: "profile.age", op: "gt", value: 40 },
+      ],
+    },
+    false,
+  ],
+  [
+    {
+      any: [
+        { field: "profile.plan", op: "eq", value: "free" },
+        { field: "profile.age", op: "gt", value: 30 },
+      ],
+    },
+    true,
+  ],
   [{ not: { field: "profile.plan", op: "eq", value: "pro" } }, false],
   [{ all: [] }, true],
   [{ any: [] }, false],
@@ -91,11 +123,17 @@ describe("evaluateCondition", () => {
   });
 
   test("an unknown ref cannot compile", () => {
-    expect(() => compileCondition({ field: "profile.plan", op: "eq", value: { ref: "weather.today" } })).toThrow();
+    expect(() =>
+      compileCondition({ field: "profile.plan", op: "eq", value: { ref: "weather.today" } }),
+    ).toThrow();
   });
 
   test("a ref is read at each evaluation: the same compiled condition follows the entry event", () => {
-    const sameCart = compileCondition({ field: "event.payload.cart", op: "eq", value: { ref: "entry.payload.cart_id" } });
+    const sameCart = compileCondition({
+      field: "event.payload.cart",
+      op: "eq",
+      value: { ref: "entry.payload.cart_id" },
+    });
     const entry = (cart_id: unknown) => ({ ...facts.entry!, payload: { cart_id } });
     expect(sameCart({ ...facts, entry: entry("c-2") })).toBe(true);
     expect(sameCart({ ...facts, entry: entry("c-1") })).toBe(false);
@@ -104,10 +142,15 @@ describe("evaluateCondition", () => {
 
   test("an object with keys besides `ref` is a literal", () => {
     const literal = { ref: "entry.payload.cart_id", other: 1 };
-    expect(evaluateCondition({ field: "event.payload.obj", op: "eq", value: literal }, {
-      ...facts,
-      event: { ...facts.event!, payload: { obj: { ref: "entry.payload.cart_id", other: 1 } } },
-    })).toBe(true);
+    expect(
+      evaluateCondition(
+        { field: "event.payload.obj", op: "eq", value: literal },
+        {
+          ...facts,
+          event: { ...facts.event!, payload: { obj: { ref: "entry.payload.cart_id", other: 1 } } },
+        },
+      ),
+    ).toBe(true);
   });
 
   /* The property: a ref compares exactly as the literal it reads would, for every operator and any two
@@ -117,11 +160,20 @@ describe("evaluateCondition", () => {
   test("a ref compares as the literal it reads (property)", () => {
     fc.assert(
       fc.property(ops, json, fc.option(json, { nil: undefined }), (op, mine, theirs) => {
-        const at = (payload: JsonObject) => ({ ...facts, event: { ...facts.event!, payload }, entry: { ...facts.entry!, payload } });
+        const at = (payload: JsonObject) => ({
+          ...facts,
+          event: { ...facts.event!, payload },
+          entry: { ...facts.entry!, payload },
+        });
         const f = at(theirs === undefined ? { mine } : { mine, theirs });
-        const byRef = evaluateCondition({ field: "event.payload.mine", op, value: { ref: "entry.payload.theirs" } }, f);
+        const byRef = evaluateCondition(
+          { field: "event.payload.mine", op, value: { ref: "entry.payload.theirs" } },
+          f,
+        );
         const expected =
-          theirs === undefined ? op === "neq" : evaluateCondition({ field: "event.payload.mine", op, value: theirs }, f);
+          theirs === undefined
+            ? op === "neq"
+            : evaluateCondition({ field: "event.payload.mine", op, value: theirs }, f);
         expect(byRef).toBe(expected);
       }),
       { numRuns: 500 },

@@ -14,7 +14,9 @@ function jsonEqual(a: unknown, b: unknown): boolean {
   const ka = Object.keys(a);
   const ao = a as Record<string, unknown>;
   const bo = b as Record<string, unknown>;
-  return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(bo, k) && jsonEqual(ao[k], bo[k]));
+  return (
+    ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(bo, k) && jsonEqual(ao[k], bo[k]))
+  );
 }
 
 function ordered(a: unknown, b: unknown): a is number | string {

@@ -59,7 +59,8 @@ export function compileFieldPath(path: string): FieldReader | null {
       const key = first as "name" | "occurredAt";
       return (f) => f.event?.[key];
     }
-    if (first === "payload" && rest.length > 0) return (f) => (f.event ? dig(f.event.payload, rest) : undefined);
+    if (first === "payload" && rest.length > 0)
+      return (f) => (f.event ? dig(f.event.payload, rest) : undefined);
     return null;
   }
   if (root === "entry") {
@@ -67,7 +68,8 @@ export function compileFieldPath(path: string): FieldReader | null {
       const key = first as "name" | "occurredAt";
       return (f) => f.entry?.[key];
     }
-    if (first === "payload" && rest.length > 0) return (f) => (f.entry ? dig(f.entry.payload, rest) : undefined);
+    if (first === "payload" && rest.length > 0)
+      return (f) => (f.entry ? dig(f.entry.payload, rest) : undefined);
     return null;
   }
   if (root === "results") {

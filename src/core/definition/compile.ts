@@ -27,7 +27,12 @@ function compileTrigger(node: Extract<JourneyNode, { kind: "entry" }>): Compiled
     case "api":
       return { type: "api" };
     case "event":
-      return { type: "event", event: t.event, filter: t.filter ? compileCondition(t.filter) : null, source: t.filter ?? null };
+      return {
+        type: "event",
+        event: t.event,
+        filter: t.filter ? compileCondition(t.filter) : null,
+        source: t.filter ?? null,
+      };
     case "audience": {
       const s = t.schedule;
       const schedule =
@@ -59,14 +64,21 @@ function compileAction(node: Extract<JourneyNode, { kind: "action" }>): Compiled
         method: a.method,
         headers: headers.map(([k, v]) => [k, parseTemplate(v)] as const),
         body,
-        contentType: headerSetsType || body === null ? null : (a.contentType ?? (body.type === "json" ? "application/json" : null)),
+        contentType:
+          headerSetsType || body === null
+            ? null
+            : (a.contentType ?? (body.type === "json" ? "application/json" : null)),
         timeoutMs: parseDuration(a.timeout),
         retry: {
           initialIntervalMs:
-            a.retry?.initialInterval === undefined ? DEFAULT_RETRY_POLICY.initialIntervalMs : parseDuration(a.retry.initialInterval),
+            a.retry?.initialInterval === undefined
+              ? DEFAULT_RETRY_POLICY.initialIntervalMs
+              : parseDuration(a.retry.initialInterval),
           backoffCoefficient: a.retry?.backoffCoefficient ?? DEFAULT_RETRY_POLICY.backoffCoefficient,
           maximumIntervalMs:
-            a.retry?.maximumInterval === undefined ? DEFAULT_RETRY_POLICY.maximumIntervalMs : parseDuration(a.retry.maximumInterval),
+            a.retry?.maximumInterval === undefined
+              ? DEFAULT_RETRY_POLICY.maximumIntervalMs
+              : parseDuration(a.retry.maximumInterval),
           maximumAttempts: a.retry?.maximumAttempts ?? DEFAULT_RETRY_POLICY.maximumAttempts,
         },
       };
@@ -96,7 +108,12 @@ function compileNode(node: JourneyNode): CompiledNode {
       return { kind: "entry", id: node.id, trigger: compileTrigger(node), next: node.next };
     case "wait":
       if (node.mode === "duration") {
-        return { kind: "wait_duration", id: node.id, durationMs: parseDuration(node.duration), next: node.next };
+        return {
+          kind: "wait_duration",
+          id: node.id,
+          durationMs: parseDuration(node.duration),
+          next: node.next,
+        };
       }
       if (node.mode === "until") {
         return {
@@ -121,7 +138,11 @@ function compileNode(node: JourneyNode): CompiledNode {
       return {
         kind: "condition",
         id: node.id,
-        branches: node.branches.map((b, i) => ({ label: b.name ?? i, when: compileCondition(b.when), next: b.next })),
+        branches: node.branches.map((b, i) => ({
+          label: b.name ?? i,
+          when: compileCondition(b.when),
+          next: b.next,
+        })),
         else: node.else,
       };
     case "split": {
@@ -133,7 +154,13 @@ function compileNode(node: JourneyNode): CompiledNode {
       return { kind: "split", id: node.id, paths };
     }
     case "action":
-      return { kind: "action", id: node.id, action: compileAction(node), next: node.next, onFailure: node.onFailure ?? null };
+      return {
+        kind: "action",
+        id: node.id,
+        action: compileAction(node),
+        next: node.next,
+        onFailure: node.onFailure ?? null,
+      };
     case "remove_from_flow":
       return { kind: "remove_from_flow", id: node.id, journeys: node.journeys, next: node.next };
     case "exit":
@@ -175,7 +202,10 @@ export function compileDefinition(json: unknown, options: AnalyseOptions = {}): 
     if (compiled.kind === "entry") entry = compiled;
     if (compiled.kind === "wait_event") awaited.add(compiled.event);
   }
-  if (!entry) throw new ValidationError([{ path: "nodes", code: "no_entry", message: "a journey needs one entry node" }]);
+  if (!entry)
+    throw new ValidationError([
+      { path: "nodes", code: "no_entry", message: "a journey needs one entry node" },
+    ]);
   return deepFreeze({
     definition,
     entryNodeId: entry.id,

@@ -14,7 +14,12 @@ export type CompiledSchedule =
 
 /** How profiles enter a journey, compiled. `filter` is null when every profile or event qualifies. */
 export type CompiledTrigger =
-  | { readonly type: "event"; readonly event: string; readonly filter: CompiledCondition | null; readonly source: Condition | null }
+  | {
+      readonly type: "event";
+      readonly event: string;
+      readonly filter: CompiledCondition | null;
+      readonly source: Condition | null;
+    }
   | { readonly type: "api" }
   | {
       readonly type: "audience";
@@ -31,7 +36,10 @@ export type CompiledAction =
       readonly method: WebhookRequest["method"];
       readonly headers: readonly (readonly [string, CompiledTemplate])[];
       /** A JSON body (its strings rendered, then encoded), a text template, or none. */
-      readonly body: { readonly type: "json"; readonly value: CompiledJsonTemplate } | { readonly type: "text"; readonly template: CompiledTemplate } | null;
+      readonly body:
+        | { readonly type: "json"; readonly value: CompiledJsonTemplate }
+        | { readonly type: "text"; readonly template: CompiledTemplate }
+        | null;
       /**
        * The `Content-Type` the request gets: `contentType`, or `application/json` for a JSON body; null
        * when `headers` set it, or for a text body of a version stored before `contentType` existed (the
@@ -53,13 +61,21 @@ export type CompiledAction =
   | {
       readonly type: "update_profile";
       /** Each value is a JSON value, or a template (rendered to a string). */
-      readonly set: readonly (readonly [string, { readonly value: unknown } | { readonly template: CompiledTemplate }])[];
+      readonly set: readonly (readonly [
+        string,
+        { readonly value: unknown } | { readonly template: CompiledTemplate },
+      ])[];
     };
 
 /** A node ready for the interpreter: exits resolved, durations in ms, templates and conditions compiled. */
 export type CompiledNode =
   | { readonly kind: "entry"; readonly id: string; readonly trigger: CompiledTrigger; readonly next: string }
-  | { readonly kind: "wait_duration"; readonly id: string; readonly durationMs: number; readonly next: string }
+  | {
+      readonly kind: "wait_duration";
+      readonly id: string;
+      readonly durationMs: number;
+      readonly next: string;
+    }
   | {
       readonly kind: "wait_until";
       readonly id: string;
@@ -83,14 +99,22 @@ export type CompiledNode =
       readonly kind: "condition";
       readonly id: string;
       /** `label` is the branch's name, or its index. */
-      readonly branches: readonly { readonly label: string | number; readonly when: CompiledCondition; readonly next: string }[];
+      readonly branches: readonly {
+        readonly label: string | number;
+        readonly when: CompiledCondition;
+        readonly next: string;
+      }[];
       readonly else: string;
     }
   | {
       readonly kind: "split";
       readonly id: string;
       /** `upTo` is the cumulative percent bound: a bucket below it takes this path. */
-      readonly paths: readonly { readonly label: string | number; readonly upTo: number; readonly next: string }[];
+      readonly paths: readonly {
+        readonly label: string | number;
+        readonly upTo: number;
+        readonly next: string;
+      }[];
     }
   | {
       readonly kind: "action";
@@ -99,7 +123,12 @@ export type CompiledNode =
       readonly next: string;
       readonly onFailure: string | null;
     }
-  | { readonly kind: "remove_from_flow"; readonly id: string; readonly journeys: readonly string[] | "all"; readonly next: string }
+  | {
+      readonly kind: "remove_from_flow";
+      readonly id: string;
+      readonly journeys: readonly string[] | "all";
+      readonly next: string;
+    }
   | { readonly kind: "exit"; readonly id: string };
 
 /**

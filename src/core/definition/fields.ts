@@ -11,7 +11,9 @@ export const NODE_ID_PATTERN = "^[A-Za-z][A-Za-z0-9_-]{0,63}$";
 /** A node id, also used for the exits that point at nodes. */
 export const NodeIdSchema = z
   .string()
-  .regex(new RegExp(NODE_ID_PATTERN), { message: "a node id starts with a letter, then up to 63 letters, digits, _ or -" })
+  .regex(new RegExp(NODE_ID_PATTERN), {
+    message: "a node id starts with a letter, then up to 63 letters, digits, _ or -",
+  })
   .meta({ id: "NodeId" });
 
 /** A JSON value. */
@@ -29,7 +31,10 @@ export const JsonValueSchema: z.ZodType<JsonValue> = z
     z.boolean(),
     z.null(),
     z.array(z.lazy(() => JsonValueSchema)),
-    z.record(z.string(), z.lazy(() => JsonValueSchema)),
+    z.record(
+      z.string(),
+      z.lazy(() => JsonValueSchema),
+    ),
   ])
   .meta({ id: "JsonValue", description: "Any JSON value" });
 
@@ -53,7 +58,11 @@ export const TemplateSchema = z
   .superRefine((value, ctx) => {
     const error = templateError(value);
     if (error !== null) {
-      ctx.addIssue({ code: "custom", message: `template does not parse: ${error}`, params: { code: "invalid_template" } });
+      ctx.addIssue({
+        code: "custom",
+        message: `template does not parse: ${error}`,
+        params: { code: "invalid_template" },
+      });
     }
   })
   .meta({ id: "Template", description: "A Liquid template with variables profile, event and results." });
@@ -63,7 +72,11 @@ export const TimeZoneSchema = z
   .string()
   .superRefine((value, ctx) => {
     if (!isValidTimeZone(value)) {
-      ctx.addIssue({ code: "custom", message: `unknown time zone "${value}"`, params: { code: "invalid_timezone" } });
+      ctx.addIssue({
+        code: "custom",
+        message: `unknown time zone "${value}"`,
+        params: { code: "invalid_timezone" },
+      });
     }
   })
   .meta({ id: "TimeZone", examples: ["Europe/Paris", "UTC"] });
@@ -98,7 +111,11 @@ export const TimeOfDaySchema = z
   .string()
   .superRefine((value, ctx) => {
     if (parseTimeOfDay(value) === null) {
-      ctx.addIssue({ code: "custom", message: `"${value}" is not a time HH:MM`, params: { code: "invalid_time" } });
+      ctx.addIssue({
+        code: "custom",
+        message: `"${value}" is not a time HH:MM`,
+        params: { code: "invalid_time" },
+      });
     }
   })
   .meta({ pattern: "^([01]\\d|2[0-3]):[0-5]\\d$" });

@@ -12,10 +12,20 @@ export const GUARDRAIL_MAX_WINDOW_MS = 7 * 86_400_000;
  */
 export const GuardrailSchema = z
   .strictObject({
-    node: NodeIdSchema.optional().meta({ description: "The action node watched. @default every action node together" }),
-    errorRate: z.number().gt(0).max(1).meta({ description: "Failed share of completed attempts, from 0 (exclusive) to 1." }),
+    node: NodeIdSchema.optional().meta({
+      description: "The action node watched. @default every action node together",
+    }),
+    errorRate: z
+      .number()
+      .gt(0)
+      .max(1)
+      .meta({ description: "Failed share of completed attempts, from 0 (exclusive) to 1." }),
     window: DurationSchema.meta({ description: "How far back completions count, e.g. 10m; at most 7d." }),
-    minAttempts: z.int().min(1).default(20).meta({ description: "Completions needed before the rate counts. @default 20" }),
+    minAttempts: z
+      .int()
+      .min(1)
+      .default(20)
+      .meta({ description: "Completions needed before the rate counts. @default 20" }),
     action: z
       .enum(["notify", "pause", "stop"])
       .default("notify")
@@ -33,7 +43,10 @@ export const SettingsSchema = z
         z.strictObject({ mode: z.literal("every"), every: DurationSchema }),
       ])
       .default({ mode: "once" })
-      .meta({ description: "May a profile enter again: once ever, always, or at most once every `every`. @default once" }),
+      .meta({
+        description:
+          "May a profile enter again: once ever, always, or at most once every `every`. @default once",
+      }),
     pausedEntries: z
       .enum(["discard", "queue"])
       .default("discard")
@@ -57,7 +70,11 @@ export const JourneyDefinitionSchema = z
   .strictObject({
     $schema: z.string().optional(),
     nodes: z.array(NodeSchema).min(1),
-    settings: SettingsSchema.default({ reentry: { mode: "once" }, pausedEntries: "discard", globalTimeout: "91d" }),
+    settings: SettingsSchema.default({
+      reentry: { mode: "once" },
+      pausedEntries: "discard",
+      globalTimeout: "91d",
+    }),
   })
   .meta({ id: "JourneyDefinition", title: "Waymark journey definition" });
 

@@ -14,7 +14,9 @@ describe("published JSON Schema", () => {
     const generated = `${JSON.stringify(journeyDefinitionJsonSchema(), null, 2)}\n`;
     if (process.env.UPDATE_SCHEMA === "1") writeFileSync(schemaFile, generated);
     const committed = readFileSync(schemaFile, "utf8");
-    expect(committed, `schema/journey.schema.json is stale; regenerate it with: ${REGENERATE}`).toBe(generated);
+    expect(committed, `schema/journey.schema.json is stale; regenerate it with: ${REGENERATE}`).toBe(
+      generated,
+    );
   });
 
   test("describes every node kind and the condition operators", () => {
@@ -28,7 +30,10 @@ describe("published JSON Schema", () => {
 });
 
 describe("docs/journey-definition.md", () => {
-  const doc = readFileSync(fileURLToPath(new URL("../../../docs/journey-definition.md", import.meta.url)), "utf8");
+  const doc = readFileSync(
+    fileURLToPath(new URL("../../../docs/journey-definition.md", import.meta.url)),
+    "utf8",
+  );
   const blocks = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!);
 
   test("its complete examples are valid definitions", () => {

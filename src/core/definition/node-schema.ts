@@ -29,9 +29,17 @@ export const AudienceScheduleSchema = z
 /** How profiles enter: on an event, by an API call, or by an audience run over stored profiles. */
 export const EntryTriggerSchema = z
   .discriminatedUnion("type", [
-    z.strictObject({ type: z.literal("event"), event: z.string().min(1), filter: ConditionSchema.optional() }),
+    z.strictObject({
+      type: z.literal("event"),
+      event: z.string().min(1),
+      filter: ConditionSchema.optional(),
+    }),
     z.strictObject({ type: z.literal("api") }),
-    z.strictObject({ type: z.literal("audience"), filter: ConditionSchema, schedule: AudienceScheduleSchema }),
+    z.strictObject({
+      type: z.literal("audience"),
+      filter: ConditionSchema,
+      schedule: AudienceScheduleSchema,
+    }),
   ])
   .meta({ id: "EntryTrigger" });
 
@@ -42,7 +50,13 @@ export const EntryNodeSchema = z
 
 /** Wait for a duration. */
 export const WaitDurationNodeSchema = z
-  .strictObject({ ...base, kind: z.literal("wait"), mode: z.literal("duration"), duration: DurationSchema, next: NodeIdSchema })
+  .strictObject({
+    ...base,
+    kind: z.literal("wait"),
+    mode: z.literal("duration"),
+    duration: DurationSchema,
+    next: NodeIdSchema,
+  })
   .meta({ id: "WaitDurationNode" });
 
 /**
@@ -82,7 +96,9 @@ export const ConditionNodeSchema = z
     ...base,
     kind: z.literal("condition"),
     branches: z
-      .array(z.strictObject({ name: z.string().max(200).optional(), when: ConditionSchema, next: NodeIdSchema }))
+      .array(
+        z.strictObject({ name: z.string().max(200).optional(), when: ConditionSchema, next: NodeIdSchema }),
+      )
       .min(1),
     else: NodeIdSchema,
   })
@@ -94,7 +110,13 @@ export const SplitNodeSchema = z
     ...base,
     kind: z.literal("split"),
     paths: z
-      .array(z.strictObject({ name: z.string().max(200).optional(), percent: z.number().positive().max(100), next: NodeIdSchema }))
+      .array(
+        z.strictObject({
+          name: z.string().max(200).optional(),
+          percent: z.number().positive().max(100),
+          next: NodeIdSchema,
+        }),
+      )
       .min(2),
   })
   .meta({ id: "SplitNode" });
@@ -120,10 +142,12 @@ export const ActionSchema = z
       /* A JSON value is sent as JSON, each string in it a template rendered and then encoded, so no
          value can break the document; a string is a text template, sent as rendered, with contentType. */
       body: JsonValueSchema.optional().meta({
-        description: "A JSON value whose strings are Liquid templates, sent as JSON; or a string, a text template sent as rendered with `contentType`.",
+        description:
+          "A JSON value whose strings are Liquid templates, sent as JSON; or a string, a text template sent as rendered with `contentType`.",
       }),
       contentType: z.string().min(1).max(200).optional().meta({
-        description: "The body's media type. @default application/json for a JSON body; a text body (a string) needs one, e.g. text/plain",
+        description:
+          "The body's media type. @default application/json for a JSON body; a text body (a string) needs one, e.g. text/plain",
       }),
       timeout: DurationSchema.default("10s"),
       retry: RetrySchema.optional(),
@@ -145,7 +169,13 @@ export const ActionSchema = z
 
 /** Perform an action. Without `onFailure`, a failed action ends the enrollment with exit reason `failed`. */
 export const ActionNodeSchema = z
-  .strictObject({ ...base, kind: z.literal("action"), action: ActionSchema, next: NodeIdSchema, onFailure: NodeIdSchema.optional() })
+  .strictObject({
+    ...base,
+    kind: z.literal("action"),
+    action: ActionSchema,
+    next: NodeIdSchema,
+    onFailure: NodeIdSchema.optional(),
+  })
   .meta({ id: "ActionNode" });
 
 /** End the profile's enrollments in other journeys (or all others). */

@@ -18,8 +18,20 @@ function base(): { nodes: Json[]; settings?: Json } {
         branches: [{ name: "pro", when: { field: "profile.plan", op: "eq", value: "pro" }, next: "mail" }],
         else: "ab",
       },
-      { id: "ab", kind: "split", paths: [{ percent: 50, next: "hook" }, { percent: 50, next: "mail" }] },
-      { id: "hook", kind: "action", action: { type: "webhook", url: "https://x.test/{{ profile.id }}" }, next: "end" },
+      {
+        id: "ab",
+        kind: "split",
+        paths: [
+          { percent: 50, next: "hook" },
+          { percent: 50, next: "mail" },
+        ],
+      },
+      {
+        id: "hook",
+        kind: "action",
+        action: { type: "webhook", url: "https://x.test/{{ profile.id }}" },
+        next: "end",
+      },
       { id: "mail", kind: "action", action: { type: "email", subject: "Hi", text: "Hello" }, next: "end" },
       { id: "end", kind: "exit" },
     ],
@@ -39,44 +51,141 @@ const cases: [code: string, definition: unknown, path: string, nodeId: string | 
   ["required", withNode(1, { duration: undefined }), "nodes[1].duration", "wait1"],
   ["unknown_field", withNode(6, { colour: "red" }), "nodes[6].colour", "end"],
   ["unknown_kind", withNode(6, { kind: "teleport" }), "nodes[6].kind", "end"],
-  ["invalid_value", withNode(4, { action: { type: "webhook", url: "https://x.test", method: "BREW" } }), "nodes[4].action.method", "hook"],
+  [
+    "invalid_value",
+    withNode(4, { action: { type: "webhook", url: "https://x.test", method: "BREW" } }),
+    "nodes[4].action.method",
+    "hook",
+  ],
   ["invalid_node_id", withNode(6, { id: "9lives" }), "nodes[6].id", "9lives"],
-  ["invalid_condition", withNode(2, { branches: [{ when: { field: "profile.plan", op: "eq", value: 1, extra: 2 }, next: "mail" }] }), "nodes[2].branches[0].when", "check"],
-  ["invalid_field", withNode(2, { branches: [{ when: { field: "weather.today", op: "exists" }, next: "mail" }] }), "nodes[2].branches[0].when.field", "check"],
-  ["missing_value", withNode(2, { branches: [{ when: { field: "profile.plan", op: "eq" }, next: "mail" }] }), "nodes[2].branches[0].when.value", "check"],
+  [
+    "invalid_condition",
+    withNode(2, {
+      branches: [{ when: { field: "profile.plan", op: "eq", value: 1, extra: 2 }, next: "mail" }],
+    }),
+    "nodes[2].branches[0].when",
+    "check",
+  ],
+  [
+    "invalid_field",
+    withNode(2, { branches: [{ when: { field: "weather.today", op: "exists" }, next: "mail" }] }),
+    "nodes[2].branches[0].when.field",
+    "check",
+  ],
+  [
+    "missing_value",
+    withNode(2, { branches: [{ when: { field: "profile.plan", op: "eq" }, next: "mail" }] }),
+    "nodes[2].branches[0].when.value",
+    "check",
+  ],
   ["duplicate_id", withNode(5, { id: "hook" }), "nodes[5].id", "hook"],
-  ["no_entry", withNode(0, { kind: "wait", mode: "duration", duration: "1h", trigger: undefined }), "nodes", undefined],
-  ["multiple_entries", withNode(6, { kind: "entry", trigger: { type: "api" }, next: "end" }), "nodes[6].kind", "end"],
+  [
+    "no_entry",
+    withNode(0, { kind: "wait", mode: "duration", duration: "1h", trigger: undefined }),
+    "nodes",
+    undefined,
+  ],
+  [
+    "multiple_entries",
+    withNode(6, { kind: "entry", trigger: { type: "api" }, next: "end" }),
+    "nodes[6].kind",
+    "end",
+  ],
   ["dangling_edge", withNode(4, { next: "nowhere" }), "nodes[4].next", "hook"],
   ["unreachable_node", { nodes: [...base().nodes, { id: "orphan", kind: "exit" }] }, "nodes[7]", "orphan"],
   ["waitless_loop", withNode(4, { next: "check" }), "nodes[2]", "check"],
-  ["split_percent_sum", withNode(3, { paths: [{ percent: 50, next: "hook" }, { percent: 40, next: "mail" }] }), "nodes[3].paths", "ab"],
+  [
+    "split_percent_sum",
+    withNode(3, {
+      paths: [
+        { percent: 50, next: "hook" },
+        { percent: 40, next: "mail" },
+      ],
+    }),
+    "nodes[3].paths",
+    "ab",
+  ],
   ["invalid_duration", withNode(1, { duration: "5 fortnights" }), "nodes[1].duration", "wait1"],
-  ["invalid_value", { ...base(), settings: { guardrails: [{ errorRate: 0.5, window: "8d" }] } }, "settings.guardrails[0].window", undefined],
+  [
+    "invalid_value",
+    { ...base(), settings: { guardrails: [{ errorRate: 0.5, window: "8d" }] } },
+    "settings.guardrails[0].window",
+    undefined,
+  ],
   [
     "invalid_cron",
-    withNode(0, { trigger: { type: "audience", filter: { field: "profile.id", op: "exists" }, schedule: { type: "cron", cron: "every monday" } } }),
+    withNode(0, {
+      trigger: {
+        type: "audience",
+        filter: { field: "profile.id", op: "exists" },
+        schedule: { type: "cron", cron: "every monday" },
+      },
+    }),
     "nodes[0].trigger.schedule.cron",
     "start",
   ],
   [
     "invalid_timezone",
     withNode(0, {
-      trigger: { type: "audience", filter: { field: "profile.id", op: "exists" }, schedule: { type: "cron", cron: "0 9 * * 1", timezone: "Mars/Olympus" } },
+      trigger: {
+        type: "audience",
+        filter: { field: "profile.id", op: "exists" },
+        schedule: { type: "cron", cron: "0 9 * * 1", timezone: "Mars/Olympus" },
+      },
     }),
     "nodes[0].trigger.schedule.timezone",
     "start",
   ],
-  ["invalid_template", withNode(5, { action: { type: "email", subject: "Hi {{ profile.name ", text: "x" } }), "nodes[5].action.subject", "mail"],
-  ["invalid_datetime", withNode(1, { mode: "until", duration: undefined, at: "2026-02-30T09:00:00" }), "nodes[1].at", "wait1"],
-  ["invalid_time", withNode(1, { mode: "until", duration: undefined, attribute: "birthday", time: "25:00" }), "nodes[1].time", "wait1"],
+  [
+    "invalid_template",
+    withNode(5, { action: { type: "email", subject: "Hi {{ profile.name ", text: "x" } }),
+    "nodes[5].action.subject",
+    "mail",
+  ],
+  [
+    "invalid_datetime",
+    withNode(1, { mode: "until", duration: undefined, at: "2026-02-30T09:00:00" }),
+    "nodes[1].at",
+    "wait1",
+  ],
+  [
+    "invalid_time",
+    withNode(1, { mode: "until", duration: undefined, attribute: "birthday", time: "25:00" }),
+    "nodes[1].time",
+    "wait1",
+  ],
   ["invalid_wait_until", withNode(1, { mode: "until", duration: undefined }), "nodes[1]", "wait1"],
   ["missing_content", withNode(5, { action: { type: "email", subject: "Hi" } }), "nodes[5].action", "mail"],
-  ["unknown_node", { ...base(), settings: { guardrails: [{ node: "nosuch", errorRate: 0.5, window: "1h" }] } }, "settings.guardrails[0].node", undefined],
-  ["not_an_action", withNode(2, { branches: [{ when: { field: "results.wait1.ok", op: "eq", value: true }, next: "mail" }] }), "nodes[2].branches[0].when.field", "check"],
-  ["result_unavailable", withNode(2, { branches: [{ when: { field: "results.hook.ok", op: "eq", value: true }, next: "mail" }] }), "nodes[2].branches[0].when.field", "check"],
-  ["invalid_url", withNode(4, { action: { type: "webhook", url: "not a url" } }), "nodes[4].action.url", "hook"],
-  ["missing_content_type", withNode(4, { action: { type: "webhook", url: "https://x.test", body: "plain {{ profile.id }}" } }), "nodes[4].action.contentType", "hook"],
+  [
+    "unknown_node",
+    { ...base(), settings: { guardrails: [{ node: "nosuch", errorRate: 0.5, window: "1h" }] } },
+    "settings.guardrails[0].node",
+    undefined,
+  ],
+  [
+    "not_an_action",
+    withNode(2, { branches: [{ when: { field: "results.wait1.ok", op: "eq", value: true }, next: "mail" }] }),
+    "nodes[2].branches[0].when.field",
+    "check",
+  ],
+  [
+    "result_unavailable",
+    withNode(2, { branches: [{ when: { field: "results.hook.ok", op: "eq", value: true }, next: "mail" }] }),
+    "nodes[2].branches[0].when.field",
+    "check",
+  ],
+  [
+    "invalid_url",
+    withNode(4, { action: { type: "webhook", url: "not a url" } }),
+    "nodes[4].action.url",
+    "hook",
+  ],
+  [
+    "missing_content_type",
+    withNode(4, { action: { type: "webhook", url: "https://x.test", body: "plain {{ profile.id }}" } }),
+    "nodes[4].action.contentType",
+    "hook",
+  ],
 ];
 
 describe("validateDefinition", () => {
@@ -290,7 +399,13 @@ describe("issue 16 defect 13: references to nodes, and static webhook URLs", () 
 describe("compileDefinition", () => {
   test("throws a ValidationError carrying every issue", () => {
     const d = withNode(1, { duration: "x" });
-    d.nodes[3] = { ...d.nodes[3], paths: [{ percent: 10, next: "hook" }, { percent: 10, next: "mail" }] };
+    d.nodes[3] = {
+      ...d.nodes[3],
+      paths: [
+        { percent: 10, next: "hook" },
+        { percent: 10, next: "mail" },
+      ],
+    };
     let caught: unknown;
     try {
       compileDefinition(d);
@@ -298,7 +413,10 @@ describe("compileDefinition", () => {
       caught = err;
     }
     expect(caught).toBeInstanceOf(ValidationError);
-    expect((caught as ValidationError).issues.map((i) => i.code).sort()).toEqual(["invalid_duration", "split_percent_sum"]);
+    expect((caught as ValidationError).issues.map((i) => i.code).sort()).toEqual([
+      "invalid_duration",
+      "split_percent_sum",
+    ]);
   });
 
   test("returns a deep-frozen journey with defaults, durations in ms and the node map", () => {
@@ -316,7 +434,15 @@ describe("compileDefinition", () => {
 
   test("collects the awaited event names", () => {
     const d = base();
-    d.nodes[1] = { id: "wait1", kind: "wait", mode: "event", event: "clicked", timeout: "2d", next: "check", onTimeout: "end" };
+    d.nodes[1] = {
+      id: "wait1",
+      kind: "wait",
+      mode: "event",
+      event: "clicked",
+      timeout: "2d",
+      next: "check",
+      onTimeout: "end",
+    };
     expect(compileDefinition(d).awaitedEventNames).toEqual(["clicked"]);
   });
 });

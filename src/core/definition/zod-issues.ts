@@ -51,13 +51,22 @@ export function fromZodIssues(raw: unknown, issues: readonly z.core.$ZodIssue[])
     const withNode = nodeId === undefined ? {} : { nodeId };
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
-        out.push({ path: formatPath([...issue.path, key]), code: C.unknownField, message: `unknown field "${key}"`, ...withNode });
+        out.push({
+          path: formatPath([...issue.path, key]),
+          code: C.unknownField,
+          message: `unknown field "${key}"`,
+          ...withNode,
+        });
       }
       continue;
     }
     const code = codeOf(issue);
     const message =
-      code === C.unknownKind ? "unknown node kind" : code === C.invalidCondition ? "not a valid condition" : issue.message;
+      code === C.unknownKind
+        ? "unknown node kind"
+        : code === C.invalidCondition
+          ? "not a valid condition"
+          : issue.message;
     out.push({ path: formatPath(issue.path), code, message, ...withNode });
   }
   return out;

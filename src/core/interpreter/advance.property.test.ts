@@ -36,18 +36,23 @@ function buildJourney(specs: readonly NodeSpec[]): { nodes: Record<string, unkno
   const id = (i: number) => `n${i}`;
   const forward = (i: number, r: number) => id(i + 1 + (r % (last - i)));
   const waits: number[] = [];
-  const nodes: Record<string, unknown>[] = [{ id: "n0", kind: "entry", trigger: { type: "event", event: "entered" }, next: "n1" }];
+  const nodes: Record<string, unknown>[] = [
+    { id: "n0", kind: "entry", trigger: { type: "event", event: "entered" }, next: "n1" },
+  ];
   specs.forEach((s, k) => {
     const i = k + 1;
     const [t0 = 0, t1 = 0, t2 = 0, t3 = 0] = s.targets;
-    const steerable = (r: number) => (s.back && waits.length > 0 ? id(waits[r % waits.length]!) : forward(i, r));
+    const steerable = (r: number) =>
+      s.back && waits.length > 0 ? id(waits[r % waits.length]!) : forward(i, r);
     const next = id(i + 1);
     switch (s.kind) {
       case 0: {
         waits.push(i);
         const self = s.back ? id(i) : forward(i, t1);
-        if (s.variant === 0) nodes.push({ id: id(i), kind: "wait", mode: "duration", duration: `${1 + (t0 % 48)}h`, next });
-        else if (s.variant === 1) nodes.push({ id: id(i), kind: "wait", mode: "until", attribute: "renewal", time: "09:00", next });
+        if (s.variant === 0)
+          nodes.push({ id: id(i), kind: "wait", mode: "duration", duration: `${1 + (t0 % 48)}h`, next });
+        else if (s.variant === 1)
+          nodes.push({ id: id(i), kind: "wait", mode: "until", attribute: "renewal", time: "09:00", next });
         else {
           nodes.push({
             id: id(i),
@@ -55,7 +60,15 @@ function buildJourney(specs: readonly NodeSpec[]): { nodes: Record<string, unkno
             mode: "event",
             event: "clicked",
             /* A literal, or a ref to the entry event's payload (which holds x: 1): the same filter. */
-            ...(s.flag ? { filter: { field: "event.payload.x", op: "eq", value: t2 % 2 === 0 ? 1 : { ref: "entry.payload.x" } } } : {}),
+            ...(s.flag
+              ? {
+                  filter: {
+                    field: "event.payload.x",
+                    op: "eq",
+                    value: t2 % 2 === 0 ? 1 : { ref: "entry.payload.x" },
+                  },
+                }
+              : {}),
             timeout: "2d",
             next,
             onTimeout: self,
@@ -69,7 +82,15 @@ function buildJourney(specs: readonly NodeSpec[]): { nodes: Record<string, unkno
           kind: "condition",
           branches: [
             { name: "pro", when: { field: "profile.plan", op: "eq", value: "pro" }, next },
-            { when: { any: [{ field: String(t0), op: "eq", value: true }, { field: "profile.email", op: "not_exists" }] }, next: forward(i, t1) },
+            {
+              when: {
+                any: [
+                  { field: String(t0), op: "eq", value: true },
+                  { field: "profile.email", op: "not_exists" },
+                ],
+              },
+              next: forward(i, t1),
+            },
           ],
           else: forward(i, t2),
         });
@@ -87,7 +108,11 @@ function buildJourney(specs: readonly NodeSpec[]): { nodes: Record<string, unkno
       case 3: {
         const action =
           s.variant === 0
-            ? { type: "webhook", url: "https://example.test/{{ profile.id }}", body: { plan: "{{ profile.plan }}" } }
+            ? {
+                type: "webhook",
+                url: "https://example.test/{{ profile.id }}",
+                body: { plan: "{{ profile.plan }}" },
+              }
             : s.variant === 1
               ? { type: "email", subject: "Hi {{ profile.id }}", text: "Hello" }
               : { type: "update_profile", set: { plan: s.flag ? "pro" : "free", seen: "{{ profile.id }}" } };
@@ -147,7 +172,10 @@ describe("advance over random valid journeys", () => {
             email: p.email,
             timezone: p.timezone,
             subscribed: p.subscribed,
-            attributes: { ...(p.plan === undefined ? {} : { plan: p.plan }), ...(p.renewal === undefined ? {} : { renewal: p.renewal }) },
+            attributes: {
+              ...(p.plan === undefined ? {} : { plan: p.plan }),
+              ...(p.renewal === undefined ? {} : { renewal: p.renewal }),
+            },
             createdAt: T0,
             updatedAt: T0,
           };
@@ -161,7 +189,10 @@ describe("advance over random valid journeys", () => {
             nodeId: journey.entryNodeId,
             seq: 0,
             enteredAt: T0,
-            context: { event: { eventId: "in", name: "entered", payload: { x: 1 }, occurredAt: T0 }, results: {} },
+            context: {
+              event: { eventId: "in", name: "entered", payload: { x: 1 }, occurredAt: T0 },
+              results: {},
+            },
             status: "active",
             dueAt: T0,
             awaiting: null,
@@ -182,13 +213,24 @@ describe("advance over random valid journeys", () => {
               input = {
                 type: "action_result",
                 outboxId: awaiting.outboxId,
-                result: calm || roll < 60 ? { ok: true, at: now, status: 200, attempts: 1 } : { ok: false, at: now, error: "503", attempts: 4 },
+                result:
+                  calm || roll < 60
+                    ? { ok: true, at: now, status: 200, attempts: 1 }
+                    : { ok: false, at: now, error: "503", attempts: 4 },
               };
             } else if (awaiting?.type === "event") {
               input =
                 !calm && roll < 40
                   ? { type: "due" }
-                  : { type: "event", event: { eventId: `ev${step}`, name: "clicked", payload: { x: calm || roll < 80 ? 1 : 2 }, occurredAt: now } };
+                  : {
+                      type: "event",
+                      event: {
+                        eventId: `ev${step}`,
+                        name: "clicked",
+                        payload: { x: calm || roll < 80 ? 1 : 2 },
+                        occurredAt: now,
+                      },
+                    };
             } else {
               input = { type: "due" };
             }
@@ -209,9 +251,13 @@ describe("advance over random valid journeys", () => {
               if (effect.type === "dispatch") {
                 expect(outboxIds.has(effect.outboxId)).toBe(false);
                 outboxIds.add(effect.outboxId);
-                expect(r.enrollment.status === "active" && r.enrollment.awaiting).toEqual({ type: "action", outboxId: effect.outboxId });
+                expect(r.enrollment.status === "active" && r.enrollment.awaiting).toEqual({
+                  type: "action",
+                  outboxId: effect.outboxId,
+                });
               }
-              if (effect.type === "update_profile") profile = { ...profile, attributes: { ...profile.attributes, ...effect.set } };
+              if (effect.type === "update_profile")
+                profile = { ...profile, attributes: { ...profile.attributes, ...effect.set } };
               if (effect.type === "remove_from_flow") {
                 expect(effect.journeys === "all" || !effect.journeys.includes("j1")).toBe(true);
                 /* The entry that the store completes with the count is this node's. */

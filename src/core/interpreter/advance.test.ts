@@ -1,7 +1,15 @@
 import { describe, expect, test } from "vitest";
 import { compileDefinition } from "../definition/compile.js";
 import type { CompiledJourney } from "../definition/compiled-journey.js";
-import type { ActionResult, ActiveEnrollment, Effect, EventFacts, Profile, StepInput, StepResult } from "../types.js";
+import type {
+  ActionResult,
+  ActiveEnrollment,
+  Effect,
+  EventFacts,
+  Profile,
+  StepInput,
+  StepResult,
+} from "../types.js";
 import { advance } from "./advance.js";
 
 const T0 = Date.UTC(2026, 0, 5, 12, 0, 0);
@@ -24,7 +32,15 @@ function profile(over: Partial<Profile> = {}): Profile {
 
 function journey(nodes: unknown[], settings?: unknown): CompiledJourney {
   return compileDefinition({
-    nodes: [{ id: "start", kind: "entry", trigger: { type: "api" }, next: nodes.length > 0 ? (nodes[0] as { id: string }).id : "end" }, ...nodes],
+    nodes: [
+      {
+        id: "start",
+        kind: "entry",
+        trigger: { type: "api" },
+        next: nodes.length > 0 ? (nodes[0] as { id: string }).id : "end",
+      },
+      ...nodes,
+    ],
     ...(settings === undefined ? {} : { settings }),
   });
 }
@@ -73,7 +89,13 @@ describe("entry and exit", () => {
       ["start", "completed", false],
       ["end", "completed", false],
     ]);
-    expect(r.enrollment).toMatchObject({ status: "ended", exitReason: "completed", endedAt: T0, nodeId: "end", seq: 2 });
+    expect(r.enrollment).toMatchObject({
+      status: "ended",
+      exitReason: "completed",
+      endedAt: T0,
+      nodeId: "end",
+      seq: 2,
+    });
     expect(r.enrollment).not.toHaveProperty("dueAt");
     expect(r.effects).toEqual([]);
   });
@@ -105,10 +127,17 @@ describe("wait for a duration", () => {
 
 describe("wait until", () => {
   test("a wall-clock time is read in the profile's time zone", () => {
-    const j = journey([{ id: "w", kind: "wait", mode: "until", at: "2026-03-01T09:00:00", next: "end" }, exit]);
-    const paris = active(advance(j, enrollment(), due, { now: T0, profile: profile({ timezone: "Europe/Paris" }) }));
+    const j = journey([
+      { id: "w", kind: "wait", mode: "until", at: "2026-03-01T09:00:00", next: "end" },
+      exit,
+    ]);
+    const paris = active(
+      advance(j, enrollment(), due, { now: T0, profile: profile({ timezone: "Europe/Paris" }) }),
+    );
     expect(paris.dueAt).toBe(Date.UTC(2026, 2, 1, 8, 0, 0));
-    const tokyo = active(advance(j, enrollment(), due, { now: T0, profile: profile({ timezone: "Asia/Tokyo" }) }));
+    const tokyo = active(
+      advance(j, enrollment(), due, { now: T0, profile: profile({ timezone: "Asia/Tokyo" }) }),
+    );
     expect(tokyo.dueAt).toBe(Date.UTC(2026, 2, 1, 0, 0, 0));
     const utc = active(advance(j, enrollment(), due, { now: T0, profile: profile() }));
     expect(utc.dueAt).toBe(Date.UTC(2026, 2, 1, 9, 0, 0));
@@ -116,19 +145,32 @@ describe("wait until", () => {
 
   test("summer time applies in the profile's zone", () => {
     const j = journey([{ id: "w", kind: "wait", mode: "until", at: "2026-07-01T09:00", next: "end" }, exit]);
-    const r = active(advance(j, enrollment(), due, { now: T0, profile: profile({ timezone: "America/New_York" }) }));
+    const r = active(
+      advance(j, enrollment(), due, { now: T0, profile: profile({ timezone: "America/New_York" }) }),
+    );
     expect(r.dueAt).toBe(Date.UTC(2026, 6, 1, 13, 0, 0));
   });
 
   test("an absolute instant ignores the zone; a past one continues at once", () => {
-    const j = journey([{ id: "w", kind: "wait", mode: "until", at: "2025-12-01T09:00:00Z", next: "end" }, exit]);
+    const j = journey([
+      { id: "w", kind: "wait", mode: "until", at: "2025-12-01T09:00:00Z", next: "end" },
+      exit,
+    ]);
     const r = advance(j, enrollment(), due, { now: T0, profile: profile({ timezone: "Europe/Paris" }) });
     expect(r.enrollment.status).toBe("ended");
-    expect(r.log[1]).toMatchObject({ nodeId: "w", outcome: "completed", resumed: false, detail: { past: true } });
+    expect(r.log[1]).toMatchObject({
+      nodeId: "w",
+      outcome: "completed",
+      resumed: false,
+      detail: { past: true },
+    });
   });
 
   test("an attribute date with a time of day in the profile's zone", () => {
-    const j = journey([{ id: "w", kind: "wait", mode: "until", attribute: "renewal", time: "09:30", next: "end" }, exit]);
+    const j = journey([
+      { id: "w", kind: "wait", mode: "until", attribute: "renewal", time: "09:30", next: "end" },
+      exit,
+    ]);
     const p = profile({ timezone: "Europe/Paris", attributes: { renewal: "2026-02-10" } });
     const r = active(advance(j, enrollment(), due, { now: T0, profile: p }));
     expect(r.dueAt).toBe(Date.UTC(2026, 1, 10, 8, 30, 0));
@@ -139,7 +181,10 @@ describe("wait until", () => {
     const missing = advance(j, enrollment(), due, { now: T0, profile: profile() });
     expect(missing.enrollment.status).toBe("ended");
     expect(missing.log[1]?.detail).toEqual({ skipped: "attribute_missing" });
-    const bad = advance(j, enrollment(), due, { now: T0, profile: profile({ attributes: { renewal: "soon" } }) });
+    const bad = advance(j, enrollment(), due, {
+      now: T0,
+      profile: profile({ attributes: { renewal: "soon" } }),
+    });
     expect(bad.log[1]?.detail).toEqual({ skipped: "attribute_not_a_date" });
   });
 });
@@ -166,7 +211,11 @@ describe("wait for an event", () => {
 
   test("parks awaiting the event with the timeout as dueAt", () => {
     const parked = active(advance(j, enrollment(), due, { now: T0, profile: profile() }));
-    expect(parked).toMatchObject({ nodeId: "w", dueAt: T0 + 3 * DAY, awaiting: { type: "event", name: "purchased" } });
+    expect(parked).toMatchObject({
+      nodeId: "w",
+      dueAt: T0 + 3 * DAY,
+      awaiting: { type: "event", name: "purchased" },
+    });
   });
 
   test("an event that fails the filter keeps it parked, same dueAt, nothing logged", () => {
@@ -215,13 +264,25 @@ describe("wait for an event tied to the entry event", () => {
       exit,
     ],
   });
-  const entryEvent: EventFacts = { eventId: "a1", name: "cart_abandoned", payload: { cart_id: "c-1" }, occurredAt: T0 };
+  const entryEvent: EventFacts = {
+    eventId: "a1",
+    name: "cart_abandoned",
+    payload: { cart_id: "c-1" },
+    occurredAt: T0,
+  };
   const order = (cart_id: string, currency = "EUR"): StepInput => ({
     type: "event",
-    event: { eventId: `o-${cart_id}-${currency}`, name: "order_completed", payload: { cart_id, currency }, occurredAt: T0 },
+    event: {
+      eventId: `o-${cart_id}-${currency}`,
+      name: "order_completed",
+      payload: { cart_id, currency },
+      occurredAt: T0,
+    },
   });
   const buyer = profile({ attributes: { currency: "EUR" } });
-  const parked = active(advance(j, enrollment({ context: { event: entryEvent, results: {} } }), due, { now: T0, profile: buyer }));
+  const parked = active(
+    advance(j, enrollment({ context: { event: entryEvent, results: {} } }), due, { now: T0, profile: buyer }),
+  );
 
   test("an order for another cart, or in another currency than the profile's, keeps it parked", () => {
     for (const input of [order("c-2"), order("c-1", "USD")]) {
@@ -256,7 +317,12 @@ describe("condition", () => {
     },
     exit,
   ]);
-  const event: EventFacts = { eventId: "e", name: "signed_up", payload: { source: "ads-google" }, occurredAt: T0 };
+  const event: EventFacts = {
+    eventId: "e",
+    name: "signed_up",
+    payload: { source: "ads-google" },
+    occurredAt: T0,
+  };
 
   test.each([
     [{ plan: "pro" }, null, "pro"],
@@ -284,7 +350,10 @@ describe("split", () => {
     exit,
   ]);
   const pathOf = (profileId: string, journeyId = "j1", versionId = "v1"): unknown =>
-    advance(j, enrollment({ profileId, journeyId, versionId }), due, { now: T0, profile: profile({ id: profileId }) }).log[1]?.detail?.path;
+    advance(j, enrollment({ profileId, journeyId, versionId }), due, {
+      now: T0,
+      profile: profile({ id: profileId }),
+    }).log[1]?.detail?.path;
 
   test("is deterministic per profile, across versions", () => {
     for (let i = 0; i < 50; i++) {
@@ -315,7 +384,16 @@ describe("webhook action", () => {
     next: "end",
     ...(onFailure === undefined ? {} : { onFailure }),
   });
-  const withFallback = journey([node("fallback"), { id: "fallback", kind: "action", action: { type: "update_profile", set: { hookFailed: true } }, next: "end" }, exit]);
+  const withFallback = journey([
+    node("fallback"),
+    {
+      id: "fallback",
+      kind: "action",
+      action: { type: "update_profile", set: { hookFailed: true } },
+      next: "end",
+    },
+    exit,
+  ]);
   const without = journey([node(), exit]);
   const p = profile({ attributes: { plan: "pro" } });
 
@@ -336,16 +414,30 @@ describe("webhook action", () => {
             timeoutMs: 10_000,
           },
         },
-        retry: { initialIntervalMs: 5000, backoffCoefficient: 2, maximumIntervalMs: 60_000, maximumAttempts: 2 },
+        retry: {
+          initialIntervalMs: 5000,
+          backoffCoefficient: 2,
+          maximumIntervalMs: 60_000,
+          maximumAttempts: 2,
+        },
       },
     ]);
-    expect(active(r)).toMatchObject({ nodeId: "hook", dueAt: null, awaiting: { type: "action", outboxId: "e1:1" } });
+    expect(active(r)).toMatchObject({
+      nodeId: "hook",
+      dueAt: null,
+      awaiting: { type: "action", outboxId: "e1:1" },
+    });
     expect(r.log[1]).toMatchObject({ outcome: "waiting", resumed: false });
   });
 
   test("a success stores the result and goes on via next", () => {
     const parked = active(advance(without, enrollment(), due, { now: T0, profile: p }));
-    const r = advance(without, parked, { type: "action_result", outboxId: "e1:1", result: ok(201) }, { now: T0 + 1, profile: p });
+    const r = advance(
+      without,
+      parked,
+      { type: "action_result", outboxId: "e1:1", result: ok(201) },
+      { now: T0 + 1, profile: p },
+    );
     expect(r.log[0]).toMatchObject({ nodeId: "hook", outcome: "completed", resumed: true });
     expect(r.enrollment).toMatchObject({ status: "ended", exitReason: "completed" });
     expect(r.enrollment.context.results.hook).toEqual(ok(201));
@@ -353,7 +445,12 @@ describe("webhook action", () => {
 
   test("a failure without onFailure ends the enrollment as failed", () => {
     const parked = active(advance(without, enrollment(), due, { now: T0, profile: p }));
-    const r = advance(without, parked, { type: "action_result", outboxId: "e1:1", result: fail() }, { now: T0 + 1, profile: p });
+    const r = advance(
+      without,
+      parked,
+      { type: "action_result", outboxId: "e1:1", result: fail() },
+      { now: T0 + 1, profile: p },
+    );
     expect(r.log).toHaveLength(1);
     expect(r.log[0]).toMatchObject({ nodeId: "hook", outcome: "failed", resumed: true });
     expect(r.enrollment).toMatchObject({ status: "ended", exitReason: "failed", nodeId: "hook" });
@@ -361,7 +458,12 @@ describe("webhook action", () => {
 
   test("a failure with onFailure follows it", () => {
     const parked = active(advance(withFallback, enrollment(), due, { now: T0, profile: p }));
-    const r = advance(withFallback, parked, { type: "action_result", outboxId: "e1:1", result: fail() }, { now: T0 + 1, profile: p });
+    const r = advance(
+      withFallback,
+      parked,
+      { type: "action_result", outboxId: "e1:1", result: fail() },
+      { now: T0 + 1, profile: p },
+    );
     expect(r.log.map((l) => [l.nodeId, l.outcome])).toEqual([
       ["hook", "failed"],
       ["fallback", "completed"],
@@ -372,7 +474,12 @@ describe("webhook action", () => {
 
   test("a result for another outbox item, or a timer, changes nothing", () => {
     const parked = active(advance(without, enrollment(), due, { now: T0, profile: p }));
-    const other = advance(without, parked, { type: "action_result", outboxId: "e1:99", result: ok() }, { now: T0 + 1, profile: p });
+    const other = advance(
+      without,
+      parked,
+      { type: "action_result", outboxId: "e1:99", result: ok() },
+      { now: T0 + 1, profile: p },
+    );
     expect(other.enrollment).toBe(parked);
     expect(other.log).toEqual([]);
     const timer = advance(without, parked, due, { now: T0 + 1, profile: p });
@@ -401,7 +508,9 @@ describe("issue 16 defect 2: a webhook's JSON body stays JSON whatever its value
   const sent = (j: CompiledJourney, cart: string) => {
     const r = advance(
       j,
-      enrollment({ context: { event: { eventId: "e", name: "cart", payload: { cart }, occurredAt: T0 }, results: {} } }),
+      enrollment({
+        context: { event: { eventId: "e", name: "cart", payload: { cart }, occurredAt: T0 }, results: {} },
+      }),
       due,
       {
         now: T0,
@@ -545,7 +654,10 @@ describe("issue 16 defect 2: an email's HTML part escapes its outputs", () => {
 
   test("HTML gets escaped values, `| raw` opts out, subject and text are left as they are", () => {
     const name = `<b>Ada & "Co"</b>'s`;
-    const r = advance(j, enrollment(), due, { now: T0, profile: profile({ attributes: { first_name: name, banner: "<hr>" } }) });
+    const r = advance(j, enrollment(), due, {
+      now: T0,
+      profile: profile({ attributes: { first_name: name, banner: "<hr>" } }),
+    });
     expect(r.effects[0]).toMatchObject({
       payload: {
         message: {
@@ -563,24 +675,38 @@ describe("email action", () => {
     {
       id: "mail",
       kind: "action",
-      action: { type: "email", subject: "Hi {{ profile.first_name }}", text: "Welcome, {{ profile.attributes.first_name }}" },
+      action: {
+        type: "email",
+        subject: "Hi {{ profile.first_name }}",
+        text: "Welcome, {{ profile.attributes.first_name }}",
+      },
       next: "end",
     },
     exit,
   ]);
 
   test("dispatches to the profile's address", () => {
-    const r = advance(j, enrollment(), due, { now: T0, profile: profile({ attributes: { first_name: "Ada" } }) });
+    const r = advance(j, enrollment(), due, {
+      now: T0,
+      profile: profile({ attributes: { first_name: "Ada" } }),
+    });
     expect(r.effects[0]).toMatchObject({
       type: "dispatch",
-      payload: { channel: "email", message: { to: "ada@example.com", from: null, subject: "Hi Ada", html: null, text: "Welcome, Ada" } },
+      payload: {
+        channel: "email",
+        message: { to: "ada@example.com", from: null, subject: "Hi Ada", html: null, text: "Welcome, Ada" },
+      },
     });
   });
 
   test("an unsubscribed profile is skipped, not failed, and goes on via next", () => {
     const r = advance(j, enrollment(), due, { now: T0, profile: profile({ subscribed: false }) });
     expect(r.effects).toEqual([]);
-    expect(r.log[1]).toMatchObject({ nodeId: "mail", outcome: "completed", detail: { skipped: "unsubscribed" } });
+    expect(r.log[1]).toMatchObject({
+      nodeId: "mail",
+      outcome: "completed",
+      detail: { skipped: "unsubscribed" },
+    });
     expect(r.enrollment).toMatchObject({ status: "ended", exitReason: "completed" });
     expect(r.enrollment.context.results.mail).toMatchObject({ ok: false, skipped: true });
   });
@@ -596,12 +722,24 @@ describe("email action", () => {
 describe("update_profile and remove_from_flow", () => {
   test("an update is visible to a later condition in the same step", () => {
     const j = journey([
-      { id: "tag", kind: "action", action: { type: "update_profile", set: { tier: "gold", note: "from {{ profile.id }}" } }, next: "c" },
-      { id: "c", kind: "condition", branches: [{ name: "gold", when: { field: "profile.tier", op: "eq", value: "gold" }, next: "end" }], else: "end" },
+      {
+        id: "tag",
+        kind: "action",
+        action: { type: "update_profile", set: { tier: "gold", note: "from {{ profile.id }}" } },
+        next: "c",
+      },
+      {
+        id: "c",
+        kind: "condition",
+        branches: [{ name: "gold", when: { field: "profile.tier", op: "eq", value: "gold" }, next: "end" }],
+        else: "end",
+      },
       exit,
     ]);
     const r = advance(j, enrollment(), due, { now: T0, profile: profile() });
-    expect(r.effects).toEqual([{ type: "update_profile", profileId: "p1", set: { tier: "gold", note: "from p1" } }]);
+    expect(r.effects).toEqual([
+      { type: "update_profile", profileId: "p1", set: { tier: "gold", note: "from p1" } },
+    ]);
     expect(r.log[2]).toMatchObject({ nodeId: "c", detail: { branch: "gold" } });
   });
 
@@ -624,7 +762,12 @@ describe("update_profile and remove_from_flow", () => {
 describe("loops", () => {
   test("a loop through a wait makes a new outbox id on every visit", () => {
     const j = journey([
-      { id: "ping", kind: "action", action: { type: "webhook", url: "https://example.com/ping" }, next: "pause" },
+      {
+        id: "ping",
+        kind: "action",
+        action: { type: "webhook", url: "https://example.com/ping" },
+        next: "pause",
+      },
       { id: "pause", kind: "wait", mode: "duration", duration: "1h", next: "ping" },
     ]);
     const ids: string[] = [];
@@ -632,7 +775,9 @@ describe("loops", () => {
     for (let i = 0; i < 3; i++) {
       const id = (e.awaiting as { outboxId: string }).outboxId;
       ids.push(id);
-      e = active(advance(j, e, { type: "action_result", outboxId: id, result: ok() }, { now: T0, profile: profile() }));
+      e = active(
+        advance(j, e, { type: "action_result", outboxId: id, result: ok() }, { now: T0, profile: profile() }),
+      );
       e = active(advance(j, e, due, { now: T0, profile: profile() }));
     }
     expect(new Set(ids).size).toBe(3);

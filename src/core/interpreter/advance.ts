@@ -53,7 +53,11 @@ class Step {
   }
 
   record(nodeId: string, outcome: LogEntry["outcome"], resumed: boolean, detail?: JsonObject): void {
-    this.log.push(detail === undefined ? { nodeId, at: this.now, outcome, resumed } : { nodeId, at: this.now, outcome, resumed, detail });
+    this.log.push(
+      detail === undefined
+        ? { nodeId, at: this.now, outcome, resumed }
+        : { nodeId, at: this.now, outcome, resumed, detail },
+    );
     this.seq++;
   }
 
@@ -156,7 +160,12 @@ function resume(step: Step, node: CompiledNode, input: StepInput): Next | null {
       if (input.type !== "event" || input.event.name !== node.event) return null;
       if (
         node.filter &&
-        !node.filter({ profile: step.profile, event: input.event, entry: step.enrollment.context.event, results: step.results })
+        !node.filter({
+          profile: step.profile,
+          event: input.event,
+          entry: step.enrollment.context.event,
+          results: step.results,
+        })
       ) {
         return null;
       }
@@ -164,11 +173,23 @@ function resume(step: Step, node: CompiledNode, input: StepInput): Next | null {
       return node.next;
     case "action": {
       const awaiting = step.enrollment.awaiting;
-      if (input.type !== "action_result" || awaiting?.type !== "action" || awaiting.outboxId !== input.outboxId) return null;
+      if (
+        input.type !== "action_result" ||
+        awaiting?.type !== "action" ||
+        awaiting.outboxId !== input.outboxId
+      )
+        return null;
       const result = input.result;
       step.setResult(node.id, result);
       if (result.ok) {
-        step.record(node.id, "completed", true, result.status === undefined ? { outboxId: input.outboxId } : { outboxId: input.outboxId, status: result.status });
+        step.record(
+          node.id,
+          "completed",
+          true,
+          result.status === undefined
+            ? { outboxId: input.outboxId }
+            : { outboxId: input.outboxId, status: result.status },
+        );
         return node.next;
       }
       /* A send that never reached its channel (a stale one skipped on resume) did not fail: the
@@ -241,7 +262,13 @@ function runAction(step: Step, node: Extract<CompiledNode, { kind: "action" }>):
           body: renderBody(action.body, scope),
           timeoutMs: action.timeoutMs,
         };
-        step.effects.push({ type: "dispatch", outboxId, nodeId: node.id, payload: { channel: "webhook", request }, retry: action.retry });
+        step.effects.push({
+          type: "dispatch",
+          outboxId,
+          nodeId: node.id,
+          payload: { channel: "webhook", request },
+          retry: action.retry,
+        });
         step.record(node.id, "waiting", false, { outboxId });
         return step.park(node.id, null, { type: "action", outboxId });
       }
@@ -264,7 +291,13 @@ function runAction(step: Step, node: Extract<CompiledNode, { kind: "action" }>):
           html: action.html === null ? null : scope.render(action.html),
           text: action.text === null ? null : scope.render(action.text),
         };
-        step.effects.push({ type: "dispatch", outboxId, nodeId: node.id, payload: { channel: "email", message }, retry: DEFAULT_RETRY_POLICY });
+        step.effects.push({
+          type: "dispatch",
+          outboxId,
+          nodeId: node.id,
+          payload: { channel: "email", message },
+          retry: DEFAULT_RETRY_POLICY,
+        });
         step.record(node.id, "waiting", false, { outboxId });
         return step.park(node.id, null, { type: "action", outboxId });
       }
@@ -309,7 +342,12 @@ function arrive(step: Step, node: CompiledNode): Next {
       return step.park(node.id, dueAt, { type: "event", name: node.event });
     }
     case "condition": {
-      const facts = { profile: step.profile, event: enrollment.context.event, entry: enrollment.context.event, results: step.results };
+      const facts = {
+        profile: step.profile,
+        event: enrollment.context.event,
+        entry: enrollment.context.event,
+        results: step.results,
+      };
       for (const branch of node.branches) {
         if (branch.when(facts)) {
           step.record(node.id, "completed", false, { branch: branch.label });
@@ -328,9 +366,15 @@ function arrive(step: Step, node: CompiledNode): Next {
     case "action":
       return runAction(step, node);
     case "remove_from_flow": {
-      const journeys = node.journeys === "all" ? "all" : node.journeys.filter((j) => j !== enrollment.journeyId);
+      const journeys =
+        node.journeys === "all" ? "all" : node.journeys.filter((j) => j !== enrollment.journeyId);
       if (journeys === "all" || journeys.length > 0) {
-        step.effects.push({ type: "remove_from_flow", profileId: step.profile.id, journeys, logIndex: step.log.length });
+        step.effects.push({
+          type: "remove_from_flow",
+          profileId: step.profile.id,
+          journeys,
+          logIndex: step.log.length,
+        });
         /* The store, which ends the enrollments, adds how many to this entry. */
         step.record(node.id, "completed", false);
       } else {
@@ -357,7 +401,12 @@ function arrive(step: Step, node: CompiledNode): Next {
  * while awaiting an action, an event of another name or that fails the wait's filter) returns the same
  * enrollment object with no effects and no log: the caller keeps the row as it was.
  */
-export function advance(journey: CompiledJourney, enrollment: ActiveEnrollment, input: StepInput, ctx: AdvanceContext): StepResult {
+export function advance(
+  journey: CompiledJourney,
+  enrollment: ActiveEnrollment,
+  input: StepInput,
+  ctx: AdvanceContext,
+): StepResult {
   const start = journey.nodes[enrollment.nodeId];
   if (start === undefined) return unchanged(enrollment);
   const step = new Step(journey, enrollment, ctx.now, ctx.profile);

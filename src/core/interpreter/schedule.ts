@@ -7,7 +7,10 @@ import type { Millis } from "../types.js";
  * by schedule (not an audience trigger, `now` schedules, an `at` already past). Cron schedules are read
  * in their time zone. Pure: no timer is started. Takes a compiled trigger or its schedule.
  */
-export function nextScheduleFire(trigger: CompiledTrigger | CompiledSchedule, afterMillis: Millis): Millis | null {
+export function nextScheduleFire(
+  trigger: CompiledTrigger | CompiledSchedule,
+  afterMillis: Millis,
+): Millis | null {
   if (trigger.type === "event" || trigger.type === "api") return null;
   const schedule = trigger.type === "audience" ? trigger.schedule : trigger;
   switch (schedule.type) {
@@ -16,7 +19,9 @@ export function nextScheduleFire(trigger: CompiledTrigger | CompiledSchedule, af
     case "at":
       return schedule.at > afterMillis ? schedule.at : null;
     case "cron": {
-      const next = new Cron(schedule.cron, { timezone: schedule.timezone, paused: true }).nextRun(new Date(afterMillis));
+      const next = new Cron(schedule.cron, { timezone: schedule.timezone, paused: true }).nextRun(
+        new Date(afterMillis),
+      );
       return next === null ? null : next.getTime();
     }
   }

@@ -4,16 +4,22 @@ import { fromLocal, toLocal } from "../time/zoned-time.js";
 import type { Profile } from "../types.js";
 
 /** When a wait-until ends, or why it does not wait at all. */
-export type WaitUntilTarget = { readonly at: number } | { readonly skip: "attribute_missing" | "attribute_not_a_date" };
+export type WaitUntilTarget =
+  | { readonly at: number }
+  | { readonly skip: "attribute_missing" | "attribute_not_a_date" };
 
 /**
  * The instant a wait-until node waits for, for one profile. Wall-clock times are read in the profile's
  * time zone (null = UTC). With `attribute`: a number is epoch milliseconds; a string is an ISO date or
  * date-time; `time` then sets the time of day on that date (as seen in the profile's zone).
  */
-export function waitUntilTarget(node: Extract<CompiledNode, { kind: "wait_until" }>, profile: Profile): WaitUntilTarget {
+export function waitUntilTarget(
+  node: Extract<CompiledNode, { kind: "wait_until" }>,
+  profile: Profile,
+): WaitUntilTarget {
   const tz = profile.timezone;
-  if (node.at !== null) return { at: node.at.type === "absolute" ? node.at.at : fromLocal(node.at.local, tz) };
+  if (node.at !== null)
+    return { at: node.at.type === "absolute" ? node.at.at : fromLocal(node.at.local, tz) };
   const raw = node.attribute === null ? undefined : profile.attributes[node.attribute];
   if (raw === undefined || raw === null) return { skip: "attribute_missing" };
   let at: number;

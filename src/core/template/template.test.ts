@@ -5,10 +5,19 @@ import { parseTemplate, renderTemplate, templateError } from "./template.js";
 
 /* The same options as the core's engine, without the fast path in front. */
 const reference = new Liquid({ templates: {}, strictFilters: true, ownPropertyOnly: true });
-const renderWithEngine = (source: string, data: object): string => String(reference.parseAndRenderSync(source, data));
+const renderWithEngine = (source: string, data: object): string =>
+  String(reference.parseAndRenderSync(source, data));
 
 const scope = {
-  profile: { id: "p1", first_name: "Ada", age: 36, vip: true, nothing: null, tags: ["a", "b"], address: { city: "Lyon" } },
+  profile: {
+    id: "p1",
+    first_name: "Ada",
+    age: 36,
+    vip: true,
+    nothing: null,
+    tags: ["a", "b"],
+    address: { city: "Lyon" },
+  },
   event: { name: "signed_up", payload: { plan: "pro" } },
 };
 
@@ -61,21 +70,34 @@ describe("templates", () => {
   });
 
   test("issue 16 defect 2: an HTML template escapes every output, on the fast path as in Liquid", () => {
-    const html = new Liquid({ templates: {}, strictFilters: true, ownPropertyOnly: true, outputEscape: "escape" });
+    const html = new Liquid({
+      templates: {},
+      strictFilters: true,
+      ownPropertyOnly: true,
+      outputEscape: "escape",
+    });
     const data = { profile: { ...scope.profile, bio: `<i>a & b</i> "q" 'r'` }, event: scope.event };
     const piece = fc.oneof(
       fc.constantFrom("<p>", "&amp;", " "),
-      fc.constantFrom("profile.bio", "profile.age", "profile.nothing", "profile.missing", "profile.tags").map((p) => `{{ ${p} }}`),
+      fc
+        .constantFrom("profile.bio", "profile.age", "profile.nothing", "profile.missing", "profile.tags")
+        .map((p) => `{{ ${p} }}`),
     );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 6 }), (pieces) => {
         const source = pieces.join("");
-        expect(renderTemplate(parseTemplate(source, { html: true }), data)).toBe(String(html.parseAndRenderSync(source, data)));
+        expect(renderTemplate(parseTemplate(source, { html: true }), data)).toBe(
+          String(html.parseAndRenderSync(source, data)),
+        );
       }),
       { numRuns: 200 },
     );
-    expect(renderTemplate(parseTemplate("{{ profile.bio }}", { html: true }), data)).toBe("&lt;i&gt;a &amp; b&lt;/i&gt; &#34;q&#34; &#39;r&#39;");
-    expect(renderTemplate(parseTemplate("{{ profile.bio | raw }}", { html: true }), data)).toBe(data.profile.bio);
+    expect(renderTemplate(parseTemplate("{{ profile.bio }}", { html: true }), data)).toBe(
+      "&lt;i&gt;a &amp; b&lt;/i&gt; &#34;q&#34; &#39;r&#39;",
+    );
+    expect(renderTemplate(parseTemplate("{{ profile.bio | raw }}", { html: true }), data)).toBe(
+      data.profile.bio,
+    );
     expect(renderTemplate(parseTemplate("{{ profile.bio }}"), data)).toBe(data.profile.bio);
   });
 

@@ -40,7 +40,11 @@ export function parseDuration(text: string): number {
   const ms = tryParseDuration(text);
   if (ms === null) {
     throw new ValidationError([
-      { path: "duration", code: "invalid_duration", message: `"${text}" is not a positive duration like 30s, 1d12h or P1DT2H` },
+      {
+        path: "duration",
+        code: "invalid_duration",
+        message: `"${text}" is not a positive duration like 30s, 1d12h or P1DT2H`,
+      },
     ]);
   }
   return ms;

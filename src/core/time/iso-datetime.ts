@@ -31,12 +31,25 @@ export function parseIsoDateTime(text: string): ParsedDateTime | null {
     second: Number(s ?? 0),
     millisecond: Number((frac ?? "0").padEnd(3, "0")),
   };
-  if (local.month < 1 || local.month > 12 || local.day < 1 || local.day > daysInMonth(local.year, local.month)) {
+  if (
+    local.month < 1 ||
+    local.month > 12 ||
+    local.day < 1 ||
+    local.day > daysInMonth(local.year, local.month)
+  ) {
     return null;
   }
   if (local.hour > 23 || local.minute > 59 || local.second > 59) return null;
   if (zone === undefined) return { type: "local", local };
-  const utc = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second, local.millisecond);
+  const utc = Date.UTC(
+    local.year,
+    local.month - 1,
+    local.day,
+    local.hour,
+    local.minute,
+    local.second,
+    local.millisecond,
+  );
   if (zone === "Z") return { type: "absolute", at: utc };
   const sign = zone.startsWith("-") ? -1 : 1;
   const oh = Number(zone.slice(1, 3));

@@ -53,7 +53,15 @@ export function toLocal(at: number, timeZone: string | null): LocalDateTime {
       millisecond: d.getUTCMilliseconds(),
     };
   }
-  const out = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, millisecond: d.getUTCMilliseconds() };
+  const out = {
+    year: 0,
+    month: 0,
+    day: 0,
+    hour: 0,
+    minute: 0,
+    second: 0,
+    millisecond: d.getUTCMilliseconds(),
+  };
   for (const part of formatterFor(timeZone).formatToParts(d)) {
     if (part.type in out) out[part.type as keyof typeof out] = Number(part.value);
   }
