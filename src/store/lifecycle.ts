@@ -63,23 +63,11 @@ export interface LifecycleStore {
    */
   duePauses(now: Millis): Promise<DuePause[]>;
 
-  /** The counters of a version at this instant (O(1)). */
-  versionCounts(workspaceId: string, versionId: string): Promise<LifecycleCounts>;
-
-  /**
-   * Record an audit entry for an operation that is not a state change of its own: a new version made
-   * from the latest one, a version duplicated into a new journey. Returns the stored entry.
-   */
-  recordAudit(entry: NewAuditEntry): Promise<AuditEntry>;
-
   /** Audit entries, newest first. */
   listAudit(workspaceId: string, query: AuditQuery): Promise<AuditEntry[]>;
 
   /** Notifications, newest first. */
   listNotifications(workspaceId: string, query: NotificationQuery): Promise<Notification[]>;
-
-  /** Record a notification that is not a lifecycle transition (a guardrail alert). */
-  addNotification(notification: NewNotification): Promise<Notification>;
 
   /**
    * Claim up to `limit` notifications not yet delivered to subscribers, oldest first; `markDelivered`
@@ -287,4 +275,17 @@ export interface OutboxRecord {
   readonly claimedAt: Millis | null;
   readonly completedAt: Millis | null;
   readonly result: ActionResult | null;
+}
+
+/**
+ * What only tests call: no component takes these, so they are not on any port. Each adapter's factory
+ * returns them beside its `Store` (`TestableStore`), for tests to read counters and seed the journal.
+ */
+export interface StoreTestHooks {
+  /** The counters of a version at this instant (O(1)). */
+  versionCounts(workspaceId: string, versionId: string): Promise<LifecycleCounts>;
+  /** Record an audit entry on its own, in its own transaction. Returns the stored entry. */
+  recordAudit(entry: NewAuditEntry): Promise<AuditEntry>;
+  /** Record a notification on its own, in its own transaction. */
+  addNotification(notification: NewNotification): Promise<Notification>;
 }

@@ -19,7 +19,7 @@ import type {
   RetryPolicy,
 } from "../core/index.js";
 import type { GuardrailStore } from "./guardrails.js";
-import type { Actor, LifecycleStore, NewAuditEntry } from "./lifecycle.js";
+import type { Actor, LifecycleStore, NewAuditEntry, StoreTestHooks } from "./lifecycle.js";
 import type { PageQuery } from "./page.js";
 
 /**
@@ -44,6 +44,9 @@ export interface Store
     LifecycleStore,
     GuardrailStore,
     DevMailboxStore {}
+
+/** A `Store` with the hooks that only tests call: what each adapter's factory returns. */
+export type TestableStore = Store & StoreTestHooks;
 
 /**
  * The store's own upkeep: its schema, its connections, and the time a manual clock reached. Used by the

@@ -5,7 +5,7 @@ import { advance, compileDefinition } from "../../src/core/index.js";
 import type { JsonObject, Millis } from "../../src/core/index.js";
 import { toCompletion } from "../../src/runtime/index.js";
 import { createPostgresStore } from "../../src/store/index.js";
-import type { Store } from "../../src/store/index.js";
+import type { TestableStore } from "../../src/store/index.js";
 import { loadStopPopulation } from "../../bench/stop-postgres-population.js";
 import { stopJourney, WS } from "../../bench/stop-shared.js";
 import { describePostgres, freshSchemaUrl, useFreshDatabase } from "../support/postgres.js";
@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 interface Built {
-  readonly store: Store;
+  readonly store: TestableStore;
   readonly url: string;
   readonly versionId: string;
   readonly runId: string;
@@ -89,7 +89,7 @@ async function buildWithSql(databaseUrl: string, definition: JsonObject): Promis
   }
 }
 
-async function stepAll(store: Store, definition: JsonObject): Promise<number> {
+async function stepAll(store: TestableStore, definition: JsonObject): Promise<number> {
   const journey = compileDefinition(definition);
   let stepped = 0;
   for (;;) {
@@ -172,7 +172,7 @@ async function reads(built: Built) {
 }
 
 /** One dispatcher round at `NOW`: claim up to `CLAIMED` items, send them to the sink, record the results. */
-async function dispatchOnce(store: Store) {
+async function dispatchOnce(store: TestableStore) {
   const channel = createWebhookChannel();
   try {
     const items = await store.claimOutbox(NOW, CLAIMED, 30_000, "w0");
@@ -229,7 +229,7 @@ describePostgres("the stop benchmark's bulk-loaded population [postgres]", () =>
           versionId: null,
           runId: null,
         }));
-      const profilesOf = async (store: Store) =>
+      const profilesOf = async (store: TestableStore) =>
         new Map((await store.listEnrollments(WS, { limit: PROFILES * 2 })).map((e) => [e.id, e.profileId]));
       expect(shape(claimedSql, await profilesOf(viaSql.store))).toEqual(
         shape(claimedStore, await profilesOf(viaStore.store)),

@@ -1,13 +1,13 @@
 import { join } from "node:path";
 import { createPostgresStore, createSqliteStore } from "../../src/store/index.js";
-import type { Store } from "../../src/store/index.js";
+import type { TestableStore } from "../../src/store/index.js";
 import { freshSchemaUrl } from "../support/postgres.js";
 
 const WS = "default";
 
 /** One trial's store, and what the peers need to open their own connection to it. */
 export interface TrialStore {
-  readonly store: Store;
+  readonly store: TestableStore;
   /** Merged into the peers' `open` / `enroll` message: `{ dbPath }` or `{ url }`. */
   readonly target: Record<string, unknown>;
   /** Called once the trial is over. */

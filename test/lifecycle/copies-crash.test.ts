@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { createApp } from "../../src/app/index.js";
 import type { App } from "../../src/app/index.js";
-import type { Store } from "../../src/store/index.js";
+import type { TestableStore } from "../../src/store/index.js";
 import { createHarness, describeBackends, WS } from "../support/engine-harness.js";
 import type { Harness } from "../support/engine-harness.js";
 import { onSignup } from "./journeys.js";
@@ -13,7 +13,7 @@ import { onSignup } from "./journeys.js";
  */
 
 /** The store as a dying process sees it: every write after the first one fails. */
-function dyingAfterFirstWrite(store: Store): Store {
+function dyingAfterFirstWrite(store: TestableStore): TestableStore {
   let writes = 0;
   const once =
     <A extends unknown[], R>(write: (...args: A) => Promise<R>) =>
@@ -21,11 +21,13 @@ function dyingAfterFirstWrite(store: Store): Store {
       writes++ === 0 ? write(...args) : Promise.reject(new Error("process killed"));
   return {
     ...store,
-    createDraftVersion: once((...args: Parameters<Store["createDraftVersion"]>) =>
+    createDraftVersion: once((...args: Parameters<TestableStore["createDraftVersion"]>) =>
       store.createDraftVersion(...args),
     ),
-    createJourney: once((...args: Parameters<Store["createJourney"]>) => store.createJourney(...args)),
-    recordAudit: once((...args: Parameters<Store["recordAudit"]>) => store.recordAudit(...args)),
+    createJourney: once((...args: Parameters<TestableStore["createJourney"]>) =>
+      store.createJourney(...args),
+    ),
+    recordAudit: once((...args: Parameters<TestableStore["recordAudit"]>) => store.recordAudit(...args)),
   };
 }
 

@@ -9,7 +9,7 @@ import { createEngineWithApp } from "../../src/app/index.js";
 import type { App } from "../../src/app/index.js";
 import type { Engine } from "../../src/runtime/index.js";
 import { createSqliteStore } from "../../src/store/index.js";
-import type { Store } from "../../src/store/index.js";
+import type { TestableStore } from "../../src/store/index.js";
 import type { Model } from "./lifecycle-model.js";
 
 /** 2026-01-05T00:00:00Z. */
@@ -19,7 +19,7 @@ export const ACTOR = { actor: "model", reason: "model-based test" } as const;
 
 /** The real system under test: a SQLite file, an engine on a manual clock, and the application layer. */
 export interface Real {
-  readonly store: Store;
+  readonly store: TestableStore;
   readonly engine: Engine;
   readonly app: App;
   readonly clock: ManualClock;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe } from "vitest";
 import { compileDefinition, createManualClock } from "../../src/core/index.js";
 import type { JsonObject, ManualClock, Version } from "../../src/core/index.js";
 import { createPostgresStore, createSqliteStore } from "../../src/store/index.js";
-import type { Store } from "../../src/store/index.js";
+import type { TestableStore } from "../../src/store/index.js";
 import {
   createChannelRegistry,
   createDevMailboxChannel,
@@ -71,7 +71,7 @@ export function describeBackends(name: string, fn: (backend: Backend) => void): 
 /** A real store (SQLite in a temp dir, or a fresh PostgreSQL schema), a manual clock, real channels and an engine. */
 export interface Harness {
   readonly backend: Backend;
-  readonly store: Store;
+  readonly store: TestableStore;
   readonly clock: ManualClock;
   readonly engine: Engine;
   /** The application layer over the same store and engine. */
@@ -97,7 +97,7 @@ export interface HarnessOptions {
 }
 
 /** A migrated store of `backend` and the way to delete its data once it is closed. */
-async function openStore(backend: Backend): Promise<{ store: Store; remove: () => Promise<void> }> {
+async function openStore(backend: Backend): Promise<{ store: TestableStore; remove: () => Promise<void> }> {
   if (backend === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "waymark-engine-"));
     const store = createSqliteStore({ path: join(dir, "waymark.db") });

@@ -3,13 +3,13 @@ import { afterEach, vi } from "vitest";
 import { openPool, transaction, type PgPool } from "../../src/store/postgres/postgres-db.js";
 import { VERSION_SPACE } from "../../src/store/postgres/postgres-locks.js";
 import { createPostgresStore } from "../../src/store/index.js";
-import type { Store } from "../../src/store/index.js";
+import type { TestableStore } from "../../src/store/index.js";
 import { freshSchemaUrl } from "./postgres.js";
 import { backendPid, waitForBlockedOn, type LockQueryable } from "./postgres-lock-wait.js";
 
 /** A migrated store in a fresh schema, with a pool of its own for the test's direct reads and locks. */
 export interface FreshStore {
-  readonly store: Store;
+  readonly store: TestableStore;
   readonly pool: PgPool;
 }
 

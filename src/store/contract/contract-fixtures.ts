@@ -13,7 +13,7 @@ import type {
   StepResult,
   Version,
 } from "../../core/index.js";
-import type { DueItem, EnrollRequest, Store } from "../store.js";
+import type { DueItem, EnrollRequest, TestableStore } from "../store.js";
 
 /** A fixed start time: the suite never reads the wall clock. */
 export const T0: Millis = 1_700_000_000_000;
@@ -42,12 +42,12 @@ export const OK: ActionResult = { ok: true, at: T0, status: 200, attempts: 1 };
 
 /** What each contract test file gets: the fresh store of the running test. */
 export interface ContractContext {
-  store(): Store;
+  store(): TestableStore;
 }
 
 /** Give every test a fresh store from `makeStore` and close it afterwards. */
-export function useFreshStore(makeStore: () => Promise<Store>): ContractContext {
-  let current: Store | undefined;
+export function useFreshStore(makeStore: () => Promise<TestableStore>): ContractContext {
+  let current: TestableStore | undefined;
   beforeEach(async () => {
     current = await makeStore();
   });
@@ -71,7 +71,7 @@ export interface LiveJourney {
 
 /** Create a journey and publish its version 1. */
 export async function liveJourney(
-  store: Store,
+  store: TestableStore,
   workspaceId = WS,
   name = "welcome",
   now = T0,
@@ -85,7 +85,7 @@ export async function liveJourney(
 }
 
 /** Start a run of `j`'s live version, triggered `now`, at `at`. */
-export function startRun(store: Store, j: LiveJourney, at: Millis = T0): Promise<Run> {
+export function startRun(store: TestableStore, j: LiveJourney, at: Millis = T0): Promise<Run> {
   return store.createRun(
     { workspaceId: j.journey.workspaceId, journeyId: j.journey.id, versionId: j.version.id, trigger: "now" },
     at,
@@ -113,7 +113,7 @@ export function enrollRequest(
 
 /** Enroll one profile and return its enrollment id; fails the test unless it was enrolled. */
 export async function enrollOne(
-  store: Store,
+  store: TestableStore,
   j: LiveJourney,
   profileId: string,
   now: Millis,
@@ -181,7 +181,7 @@ export function entry(
 }
 
 /** Advance every due enrollment to an exit: entry completed, then ended. */
-export async function endAllDue(store: Store, now: Millis): Promise<number> {
+export async function endAllDue(store: TestableStore, now: Millis): Promise<number> {
   return store.advanceDue(now, 1000, (batch) =>
     batch.map((item) =>
       stepTo(item, { nodeId: "exit", ended: "completed", at: now }, [
@@ -193,7 +193,7 @@ export async function endAllDue(store: Store, now: Millis): Promise<number> {
 
 /** Collect the items `advanceDue` hands to its step, stepping each to a wait until `until`. */
 export async function advanceToWait(
-  store: Store,
+  store: TestableStore,
   now: Millis,
   until: Millis,
   limit = 1000,
@@ -226,7 +226,7 @@ export function dispatch(item: DueItem, nodeId = "action"): Effect & { type: "di
  * Step every due enrollment to an action node that dispatches one webhook and awaits its result.
  * Returns the outbox ids, in batch order.
  */
-export async function advanceToAction(store: Store, now: Millis): Promise<string[]> {
+export async function advanceToAction(store: TestableStore, now: Millis): Promise<string[]> {
   const ids: string[] = [];
   await store.advanceDue(now, 1000, (batch) =>
     batch.map((item) => {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConflictError, type Millis } from "../../core/index.js";
-import type { OutboxCompletion, OutboxItem, Store } from "../store.js";
+import type { OutboxCompletion, OutboxItem, TestableStore } from "../store.js";
 import {
   OK,
   T0,
@@ -86,7 +86,7 @@ function completion(op: "done" | "retry" | "fail" | "drop", item: OutboxItem, no
 }
 
 async function apply(
-  store: Store,
+  store: TestableStore,
   j: LiveJourney,
   runId: string,
   held: OutboxItem[],
@@ -141,8 +141,8 @@ async function apply(
 
 /** The counters, kept by every write, equal what a scan of the rows counts, after any operations. */
 export function describeCounterProperty(
-  makeStore: () => Promise<Store>,
-  inspect: (store: Store) => StoreInspector,
+  makeStore: () => Promise<TestableStore>,
+  inspect: (store: TestableStore) => StoreInspector,
 ): void {
   describe("lifecycle: counters", () => {
     it("property: after random operations, every counter equals a COUNT(*) scan", async () => {
@@ -165,7 +165,7 @@ export function describeCounterProperty(
 }
 
 async function checkCounters(
-  store: Store,
+  store: TestableStore,
   inspector: StoreInspector,
   operations: readonly Operation[],
 ): Promise<void> {

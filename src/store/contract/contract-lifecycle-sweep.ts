@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Store } from "../store.js";
+import type { TestableStore } from "../store.js";
 import {
   T0,
   WS,
@@ -20,7 +20,7 @@ const LEASE = 30_000;
  */
 export function describeSweepListContract(
   ctx: ContractContext,
-  inspect: (store: Store) => StoreInspector,
+  inspect: (store: TestableStore) => StoreInspector,
 ): void {
   describe("lifecycle: the sweep's list of scopes", () => {
     it("keeps a stopped version while an item is in flight, then drops it once the item comes back", async () => {

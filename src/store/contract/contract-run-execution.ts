@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Millis, Profile } from "../../core/index.js";
-import type { EnrollRequest, RunPage, Store } from "../store.js";
+import type { EnrollRequest, RunPage, TestableStore } from "../store.js";
 import {
   T0,
   WS,
@@ -17,7 +17,7 @@ import { OPS, act } from "./contract-lifecycle-fixtures.js";
 const LEASE = 1000;
 
 /** Profiles p1..p7 of `WS`; p1, p3, p4 and p7 are in the audience (`vip`). One in WS_B, also `vip`. */
-async function audience(store: Store): Promise<void> {
+async function audience(store: TestableStore): Promise<void> {
   const vip = new Set(["p1", "p3", "p4", "p7"]);
   await store.upsertProfiles(
     WS,
@@ -33,7 +33,7 @@ function vipPlan(j: LiveJourney, runId: string): (profiles: readonly Profile[]) 
     profiles.filter((p) => p.attributes["vip"] === true).map((p) => enrollRequest(j, p.id, { runId }));
 }
 
-function newRun(store: Store, j: LiveJourney, now: Millis = T0) {
+function newRun(store: TestableStore, j: LiveJourney, now: Millis = T0) {
   return startRun(store, j, now);
 }
 
@@ -42,7 +42,7 @@ function page(runId: string, workerId: string, now: Millis, limit = 3): RunPage 
 }
 
 /** The profiles enrolled by `runId`, sorted. */
-async function enrolledBy(store: Store, runId: string): Promise<string[]> {
+async function enrolledBy(store: TestableStore, runId: string): Promise<string[]> {
   const ids: string[] = [];
   for (const p of ["p1", "p2", "p3", "p4", "p5", "p6", "p7"]) {
     for (const e of await store.listEnrollments(WS, { profileId: p })) if (e.runId === runId) ids.push(p);

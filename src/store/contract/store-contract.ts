@@ -1,5 +1,5 @@
 import { describe } from "vitest";
-import type { Store } from "../store.js";
+import type { TestableStore } from "../store.js";
 import { describeAdvanceDueContract } from "./contract-advance-due.js";
 import { describeAuditedWritesContract } from "./contract-audited-writes.js";
 import { describeEnrollContract } from "./contract-enroll.js";
@@ -46,8 +46,8 @@ import { describeRunsContract } from "./contract-runs.js";
  */
 export function describeStoreContract(
   adapterName: string,
-  makeStore: () => Promise<Store>,
-  inspect: (store: Store) => StoreInspector,
+  makeStore: () => Promise<TestableStore>,
+  inspect: (store: TestableStore) => StoreInspector,
 ): void {
   describe(`Store contract: ${adapterName}`, () => {
     const ctx = useFreshStore(makeStore);

@@ -1,4 +1,4 @@
-import type { Store } from "../store.js";
+import type { Store, TestableStore } from "../store.js";
 import {
   read,
   transaction,
@@ -79,7 +79,7 @@ export type EngineOps = Pick<
 
 /** Lifecycle transitions, the sweep, counts, audit and notifications. */
 export type LifecycleOps = Pick<
-  Store,
+  TestableStore,
   | "changeVersionStatus"
   | "abortRun"
   | "removeFromFlow"

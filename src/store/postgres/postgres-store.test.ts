@@ -2,14 +2,14 @@ import pg from "pg";
 import { describePostgres, freshSchemaUrl, useFreshDatabase } from "../../../test/support/postgres.js";
 import { describeStoreContract } from "../contract/store-contract.js";
 import type { CounterCheck, ScopeCounts, StoreInspector } from "../contract/contract-lifecycle-fixtures.js";
-import type { Store } from "../store.js";
+import type { TestableStore } from "../store.js";
 import { scopeCountersSql } from "./postgres-counters.js";
 import { createPostgresStore } from "./postgres-store.js";
 
-const schemas = new WeakMap<Store, string>();
+const schemas = new WeakMap<TestableStore, string>();
 
 /** A fresh schema per test inside the file's database: cheaper than a database per test. */
-async function freshStore(databaseUrl: string): Promise<Store> {
+async function freshStore(databaseUrl: string): Promise<TestableStore> {
   const url = await freshSchemaUrl(databaseUrl);
   const store = createPostgresStore({ connectionString: url, poolSize: 4 });
   await store.migrate();

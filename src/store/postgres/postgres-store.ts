@@ -1,4 +1,4 @@
-import type { Store } from "../store.js";
+import type { TestableStore } from "../store.js";
 import { makePgCatalog } from "./postgres-catalog.js";
 import { createPgContext } from "./postgres-context.js";
 import { openPool, type PostgresStoreOptions } from "./postgres-db.js";
@@ -19,7 +19,7 @@ import { watchPostgres } from "./postgres-watch.js";
  * const store = createPostgresStore({ connectionString: process.env.WAYMARK_DATABASE_URL! });
  * await store.migrate(); // or check store.schemaStatus() and refuse to run
  */
-export function createPostgresStore(options: PostgresStoreOptions): Store {
+export function createPostgresStore(options: PostgresStoreOptions): TestableStore {
   const pool = openPool(options);
   const ctx = createPgContext(pool, options);
   return {

@@ -7,7 +7,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { describeStoreContract } from "../contract/store-contract.js";
 import { T0, WS, advanceToAction, enrollOne, liveJourney, startRun } from "../contract/contract-fixtures.js";
 import type { CounterCheck, ScopeCounts, StoreInspector } from "../contract/contract-lifecycle-fixtures.js";
-import type { Store } from "../store.js";
+import type { TestableStore } from "../store.js";
 import { createSqliteStore } from "./sqlite-store.js";
 
 const dir = mkdtempSync(join(tmpdir(), "waymark-sqlite-"));
@@ -74,9 +74,9 @@ function inspectSqlite(path: string): StoreInspector {
   };
 }
 
-const paths = new WeakMap<Store, string>();
+const paths = new WeakMap<TestableStore, string>();
 
-async function freshStore(path = join(dir, `${randomUUID()}.db`)): Promise<Store> {
+async function freshStore(path = join(dir, `${randomUUID()}.db`)): Promise<TestableStore> {
   const store = createSqliteStore({ path });
   await store.migrate();
   paths.set(store, path);
@@ -102,7 +102,7 @@ describe("SQLite adapter", () => {
     return db;
   }
 
-  async function storeAt(path: string): Promise<Store> {
+  async function storeAt(path: string): Promise<TestableStore> {
     const store = await freshStore(path);
     open.push(store);
     return store;

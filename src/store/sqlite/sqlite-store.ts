@@ -1,4 +1,4 @@
-import type { AuditOf, DevEmail, Store } from "../store.js";
+import type { AuditOf, DevEmail, TestableStore } from "../store.js";
 import { makeSqliteAbortRun } from "./sqlite-abort-run.js";
 import { makeSqliteAdvanceDue } from "./sqlite-advance-due.js";
 import { makeSqliteAnnounce } from "./sqlite-announce.js";
@@ -105,7 +105,7 @@ function settle<T>(operation: () => T): Promise<T> {
  * const store = createSqliteStore({ path: ".waymark/waymark.db" });
  * await store.migrate();
  */
-export function createSqliteStore(options: SqliteStoreOptions): Store {
+export function createSqliteStore(options: SqliteStoreOptions): TestableStore {
   const db = openSqliteDb(options);
   let prepared: ReturnType<typeof prepareOperations> | undefined;
   const ops = () => (prepared ??= prepareOperations(db));
