@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, planVersionAction } from "../core/index.js";
+import { ConflictError, NotFoundError, planVersionAction, versionStatusAllows } from "../core/index.js";
 import type { Journey, Version } from "../core/index.js";
 import { findVersion } from "../runtime/index.js";
 import type { Store, VersionAction } from "../store/index.js";
@@ -22,7 +22,7 @@ export async function liveVersion(
 ): Promise<Version> {
   await journeyOrThrow(store, workspaceId, journeyId);
   const versions = await store.listVersions(workspaceId, journeyId);
-  const live = versions.find((v) => v.status === "live" || (orPaused && v.status === "paused"));
+  const live = versions.find((v) => versionStatusAllows(orPaused ? "active" : "admits", v.status));
   if (!live) {
     const latest = versions[versions.length - 1];
     throw new ConflictError(
@@ -49,7 +49,7 @@ export async function targetVersion(
   if (versionId !== undefined) return findVersion(store, workspaceId, journeyId, versionId);
   await journeyOrThrow(store, workspaceId, journeyId);
   const versions = await store.listVersions(workspaceId, journeyId);
-  const active = versions.find((v) => v.status === "live" || v.status === "paused");
+  const active = versions.find((v) => versionStatusAllows("active", v.status));
   if (active) return active;
   const closed = action === "stop" ? versions.filter((v) => v.status === "closed").at(-1) : undefined;
   if (closed) return closed;

@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
-import { ConflictError, nextScheduleFire, systemClock } from "../core/index.js";
+import { ConflictError, nextScheduleFire, systemClock, versionStatusAllows } from "../core/index.js";
 import type { Clock, ManualClock, Millis, Run, Version } from "../core/index.js";
 import type { ChannelRegistry } from "../channels/index.js";
 import type { Store } from "../store/index.js";
@@ -190,7 +190,7 @@ export function createEngine(options: EngineOptions): Engine {
     const due = await store.dueSchedules(now);
     for (const schedule of due) {
       const version = await store.getVersion(schedule.workspaceId, schedule.versionId);
-      if (!version || (version.status !== "live" && version.status !== "paused")) {
+      if (!version || !versionStatusAllows("active", version.status)) {
         await store.takeScheduleFiring(schedule.workspaceId, schedule.versionId, schedule.nextAt, null);
         continue;
       }

@@ -8,6 +8,7 @@ import {
   type Millis,
   type Profile,
   type Version,
+  versionStatusAllows,
 } from "../core/index.js";
 import type { CatalogStore, ResultStore } from "../store/index.js";
 
@@ -84,7 +85,7 @@ export function explainEventEntries(input: {
     });
     const label = `version ${version.number}`;
     /* The matcher considers live and paused versions only; the store then decides on a paused one. */
-    if (version.status !== "live" && version.status !== "paused") {
+    if (!versionStatusAllows("active", version.status)) {
       return explained(
         EventEntryOutcome.versionNotLive,
         `${label} is ${version.status}: it takes no entries`,
@@ -186,7 +187,7 @@ async function candidateOf(
   eventName: string,
 ): Promise<ExplainCandidate | null> {
   const versions = (await store.listVersions(workspaceId, journeyId)).filter((v) => v.status !== "archived");
-  const active = versions.find((v) => v.status === "live" || v.status === "paused");
+  const active = versions.find((v) => versionStatusAllows("active", v.status));
   const ordered = active === undefined ? [...versions].reverse() : [active, ...[...versions].reverse()];
   for (const version of ordered) {
     const journey = compiled(version);

@@ -1,4 +1,4 @@
-import { evaluateCondition } from "../core/index.js";
+import { evaluateCondition, versionStatusAllows } from "../core/index.js";
 import type { ActiveEnrollment, CompiledJourney, EventFacts, Millis, Profile } from "../core/index.js";
 import { profileKey } from "../store/index.js";
 import type { EngineStore, EnrollRequest, MatchBatch, MatchPlan } from "../store/index.js";
@@ -60,7 +60,7 @@ function indexEventEntries(active: readonly ActiveJourney[]): EventEntries {
   const index = new Map<string, ActiveJourney[]>();
   for (const entry of active) {
     /* Paused versions stay in: the store queues or discards their entries by `pausedEntries`. */
-    if (entry.version.status !== "live" && entry.version.status !== "paused") continue;
+    if (!versionStatusAllows("active", entry.version.status)) continue;
     const trigger = entry.journey.entry.trigger;
     if (trigger.type !== "event") continue;
     const key = `${entry.version.workspaceId}\u0000${trigger.event}`;

@@ -1,4 +1,4 @@
-import { NotFoundError, type Version } from "../core/index.js";
+import { NotFoundError, versionStatusAllows, type Version } from "../core/index.js";
 import type { CatalogStore, ResultStore } from "../store/index.js";
 
 /** The reads that find a version. */
@@ -38,7 +38,7 @@ export async function resultsVersion(
   journeyId: string,
 ): Promise<Version | undefined> {
   const versions = await store.listVersions(workspaceId, journeyId);
-  const active = versions.find((v) => v.status === "live" || v.status === "paused");
+  const active = versions.find((v) => versionStatusAllows("active", v.status));
   if (active !== undefined) return active;
   for (const version of [...versions].reverse()) {
     if (version.status === "draft") continue;

@@ -1,12 +1,11 @@
-import { z } from "zod";
 import { AuditAction } from "../../store/index.js";
 import { toCsv } from "../csv.js";
 import { JourneyParamsSchema } from "../schemas/journey.js";
-import { OutboxQuerySchema, WireOutboxItemSchema } from "../schemas/lifecycle.js";
+import { OutboxAnswerSchema, OutboxQuerySchema } from "../schemas/lifecycle.js";
 import { CsvAnswer, defineRoute, type Route } from "../route.js";
 import { brakesOf, outboxLabel } from "../outbox-label.js";
 import { iso } from "../wire.js";
-import { keyCursor, NextCursorSchema, PageKeyCursorSchema, pageOf } from "../schemas/page.js";
+import { keyCursor, PageKeyCursorSchema, pageOf } from "../schemas/page.js";
 import { resolveResultsVersion } from "./lookups.js";
 
 const OUTBOX_COLUMNS = [
@@ -36,11 +35,7 @@ export const outboxRoutes: readonly Route[] = [
     tag: "results",
     params: JourneyParamsSchema,
     query: OutboxQuerySchema.extend({ cursor: PageKeyCursorSchema }),
-    response: z.object({
-      versionId: z.string(),
-      items: z.array(WireOutboxItemSchema),
-      nextCursor: NextCursorSchema,
-    }),
+    response: OutboxAnswerSchema,
     csv: true,
     handler: async ({ params, query, workspaceId, services: { store } }) => {
       const { journey, version } = await resolveResultsVersion(

@@ -1,6 +1,5 @@
-import { z } from "zod";
 import { toCsv } from "../csv.js";
-import { JourneyParamsSchema, NodeResultSchema, ResultsQuerySchema } from "../schemas/journey.js";
+import { JourneyParamsSchema, ResultsAnswerSchema, ResultsQuerySchema } from "../schemas/journey.js";
 import { CsvAnswer, defineRoute, type Route } from "../route.js";
 import { definitionNodes, resolveResultsVersion } from "./lookups.js";
 
@@ -30,7 +29,7 @@ export const resultRoutes: readonly Route[] = [
     tag: "results",
     params: JourneyParamsSchema,
     query: ResultsQuerySchema,
-    response: z.object({ versionId: z.string(), nodes: z.array(NodeResultSchema) }),
+    response: ResultsAnswerSchema,
     csv: true,
     handler: async ({ params, query, workspaceId, services: { store } }) => {
       const { journey, version } = await resolveResultsVersion(

@@ -6,7 +6,7 @@ import {
   WireVersionSchema,
 } from "../schemas/journey.js";
 import { defineRoute, type Route } from "../route.js";
-import { WireRunSchema } from "../schemas/run.js";
+import { PublishAnswerSchema } from "../schemas/lifecycle.js";
 import { wireRun, wireVersion } from "../wire.js";
 
 /** Versions: edit the draft, publish. */
@@ -36,12 +36,7 @@ export const versionRoutes: readonly Route[] = [
     tag: "versions",
     params: JourneyParamsSchema,
     body: PublishBodySchema,
-    response: z.object({
-      version: WireVersionSchema,
-      closed: WireVersionSchema.nullable(),
-      /** The audience run the publish started at once (a `now` schedule), else null. */
-      run: WireRunSchema.nullable(),
-    }),
+    response: PublishAnswerSchema,
     handler: async ({ params, body, workspaceId, actor, services: { app } }) => {
       const { version, closed, run } = await app.publish({
         workspaceId,

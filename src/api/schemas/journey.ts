@@ -106,6 +106,9 @@ export const NodeResultSchema = z.object({
   branches: z.array(z.object({ label: z.string(), taken: z.number().int() })).nullable(),
 });
 
+/** `GET /v1/journeys/:journeyId/results` (JSON): a version's counters, node by node. */
+export const ResultsAnswerSchema = z.object({ versionId: z.string(), nodes: z.array(NodeResultSchema) });
+
 /** Query of `GET /v1/journeys/:journeyId/results`. */
 export const ResultsQuerySchema = z.strictObject({
   /** @default the live or paused version, else the latest one that had enrollments */

@@ -7,6 +7,7 @@ import {
   WireJourneySchema,
   WireVersionSchema,
 } from "./journey.js";
+import { NextCursorSchema } from "./page.js";
 import { WireRunSchema } from "./run.js";
 
 /** Why the operation is done: required on every lifecycle operation, 1..500 characters. It goes into the audit log. */
@@ -189,4 +190,19 @@ export const WireOutboxItemSchema = z.object({
   createdAt: IsoDateTimeSchema,
   claimedAt: IsoDateTimeSchema.nullable(),
   completedAt: IsoDateTimeSchema.nullable(),
+});
+
+/** `GET /v1/journeys/:journeyId/outbox` (JSON): one page of a version's actions. */
+export const OutboxAnswerSchema = z.object({
+  versionId: z.string(),
+  items: z.array(WireOutboxItemSchema),
+  nextCursor: NextCursorSchema,
+});
+
+/** `POST /v1/journeys/:journeyId/publish`: the version published, the one it closed, and its run. */
+export const PublishAnswerSchema = z.object({
+  version: WireVersionSchema,
+  closed: WireVersionSchema.nullable(),
+  /** The audience run the publish started at once (a `now` schedule), else null. */
+  run: WireRunSchema.nullable(),
 });

@@ -15,6 +15,7 @@ import type {
   CreateJourneyBodySchema,
   EnrollResultSchema,
   NodeResultSchema,
+  ResultsAnswerSchema,
   ValidateAnswerSchema,
   VersionStatusSchema,
   WireJourneySchema,
@@ -31,6 +32,8 @@ import type {
   VersionActionBodySchema,
   WireAuditEntrySchema,
   WireNotificationSchema,
+  OutboxAnswerSchema,
+  PublishAnswerSchema,
   WireOutboxItemSchema,
 } from "../../../src/api/schemas/lifecycle.js";
 import type {
@@ -126,6 +129,9 @@ const _notification: Assert<MutuallyAssignable<client.Notification, Answer<typeo
   true;
 const _outboxLabel: Assert<MutuallyAssignable<client.OutboxLabel, Answer<typeof OutboxLabelSchema>>> = true;
 const _outboxItem: Assert<MutuallyAssignable<client.OutboxItem, Answer<typeof WireOutboxItemSchema>>> = true;
+const _outbox: Assert<MutuallyAssignable<client.OutboxResponse, Answer<typeof OutboxAnswerSchema>>> = true;
+const _publish: Assert<MutuallyAssignable<client.PublishResponse, Answer<typeof PublishAnswerSchema>>> = true;
+const _results: Assert<MutuallyAssignable<client.ResultsResponse, Answer<typeof ResultsAnswerSchema>>> = true;
 
 /* Bodies. */
 /*
