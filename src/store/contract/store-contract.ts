@@ -2,6 +2,7 @@ import { describe } from "vitest";
 import type { TestableStore } from "../store.js";
 import { describeAdvanceDueContract } from "./contract-advance-due.js";
 import { describeAuditedWritesContract } from "./contract-audited-writes.js";
+import { describeDevMailboxContract } from "./contract-dev-mailbox.js";
 import { describeEnrollContract } from "./contract-enroll.js";
 import { useFreshStore } from "./contract-fixtures.js";
 import { describeGuardrailContract } from "./contract-guardrails.js";
@@ -23,6 +24,7 @@ import { describeOutboxContract } from "./contract-outbox.js";
 import { describePageContract } from "./contract-pages.js";
 import { describeProfileEventContract } from "./contract-profiles-events.js";
 import { describePublishAudienceContract } from "./contract-publish-audience.js";
+import { describeResultContract } from "./contract-results.js";
 import { describeRunJournalContract } from "./contract-run-journal.js";
 import { describeRunsContract } from "./contract-runs.js";
 
@@ -68,6 +70,9 @@ export function describeStoreContract(
       describeInlineCompletionContract(ctx);
       describeRunsContract(ctx);
     });
+    describe("ResultStore", () => {
+      describeResultContract(ctx);
+    });
     describe("LifecycleStore", () => {
       describeStopContract(ctx);
       describeCloseContract(ctx);
@@ -80,6 +85,9 @@ export function describeStoreContract(
     });
     describe("GuardrailStore", () => {
       describeGuardrailContract(ctx);
+    });
+    describe("DevMailboxStore", () => {
+      describeDevMailboxContract(ctx);
     });
     describe("every port", () => {
       describeIsolationContract(ctx);
