@@ -1,24 +1,13 @@
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { createWebhookChannel } from "../../src/channels/index.js";
 import type { Channel } from "../../src/channels/index.js";
-import type { JsonObject } from "../../src/core/index.js";
 import type { Version } from "../../src/core/index.js";
+import { callOnce, enrollAtEntry } from "../support/api-journeys.js";
 import { createHarness, describeBackends, WS } from "../support/engine-harness.js";
 import type { Harness } from "../support/engine-harness.js";
 import { startHttpSink } from "../support/sinks.js";
 import type { HttpSink } from "../support/sinks.js";
 import { until } from "../support/until.js";
-
-/** Enter through the API, call the sink, exit. */
-function callOnce(url: string): JsonObject {
-  return {
-    nodes: [
-      { id: "in", kind: "entry", trigger: { type: "api" }, next: "call" },
-      { id: "call", kind: "action", action: { type: "webhook", url: `${url}/hook` }, next: "out" },
-      { id: "out", kind: "exit" },
-    ],
-  };
-}
 
 /**
  * The webhook channel, each call held before it connects until `release()` or until its signal aborts;
@@ -66,21 +55,7 @@ describeBackends("sends in flight", (backend) => {
     held = heldWebhook();
     h = await createHarness({ backend, channels: [held.channel] });
     version = await h.publish("call-once", callOnce(sink.url));
-    await h.store.enroll(
-      [
-        {
-          workspaceId: WS,
-          journeyId: version.journeyId,
-          versionId: version.id,
-          profileId: "p1",
-          runId: null,
-          event: null,
-          reentry: { mode: "once" },
-          entryNodeId: "in",
-        },
-      ],
-      h.clock.now(),
-    );
+    await enrollAtEntry(h.store, version, ["p1"], h.clock.now());
   });
   afterEach(async () => {
     held.release();

@@ -2,23 +2,12 @@ import { createServer } from "node:http";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, expect, it } from "vitest";
-import type { JsonObject } from "../../src/core/index.js";
+import { callOnce, enrollAtEntry } from "../support/api-journeys.js";
 import { createHarness, describeBackends, WS } from "../support/engine-harness.js";
 import type { Harness } from "../support/engine-harness.js";
 import { startHttpSink } from "../support/sinks.js";
 import type { HttpSink } from "../support/sinks.js";
 import { until } from "../support/until.js";
-
-/** Enter through the API, call the sink, exit. */
-function callOnce(url: string): JsonObject {
-  return {
-    nodes: [
-      { id: "in", kind: "entry", trigger: { type: "api" }, next: "call" },
-      { id: "call", kind: "action", action: { type: "webhook", url: `${url}/hook` }, next: "out" },
-      { id: "out", kind: "exit" },
-    ],
-  };
-}
 
 /** A notification subscriber on loopback that reads each request and never answers it. */
 interface HungSubscriber {
@@ -79,19 +68,7 @@ describeBackends("a hung notification subscriber", (backend) => {
     expect(await until(subscriber.received, (n) => n === 1)).toBe(1);
 
     const ids = ["p1", "p2", "p3"];
-    await h.store.enroll(
-      ids.map((profileId) => ({
-        workspaceId: WS,
-        journeyId: version.journeyId,
-        versionId: version.id,
-        profileId,
-        runId: null,
-        event: null,
-        reentry: { mode: "once" },
-        entryNodeId: "in",
-      })),
-      h.clock.now(),
-    );
+    await enrollAtEntry(h.store, version, ids, h.clock.now());
     h.engine.notify();
     const stats = await until(
       () => h.store.nodeStats(WS, version.id),

@@ -1,25 +1,14 @@
 import { pino } from "pino";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { createChannelRegistry, createWebhookChannel } from "../../src/channels/index.js";
-import type { JsonObject } from "../../src/core/index.js";
 import { createEngineWithApp } from "../../src/app/index.js";
 import type { Engine } from "../../src/runtime/index.js";
+import { callOnce, enrollAtEntry } from "../support/api-journeys.js";
 import { createHarness, describeBackends, WS } from "../support/engine-harness.js";
 import type { Harness } from "../support/engine-harness.js";
 import { startHttpSink } from "../support/sinks.js";
 import type { HttpSink } from "../support/sinks.js";
 import { wrapStore } from "../support/wrap-store.js";
-
-/** Enter through the API, call the sink, exit. */
-function callOnce(url: string): JsonObject {
-  return {
-    nodes: [
-      { id: "in", kind: "entry", trigger: { type: "api" }, next: "call" },
-      { id: "call", kind: "action", action: { type: "webhook", url: `${url}/hook` }, next: "out" },
-      { id: "out", kind: "exit" },
-    ],
-  };
-}
 
 interface LogEntry {
   readonly level: number;
@@ -70,21 +59,7 @@ describeBackends("the dispatcher's store errors", (backend) => {
       logger,
     }).engine;
     const version = await h.publish("call-once", callOnce(sink.url));
-    await store.enroll(
-      [
-        {
-          workspaceId: WS,
-          journeyId: version.journeyId,
-          versionId: version.id,
-          profileId: "p1",
-          runId: null,
-          event: null,
-          reentry: { mode: "once" },
-          entryNodeId: "in",
-        },
-      ],
-      h.clock.now(),
-    );
+    await enrollAtEntry(store, version, ["p1"], h.clock.now());
 
     await engine.drain();
 

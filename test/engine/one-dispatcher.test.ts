@@ -1,25 +1,14 @@
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { createChannelRegistry, createWebhookChannel } from "../../src/channels/index.js";
-import type { JsonObject } from "../../src/core/index.js";
 import { createEngineWithApp } from "../../src/app/index.js";
 import type { Engine } from "../../src/runtime/index.js";
-import { createHarness, describeBackends, WS } from "../support/engine-harness.js";
+import { callOnce, enrollAtEntry } from "../support/api-journeys.js";
+import { createHarness, describeBackends } from "../support/engine-harness.js";
 import type { Harness } from "../support/engine-harness.js";
 import { startHttpSink } from "../support/sinks.js";
 import type { HttpSink } from "../support/sinks.js";
 import { until } from "../support/until.js";
 import { wrapStore } from "../support/wrap-store.js";
-
-/** Enter through the API, call the sink, exit. */
-function callOnce(url: string): JsonObject {
-  return {
-    nodes: [
-      { id: "in", kind: "entry", trigger: { type: "api" }, next: "call" },
-      { id: "call", kind: "action", action: { type: "webhook", url: `${url}/hook` }, next: "out" },
-      { id: "out", kind: "exit" },
-    ],
-  };
-}
 
 let h: Harness;
 let sink: HttpSink;
@@ -95,19 +84,7 @@ describeBackends("one dispatcher per process", (backend) => {
     }).engine;
     const version = await h.publish("call-once", callOnce(sink.url));
     const ids = Array.from({ length: 10 }, (_, i) => `p${i}`);
-    await store.enroll(
-      ids.map((profileId) => ({
-        workspaceId: WS,
-        journeyId: version.journeyId,
-        versionId: version.id,
-        profileId,
-        runId: null,
-        event: null,
-        reentry: { mode: "once" },
-        entryNodeId: "in",
-      })),
-      h.clock.now(),
-    );
+    await enrollAtEntry(store, version, ids, h.clock.now());
     engine.start();
 
     await until(

@@ -3,6 +3,7 @@ import { createChannelRegistry, createWebhookChannel } from "../../src/channels/
 import type { JsonObject } from "../../src/core/index.js";
 import { createEngineWithApp } from "../../src/app/index.js";
 import type { Engine } from "../../src/runtime/index.js";
+import { enrollAtEntry } from "../support/api-journeys.js";
 import { createHarness, describeBackends, WS } from "../support/engine-harness.js";
 import type { Harness } from "../support/engine-harness.js";
 import { startHttpSink } from "../support/sinks.js";
@@ -68,20 +69,10 @@ describeBackends("one round at a time", (backend) => {
     }).engine;
     const version = await h.publish("hourly", hourly(sink.url));
     const ids = Array.from({ length: 6 }, (_, i) => `p${i}`);
-    await store.enroll(
-      ids.map((profileId) => ({
-        workspaceId: WS,
-        journeyId: version.journeyId,
-        versionId: version.id,
-        profileId,
-        runId: null,
-        event: null,
-        reentry: { mode: "always" },
-        entryNodeId: "in",
-        pausedEntries: "queue",
-      })),
-      h.clock.now(),
-    );
+    await enrollAtEntry(store, version, ids, h.clock.now(), {
+      reentry: { mode: "always" },
+      pausedEntries: "queue",
+    });
     engine.start();
 
     const start = h.clock.now();
